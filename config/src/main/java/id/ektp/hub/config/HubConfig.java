@@ -1,0 +1,115 @@
+package id.ektp.hub.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One regency hub's configuration, as ICD section 4 defines it, after validation: every path
+ * is absolute (resolved against the file's folder), every duration parsed, every default
+ * applied. Instances only come out of {@link ConfigLoader}, so holding one means it is valid.
+ */
+public record HubConfig(
+        Path source,
+        Regency regency,
+        Path dataDir,
+        Http http,
+        Ministry ministry,
+        List<Device> devices,
+        List<Printer> printers,
+        Stock stock,
+        Printing printing,
+        Reports reports,
+        Limits limits) {
+
+    public HubConfig {
+        devices = List.copyOf(devices);
+        printers = List.copyOf(printers);
+    }
+
+    public Optional<Device> device(String kecamatanCode, String deviceId) {
+        return devices.stream()
+                .filter(d -> d.kecamatan().equals(kecamatanCode) && d.deviceId().equals(deviceId))
+                .findFirst();
+    }
+
+    /** {@code regency: {code: "33.10", name: "Kabupaten Klaten"}}. */
+    public record Regency(String code, String name) {
+        /** The code without dots, as queue and file names carry it: {@code 3310}. */
+        public String compactCode() {
+            return code.replace(".", "");
+        }
+    }
+
+    /** {@code http: {host, port, adminTokenFile}}; binds to loopback unless configured. */
+    public record Http(String host, int port, Path adminTokenFile) {}
+
+    public record Ministry(MinistrySftp sftp, Broker broker) {}
+
+    /**
+     * The ministry's SFTP account. {@code retryMaxDelay} (extension, default 5m) caps the
+     * exponential backoff while the ministry is unreachable; forwarding never gives up.
+     */
+    public record MinistrySftp(SftpAccount account, String inboxDir, String outboxDir,
+                               Duration pollInterval, Duration retryMaxDelay) {}
+
+    /** {@code broker: {url, username, passwordFile}}; TLS when the URL says {@code ssl://}. */
+    public record Broker(String url, String username, Path passwordFile) {}
+
+    /**
+     * How the hub logs in to an SFTP peer: always by key, always against a known_hosts file.
+     * {@code connectTimeout} (default 10s) and {@code readTimeout} (default 60s) are
+     * extensions of the ICD: a peer that accepts and then never answers must not hold a poll.
+     */
+    public record SftpAccount(String host, int port, String username, Path privateKeyFile,
+                              Path knownHostsFile, Duration connectTimeout, Duration readTimeout) {}
+
+    /** One kecamatan enrollment device; {@code (kecamatan, deviceId)} is unique. */
+    public record Device(String kecamatan, String name, String deviceId, SftpAccount sftp,
+                         String outboxDir, Duration pollInterval, List<String> neighbours) {
+        public Device {
+            neighbours = List.copyOf(neighbours);
+        }
+
+        /** {@code 331005-CWS01}: the kecamatan without dots and the device, as packet ids start. */
+        public String key() {
+            return kecamatan.replace(".", "") + "-" + deviceId;
+        }
+    }
+
+    /**
+     * A card printer: a local {@code folder} or an {@code sftp} account (exactly one), each
+     * with {@code queue/} and {@code results/} inside. {@code serves} lists kecamatan codes, or
+     * {@code "*"} for the default printer.
+     */
+    public record Printer(String id, Path folder, SftpAccount sftp, String baseDir, List<String> serves) {
+        public Printer {
+            serves = List.copyOf(serves);
+        }
+
+        public boolean isDefault() {
+            return serves.contains("*");
+        }
+    }
+
+    /**
+     * Blank card stock thresholds in days of cover. {@code neighbourRegencies} (extension) are
+     * the regency codes asked for a loan when stock is critical.
+     */
+    public record Stock(int reorderDaysOfCover, int targetDaysOfCover, int criticalDaysOfCover,
+                        String checkSchedule, List<String> neighbourRegencies) {
+        public Stock {
+            neighbourRegencies = List.copyOf(neighbourRegencies);
+        }
+    }
+
+    /** {@code printing: {maxAttempts: 3}}. */
+    public record Printing(int maxAttempts) {}
+
+    /** {@code reports: {deviceDownAfter: 10m, statusInterval: 15m}}. */
+    public record Reports(Duration deviceDownAfter, Duration statusInterval) {}
+
+    /** {@code limits: {maxPacketBytes: 67108864}}: total uncompressed bytes of one packet. */
+    public record Limits(long maxPacketBytes) {}
+}
