@@ -1,0 +1,62 @@
+package id.ektp.hub.app;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * {@code java -jar ektp-hub.jar <command> [options]}: the hub's command line (ICD section 4).
+ * Each command is its own class; this one only dispatches and turns the outcome into the
+ * process exit code.
+ */
+public final class EktpHub {
+    /** Exit codes: 0 fine, 1 failed at run time, 2 bad configuration, 64 bad usage. */
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_CONFIG = 2;
+    static final int USAGE = 64;
+
+    private static final Map<String, Command> COMMANDS = Map.of(
+            "run", new RunCommand(),
+            "validate", new ValidateCommand(),
+            "sandbox", new SandboxCommand(),
+            "quarantine", new QuarantineCommand());
+
+    private EktpHub() {}
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    static int execute(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(out);
+            return args.length == 0 ? USAGE : OK;
+        }
+        Command command = COMMANDS.get(args[0]);
+        if (command == null) {
+            err.println("ektp-hub: unknown command '" + args[0] + "'");
+            usage(err);
+            return USAGE;
+        }
+        try {
+            return command.execute(Options.parse(Arrays.copyOfRange(args, 1, args.length)), out, err);
+        } catch (Options.UsageException e) {
+            err.println("ektp-hub " + args[0] + ": " + e.getMessage());
+            usage(err);
+            return USAGE;
+        }
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("""
+                usage: java -jar ektp-hub.jar <command> [options]
+
+                  run --config FILE          run the hub until stopped (SIGTERM stops it gracefully)
+                  validate --config FILE     check a configuration and every file it names
+                  sandbox [--dir DIR]        run the hub against simulated devices, ministry and printers
+                  quarantine --config FILE   list quarantined items with their reasons
+
+                exit codes: 0 ok, 1 failed, 2 bad configuration, 64 bad usage""");
+    }
+}

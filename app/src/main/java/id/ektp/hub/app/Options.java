@@ -1,0 +1,49 @@
+package id.ektp.hub.app;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code --name value} pairs after the command word; nothing more is needed. */
+final class Options {
+    private final Map<String, String> values;
+
+    private Options(Map<String, String> values) {
+        this.values = values;
+    }
+
+    static Options parse(String[] args) throws UsageException {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            int eq = name.indexOf('=');
+            if (eq > 0) {
+                values.put(name.substring(0, eq), name.substring(eq + 1));
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                values.put(name, args[++i]);
+            } else {
+                throw new UsageException("--" + name + " needs a value");
+            }
+        }
+        return new Options(values);
+    }
+
+    Optional<String> get(String name) {
+        return Optional.ofNullable(values.get(name));
+    }
+
+    Path requiredPath(String name) throws UsageException {
+        return Path.of(get(name).orElseThrow(() -> new UsageException("--" + name + " FILE is required")));
+    }
+
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

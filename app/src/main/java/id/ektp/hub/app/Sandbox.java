@@ -1,0 +1,214 @@
+package id.ektp.hub.app;
+
+import id.ektp.hub.config.ConfigLoader;
+import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.config.HubConfig.Device;
+import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
+import id.ektp.hub.sandbox.sftp.SshKeys;
+import id.ektp.hub.sandbox.sim.DeviceSimulator;
+import id.ektp.hub.sandbox.sim.MinistrySimulator;
+import id.ektp.hub.spool.SecureFiles;
+import id.ektp.hub.store.Backlog;
+import id.ektp.hub.store.PacketState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default: the real hub, configured by {@code config/sandbox.yaml}, against
+ * embedded SFTP servers (one for the kecamatan devices, one for the ministry) on loopback with
+ * real keys and strictly checked host keys, simulated devices recording citizens, and a
+ * ministry whose link drops now and then. Everything lives in one folder, kept between runs.
+ */
+final class Sandbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("sandbox");
+    static final String TEMPLATE = "/sandbox/sandbox.yaml";
+
+    /** The ports the sandbox config names; tests move them to free ones. */
+    record Ports(int devices, int ministry, int http) {
+        static final Ports DEFAULT = new Ports(2222, 2223, 8080);
+    }
+
+    /** How lively the simulation is; tests turn link drops off. */
+    record Pace(Duration packetEvery, double faultRatio, Duration linkUpFor, Duration linkDownFor) {
+        static final Pace DEFAULT = new Pace(Duration.ofSeconds(4), 0.08, Duration.ofSeconds(90), Duration.ofSeconds(20));
+    }
+
+    private final Path dir;
+    private final HubConfig config;
+    private final EmbeddedSftpServer deviceServer;
+    private final EmbeddedSftpServer ministryServer;
+    private final MinistrySimulator ministry;
+    private final List<DeviceSimulator> devices;
+    private final Hub hub;
+    private final ScheduledExecutorService scheduler;
+
+    private Sandbox(Path dir, HubConfig config, EmbeddedSftpServer deviceServer, EmbeddedSftpServer ministryServer,
+                    MinistrySimulator ministry, List<DeviceSimulator> devices, Hub hub, ScheduledExecutorService scheduler) {
+        this.dir = dir;
+        this.config = config;
+        this.deviceServer = deviceServer;
+        this.ministryServer = ministryServer;
+        this.ministry = ministry;
+        this.devices = devices;
+        this.hub = hub;
+        this.scheduler = scheduler;
+    }
+
+    static Sandbox start(Path dir, Ports ports, Pace pace) throws Exception {
+        dir = dir.toAbsolutePath().normalize();
+        Path secrets = SecureFiles.ownerOnlyDirectories(dir.resolve("secrets"));
+        Path configFile = writeConfig(SecureFiles.ownerOnlyDirectories(dir.resolve("config")), ports);
+        PublicKey hubKey = SshKeys.loadOrGenerate(secrets.resolve("hub_key")).getPublic();
+        writeSecretIfAbsent(secrets.resolve("admin.token"));
+        writeSecretIfAbsent(secrets.resolve("broker.password"));
+
+        EmbeddedSftpServer deviceServer = EmbeddedSftpServer.builder().host("127.0.0.1").port(ports.devices())
+                .hostKeyFile(secrets.resolve("device_server_host_key")).start();
+        EmbeddedSftpServer ministryServer = EmbeddedSftpServer.builder().host("127.0.0.1").port(ports.ministry())
+                .hostKeyFile(secrets.resolve("ministry_server_host_key")).start();
+        deviceServer.writeKnownHosts(secrets.resolve("known_hosts"));
+        ministryServer.writeKnownHosts(secrets.resolve("known_hosts"));
+
+        HubConfig config = ConfigLoader.load(configFile);
+        Clock clock = Clock.systemUTC();
+        List<DeviceSimulator> simulators = new ArrayList<>();
+        long seed = 33_10;
+        for (Device device : config.devices()) {
+            Path home = dir.resolve("sftp/devices").resolve(device.sftp().username());
+            deviceServer.addAccount(device.sftp().username(), home, hubKey);
+            simulators.add(new DeviceSimulator(device.kecamatan(), device.deviceId(),
+                    home.resolve(device.outboxDir()), pace.faultRatio(), seed++, clock));
+        }
+        Path ministryHome = dir.resolve("sftp/ministry");
+        ministryServer.addAccount(config.ministry().sftp().account().username(), ministryHome, hubKey);
+        Path inbox = Files.createDirectories(ministryHome.resolve(config.ministry().sftp().inboxDir()));
+        Files.createDirectories(ministryHome.resolve(config.ministry().sftp().outboxDir()));
+        for (HubConfig.Printer printer : config.printers()) {
+            if (printer.folder() != null) {
+                Files.createDirectories(printer.folder().resolve("queue"));
+                Files.createDirectories(printer.folder().resolve("results"));
+            }
+        }
+
+        Hub hub = Hub.create(config, clock);
+        hub.start();
+        MinistrySimulator ministry = new MinistrySimulator(ministryServer, inbox);
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "sandbox-simulators");
+            t.setDaemon(true);
+            return t;
+        });
+        Sandbox sandbox = new Sandbox(dir, config, deviceServer, ministryServer, ministry, simulators, hub, scheduler);
+        sandbox.schedule(pace);
+        return sandbox;
+    }
+
+    private void schedule(Pace pace) {
+        long every = pace.packetEvery().toMillis();
+        for (int i = 0; i < devices.size(); i++) {
+            // Staggered, so the devices do not all record at the same instant.
+            scheduler.scheduleWithFixedDelay(devices.get(i), every * i / devices.size(), every, TimeUnit.MILLISECONDS);
+        }
+        scheduler.scheduleWithFixedDelay(ministry::collect, 1, 1, TimeUnit.SECONDS);
+        if (!pace.linkDownFor().isZero()) {
+            long cycle = pace.linkUpFor().plus(pace.linkDownFor()).toMillis();
+            scheduler.scheduleAtFixedRate(ministry::linkDown, pace.linkUpFor().toMillis(), cycle, TimeUnit.MILLISECONDS);
+            scheduler.scheduleAtFixedRate(ministry::linkUp, cycle, cycle, TimeUnit.MILLISECONDS);
+        }
+        scheduler.scheduleWithFixedDelay(this::logStatus, 10, 10, TimeUnit.SECONDS);
+    }
+
+    /** One line a newcomer can follow: packets recorded, waiting, delivered, rejected. */
+    void logStatus() {
+        try {
+            Map<PacketState, Backlog> backlog = hub.packets().backlog();
+            Backlog waiting = backlog.get(PacketState.OUTBOUND);
+            LOG.info("devices recorded {} | hub: checking {}, waiting for ministry {}{}, forwarded {}, quarantined {} "
+                            + "| ministry link {}, has {} packet(s)",
+                    devices.stream().mapToInt(DeviceSimulator::written).sum(),
+                    backlog.get(PacketState.RECEIVED).count(), waiting.count(),
+                    waiting.oldest() == null ? "" : " (oldest " + Duration.between(waiting.oldest(), Instant.now()).toSeconds() + "s)",
+                    backlog.get(PacketState.FORWARDED).count(), hub.quarantine().held().size(),
+                    ministry.isLinkUp() ? "UP" : "DOWN", ministry.received());
+        } catch (RuntimeException e) {
+            LOG.warn("status: {}", e.toString());
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    HubConfig config() {
+        return config;
+    }
+
+    Hub hub() {
+        return hub;
+    }
+
+    MinistrySimulator ministry() {
+        return ministry;
+    }
+
+    List<DeviceSimulator> devices() {
+        return devices;
+    }
+
+    private static Path writeConfig(Path configDir, Ports ports) throws IOException {
+        String yaml;
+        try (InputStream in = Sandbox.class.getResourceAsStream(TEMPLATE)) {
+            if (in == null) {
+                throw new IOException("the sandbox configuration " + TEMPLATE + " is missing from the jar");
+            }
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        yaml = yaml.replace("port: " + Ports.DEFAULT.devices(), "port: " + ports.devices())
+                .replace("port: " + Ports.DEFAULT.ministry(), "port: " + ports.ministry())
+                .replace("port: " + Ports.DEFAULT.http(), "port: " + ports.http());
+        Path file = configDir.resolve("sandbox.yaml");
+        Files.deleteIfExists(file);
+        SecureFiles.createOwnerOnlyFile(file);
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static void writeSecretIfAbsent(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        SecureFiles.createOwnerOnlyFile(file);
+        Files.writeString(file, HexFormat.of().formatHex(secret) + "\n");
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            hub.close();
+        } finally {
+            deviceServer.close();
+            ministryServer.close();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package id.ektp.hub.app;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code sandbox [--dir DIR]}: the embedded default, until Ctrl-C. */
+final class SandboxCommand implements Command {
+    @Override
+    public int execute(Options options, PrintStream out, PrintStream err) {
+        Path dir = Path.of(options.get("dir").orElse("sandbox-run"));
+        Sandbox sandbox;
+        try {
+            sandbox = Sandbox.start(dir, Sandbox.Ports.DEFAULT, Sandbox.Pace.DEFAULT);
+        } catch (Exception e) {
+            err.println("ektp-hub sandbox: could not start: " + e.getMessage());
+            return EktpHub.FAILED;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sandbox.close();
+            stopped.countDown();
+        }, "sandbox-shutdown"));
+        out.println("""
+
+                ektp-hub sandbox is running in %1$s  (Ctrl-C stops it; the folder is kept)
+                  configuration   %1$s/config/sandbox.yaml
+                  device outboxes %1$s/sftp/devices/<device>/outbox     (SFTP 127.0.0.1:%2$d)
+                  ministry inbox  %1$s/sftp/ministry/inbox              (SFTP 127.0.0.1:%3$d, drops now and then)
+                  hub data        %1$s/data   (spool/, quarantine/, state/hub.db)
+                  quarantine      java -jar app/target/ektp-hub.jar quarantine --config %1$s/config/sandbox.yaml
+                """.formatted(sandbox.dir(), Sandbox.Ports.DEFAULT.devices(), Sandbox.Ports.DEFAULT.ministry()));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return EktpHub.OK;
+    }
+}

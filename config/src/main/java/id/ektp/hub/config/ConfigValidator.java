@@ -1,0 +1,237 @@
+package id.ektp.hub.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import id.ektp.hub.codes.Codes;
+import id.ektp.hub.config.HubConfig.Broker;
+import id.ektp.hub.config.HubConfig.Http;
+import id.ektp.hub.config.HubConfig.Limits;
+import id.ektp.hub.config.HubConfig.Ministry;
+import id.ektp.hub.config.HubConfig.MinistrySftp;
+import id.ektp.hub.config.HubConfig.Printer;
+import id.ektp.hub.config.HubConfig.Printing;
+import id.ektp.hub.config.HubConfig.Regency;
+import id.ektp.hub.config.HubConfig.Reports;
+import id.ektp.hub.config.HubConfig.SftpAccount;
+import id.ektp.hub.config.HubConfig.Stock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.quartz.CronExpression;
+
+/**
+ * Walks a parsed configuration tree section by section, reporting every problem under its key
+ * path, and builds the {@link HubConfig} only when there is none. The device and printer lists
+ * have rules of their own ({@link DeviceRules}, {@link PrinterRules}).
+ */
+final class ConfigValidator {
+    /** The configuration, or null when {@code problems} is not empty. */
+    record Result(HubConfig config, List<ConfigProblem> problems) {}
+
+    private static final List<String> ROOT_KEYS = List.of("regency", "dataDir", "http", "ministry",
+            "devices", "printers", "stock", "printing", "reports", "limits");
+    private static final List<String> BROKER_URL_PREFIXES =
+            List.of("tcp://", "ssl://", "nio://", "nio+ssl://", "failover:", "vm://");
+
+    private final Path source;
+    /** Relative paths in the file are relative to the file's folder (ICD section 4). */
+    private final Path baseDir;
+    private final Problems problems = new Problems();
+
+    private ConfigValidator(Path source) {
+        this.source = source;
+        this.baseDir = source.getParent();
+    }
+
+    /** @param source the file {@code tree} was read from, absolute */
+    static Result validate(JsonNode tree, Path source) {
+        return new ConfigValidator(source).run(tree);
+    }
+
+    /** A result for a file that could not even be parsed. */
+    static Result fileProblem(String message) {
+        return new Result(null, List.of(new ConfigProblem(Problems.FILE, message)));
+    }
+
+    private Result run(JsonNode tree) {
+        ConfigNode root = new ConfigNode(tree, "", problems);
+        if (root.isAbsent()) {
+            return fileProblem("is empty; expected the keys " + String.join(", ", ROOT_KEYS));
+        }
+        if (!root.requireMap(ROOT_KEYS)) {
+            return new Result(null, problems.list());
+        }
+        Regency regency = regency(root.get("regency"));
+        String regencyCode = root.get("regency").get("code").rawText();
+        if (!Codes.matches(Codes.REGENCY, regencyCode)) {
+            regencyCode = null;
+        }
+        Path dataDir = dataDir(root.get("dataDir"));
+        Http http = http(root.get("http"));
+        Ministry ministry = ministry(root.get("ministry"));
+        DeviceRules.Result devices = new DeviceRules(baseDir, problems, regencyCode).read(root.get("devices"));
+        List<Printer> printers = new PrinterRules(baseDir, problems, devices.kecamatan()).read(root.get("printers"));
+        Stock stock = stock(root.get("stock"), regencyCode);
+        Printing printing = printing(root.get("printing"));
+        Reports reports = reports(root.get("reports"));
+        Limits limits = limits(root.get("limits"));
+        List<ConfigProblem> found = problems.list();
+        return found.isEmpty()
+                ? new Result(new HubConfig(source, regency, dataDir, http, ministry, devices.devices(),
+                        printers, stock, printing, reports, limits), found)
+                : new Result(null, found);
+    }
+
+    private Regency regency(ConfigNode node) {
+        int mark = problems.mark();
+        if (!node.requireMap(List.of("code", "name"))) {
+            return null;
+        }
+        String code = node.get("code").code(Codes.REGENCY, "a regency code (PP.RR, e.g. 33.10)");
+        String name = node.get("name").text();
+        return problems.noneSince(mark) ? new Regency(code, name) : null;
+    }
+
+    /** The hub's own storage; created at start, so it need not exist yet. */
+    private Path dataDir(ConfigNode node) {
+        Path dir = node.path(baseDir);
+        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+            node.report("is not a folder: " + dir);
+        }
+        return dir;
+    }
+
+    private Http http(ConfigNode node) {
+        int mark = problems.mark();
+        if (!node.requireMap(List.of("host", "port", "adminTokenFile"))) {
+            return null;
+        }
+        String host = node.get("host").text("127.0.0.1");
+        Integer port = node.get("port").integer(1, 65535, 8080);
+        Path tokenFile = node.get("adminTokenFile").file(baseDir, FileRule.NO_ACCESS_BY_OTHERS);
+        return problems.noneSince(mark) ? new Http(host, port, tokenFile) : null;
+    }
+
+    private Ministry ministry(ConfigNode node) {
+        int mark = problems.mark();
+        if (!node.requireMap(List.of("sftp", "broker"))) {
+            return null;
+        }
+        MinistrySftp sftp = ministrySftp(node.get("sftp"));
+        Broker broker = broker(node.get("broker"));
+        return problems.noneSince(mark) ? new Ministry(sftp, broker) : null;
+    }
+
+    private MinistrySftp ministrySftp(ConfigNode node) {
+        int mark = problems.mark();
+        if (!node.requireMap(SftpAccounts.keysPlus("inboxDir", "outboxDir", "pollInterval", "retryMaxDelay"))) {
+            return null;
+        }
+        SftpAccount account = SftpAccounts.read(node, baseDir, problems);
+        String inboxDir = node.get("inboxDir").text();
+        String outboxDir = node.get("outboxDir").text();
+        Duration pollInterval = node.get("pollInterval").duration(Duration.ofSeconds(30));
+        Duration retryMaxDelay = node.get("retryMaxDelay").duration(Duration.ofMinutes(5));
+        return problems.noneSince(mark)
+                ? new MinistrySftp(account, inboxDir, outboxDir, pollInterval, retryMaxDelay)
+                : null;
+    }
+
+    private Broker broker(ConfigNode node) {
+        int mark = problems.mark();
+        if (!node.requireMap(List.of("url", "username", "passwordFile"))) {
+            return null;
+        }
+        ConfigNode urlNode = node.get("url");
+        String url = urlNode.text();
+        if (url != null && BROKER_URL_PREFIXES.stream().noneMatch(url::startsWith)) {
+            urlNode.report("'" + url + "' is not an ActiveMQ broker URL: it must start with one of "
+                    + String.join(", ", BROKER_URL_PREFIXES));
+        }
+        String username = node.get("username").text();
+        Path passwordFile = node.get("passwordFile").file(baseDir, FileRule.OWNER_ONLY);
+        return problems.noneSince(mark) ? new Broker(url, username, passwordFile) : null;
+    }
+
+    private Stock stock(ConfigNode node, String ownRegency) {
+        int mark = problems.mark();
+        if (!node.requireMap(List.of("reorderDaysOfCover", "targetDaysOfCover", "criticalDaysOfCover",
+                "checkSchedule", "neighbourRegencies"))) {
+            return null;
+        }
+        Integer reorder = node.get("reorderDaysOfCover").integer(1, Integer.MAX_VALUE);
+        Integer target = node.get("targetDaysOfCover").integer(1, Integer.MAX_VALUE);
+        Integer critical = node.get("criticalDaysOfCover").integer(1, Integer.MAX_VALUE);
+        if (critical != null && reorder != null && critical >= reorder) {
+            node.get("criticalDaysOfCover").report("must be less than reorderDaysOfCover (" + reorder + ")");
+        }
+        if (reorder != null && target != null && reorder >= target) {
+            node.get("reorderDaysOfCover").report("must be less than targetDaysOfCover (" + target + ")");
+        }
+        String schedule = cron(node.get("checkSchedule"));
+        List<String> neighbours = neighbourRegencies(node.get("neighbourRegencies"), ownRegency);
+        return problems.noneSince(mark)
+                ? new Stock(reorder, target, critical, schedule, neighbours)
+                : null;
+    }
+
+    /** Parsed by the same Quartz that will run it, so what validates also schedules. */
+    private static String cron(ConfigNode node) {
+        String schedule = node.text();
+        if (schedule == null) {
+            return null;
+        }
+        try {
+            CronExpression.validateExpression(schedule);
+            return schedule;
+        } catch (ParseException e) {
+            node.report("'" + schedule + "' is not a Quartz cron expression (seconds minutes hours"
+                    + " day-of-month month day-of-week, e.g. \"0 0 7 * * ?\"): " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static List<String> neighbourRegencies(ConfigNode node, String ownRegency) {
+        List<ConfigNode> items = node.optionalList();
+        List<String> codes = new ArrayList<>();
+        for (ConfigNode item : items == null ? List.<ConfigNode>of() : items) {
+            String code = item.code(Codes.REGENCY, "a regency code (PP.RR, e.g. 33.09)");
+            if (code != null && code.equals(ownRegency)) {
+                item.report("is this hub's own regency");
+            } else if (code != null) {
+                codes.add(code);
+            }
+        }
+        return codes;
+    }
+
+    private Printing printing(ConfigNode node) {
+        int mark = problems.mark();
+        if (!node.optionalMap(List.of("maxAttempts"))) {
+            return null;
+        }
+        Integer maxAttempts = node.get("maxAttempts").integer(1, Integer.MAX_VALUE, 3);
+        return problems.noneSince(mark) ? new Printing(maxAttempts) : null;
+    }
+
+    private Reports reports(ConfigNode node) {
+        int mark = problems.mark();
+        if (!node.optionalMap(List.of("deviceDownAfter", "statusInterval"))) {
+            return null;
+        }
+        Duration deviceDownAfter = node.get("deviceDownAfter").duration(Duration.ofMinutes(10));
+        Duration statusInterval = node.get("statusInterval").duration(Duration.ofMinutes(15));
+        return problems.noneSince(mark) ? new Reports(deviceDownAfter, statusInterval) : null;
+    }
+
+    private Limits limits(ConfigNode node) {
+        int mark = problems.mark();
+        if (!node.optionalMap(List.of("maxPacketBytes"))) {
+            return null;
+        }
+        Long maxPacketBytes = node.get("maxPacketBytes").wholeNumber(1024, Long.MAX_VALUE, 64L * 1024 * 1024);
+        return problems.noneSince(mark) ? new Limits(maxPacketBytes) : null;
+    }
+}

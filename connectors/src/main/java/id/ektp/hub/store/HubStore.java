@@ -1,0 +1,197 @@
+package id.ektp.hub.store;
+
+import id.ektp.hub.spool.SecureFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The hub's one durable local state store: a SQLite file in WAL mode with
+ * {@code synchronous=FULL}, so a commit has reached the disk before it returns and survives
+ * power loss. Every state change of a packet, job or message is one {@link #transact}
+ * call, committed before the peer that gave it to us is acknowledged.
+ *
+ * <p>One connection, one writer at a time: SQLite serialises writers anyway, and a single
+ * connection means no SQLITE_BUSY retries to reason about. Transactions are short (a few
+ * rows), so the lock is never held across network I/O.
+ */
+public final class HubStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HubStore.class);
+
+    /** Each entry upgrades the schema by one version; never edit one that has shipped. */
+    private static final List<String> MIGRATIONS = List.of(
+            """
+            CREATE TABLE packet (
+              packet_id   TEXT PRIMARY KEY,
+              kecamatan   TEXT NOT NULL,
+              device_id   TEXT NOT NULL,
+              sha256      TEXT NOT NULL,
+              size        INTEGER NOT NULL,
+              state       TEXT NOT NULL,
+              captured_at TEXT,
+              received_at TEXT NOT NULL,
+              updated_at  TEXT NOT NULL,
+              detail      TEXT
+            );
+            CREATE INDEX packet_by_state ON packet(state, received_at);
+            CREATE TABLE quarantine (
+              quarantine_id  TEXT PRIMARY KEY,
+              flow           TEXT NOT NULL,
+              subject_id     TEXT NOT NULL,
+              file_name      TEXT NOT NULL,
+              source         TEXT NOT NULL,
+              reason         TEXT NOT NULL,
+              detail         TEXT NOT NULL,
+              quarantined_at TEXT NOT NULL,
+              state          TEXT NOT NULL
+            );
+            CREATE INDEX quarantine_by_state ON quarantine(state, quarantined_at);
+            CREATE TABLE audit (
+              seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+              at      TEXT NOT NULL,
+              subject TEXT NOT NULL,
+              event   TEXT NOT NULL,
+              detail  TEXT
+            );
+            CREATE INDEX audit_by_subject ON audit(subject, seq);
+            """);
+
+    private final Path file;
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private HubStore(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /** Opens (creating if needed, owner-only) {@code dataDir/state/hub.db} and migrates it. */
+    public static HubStore open(Path dataDir) throws IOException, SQLException {
+        Path dir = SecureFiles.ownerOnlyDirectories(dataDir.resolve("state"));
+        Path file = dir.resolve("hub.db");
+        if (!Files.exists(file)) {
+            // SQLite creates -wal and -shm with the main file's permissions: owner-only too.
+            SecureFiles.createOwnerOnlyFile(file);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(10_000);
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+        HubStore store = new HubStore(file, connection);
+        store.migrate();
+        return store;
+    }
+
+    /** Opens an existing store read-only, for the CLI beside a running hub. */
+    public static HubStore openReadOnly(Path dataDir) throws SQLException {
+        Path file = dataDir.resolve("state/hub.db");
+        if (!Files.exists(file)) {
+            throw new SQLException("no hub state at " + file + " (has the hub run with this dataDir?)");
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(10_000);
+        return new HubStore(file, DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties()));
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Work done in one transaction on the store's connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and returns once it is committed to disk; rolls it
+     * back if {@code work} throws. Nested calls join the outer transaction.
+     */
+    public <T> T transact(Work<T> work) {
+        lock.lock();
+        try {
+            if (lock.getHoldCount() > 1) {
+                return work.run(connection);
+            }
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("state store " + file + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads without a transaction of its own (WAL readers see the last commit). */
+    public <T> T read(Work<T> work) {
+        lock.lock();
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreException("state store " + file + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void migrate() throws SQLException {
+        int version;
+        try (Statement st = connection.createStatement();
+             var rs = st.executeQuery("PRAGMA user_version")) {
+            version = rs.getInt(1);
+        }
+        if (version > MIGRATIONS.size()) {
+            throw new SQLException("state store " + file + " has schema version " + version
+                    + ", newer than this hub understands (" + MIGRATIONS.size() + "): run the newer hub");
+        }
+        for (int next = version; next < MIGRATIONS.size(); next++) {
+            int target = next + 1;
+            String script = MIGRATIONS.get(next);
+            transact(c -> {
+                try (Statement st = c.createStatement()) {
+                    for (String sql : script.split(";")) {
+                        if (!sql.isBlank()) {
+                            st.execute(sql);
+                        }
+                    }
+                    st.execute("PRAGMA user_version = " + target);
+                }
+                return null;
+            });
+            LOG.info("State store {} migrated to schema version {}", file, target);
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("Closing state store {}: {}", file, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package id.ektp.hub.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The packet table: which packet ids the hub has seen, their content hash and state. */
+public final class PacketRecords {
+    private final HubStore store;
+    private final Clock clock;
+
+    public PacketRecords(HubStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public Optional<PacketRecord> find(String packetId) {
+        return store.read(c -> find(c, packetId));
+    }
+
+    /**
+     * Records that {@code packetId} is about to be placed in {@code received/}. A row left in
+     * RECEIVING by a crash is taken over (its download was never acknowledged); any other
+     * existing row is left alone and {@code false} returned.
+     */
+    public boolean beginReceiving(String packetId, String kecamatan, String deviceId, String sha256, long size) {
+        Instant now = clock.instant();
+        return store.transact(c -> {
+            Optional<PacketRecord> existing = find(c, packetId);
+            if (existing.isPresent() && existing.get().state() != PacketState.RECEIVING) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO packet(packet_id, kecamatan, device_id, sha256, size, state, received_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, 'RECEIVING', ?, ?)
+                    ON CONFLICT(packet_id) DO UPDATE SET kecamatan = excluded.kecamatan,
+                      device_id = excluded.device_id, sha256 = excluded.sha256, size = excluded.size,
+                      updated_at = excluded.updated_at""")) {
+                ps.setString(1, packetId);
+                ps.setString(2, kecamatan);
+                ps.setString(3, deviceId);
+                ps.setString(4, sha256);
+                ps.setLong(5, size);
+                ps.setString(6, now.toString());
+                ps.setString(7, now.toString());
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    public void markReceived(String packetId) {
+        transition(packetId, PacketState.RECEIVED, null, null);
+    }
+
+    public void markOutbound(String packetId, Instant capturedAt) {
+        transition(packetId, PacketState.OUTBOUND, capturedAt, null);
+    }
+
+    public void markForwarded(String packetId) {
+        transition(packetId, PacketState.FORWARDED, null, null);
+    }
+
+    /** Joins the caller's transaction when called inside one (quarantine and its row commit together). */
+    public void markQuarantined(String packetId, String detail) {
+        transition(packetId, PacketState.QUARANTINED, null, detail);
+    }
+
+    /** Count and oldest arrival per state. */
+    public Map<PacketState, Backlog> backlog() {
+        return store.read(c -> {
+            Map<PacketState, Backlog> result = new EnumMap<>(PacketState.class);
+            for (PacketState s : PacketState.values()) {
+                result.put(s, Backlog.EMPTY);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT state, COUNT(*), MIN(received_at) FROM packet GROUP BY state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String oldest = rs.getString(3);
+                    result.put(PacketState.valueOf(rs.getString(1)),
+                            new Backlog(rs.getLong(2), oldest == null ? null : Instant.parse(oldest)));
+                }
+            }
+            return result;
+        });
+    }
+
+    private void transition(String packetId, PacketState state, Instant capturedAt, String detail) {
+        Instant now = clock.instant();
+        store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE packet SET state = ?, updated_at = ?,
+                      captured_at = COALESCE(?, captured_at), detail = COALESCE(?, detail)
+                    WHERE packet_id = ?""")) {
+                ps.setString(1, state.name());
+                ps.setString(2, now.toString());
+                ps.setString(3, capturedAt == null ? null : capturedAt.toString());
+                ps.setString(4, detail);
+                ps.setString(5, packetId);
+                if (ps.executeUpdate() != 1) {
+                    throw new SQLException("no packet " + packetId + " to mark " + state);
+                }
+            }
+            Audit.append(c, now, "packet:" + packetId, state.name(), detail);
+            return null;
+        });
+    }
+
+    private static Optional<PacketRecord> find(Connection c, String packetId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM packet WHERE packet_id = ?")) {
+            ps.setString(1, packetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new PacketRecord(
+                        rs.getString("packet_id"), rs.getString("kecamatan"), rs.getString("device_id"),
+                        rs.getString("sha256"), rs.getLong("size"), PacketState.valueOf(rs.getString("state")),
+                        instant(rs.getString("captured_at")), instant(rs.getString("received_at")),
+                        instant(rs.getString("updated_at")), rs.getString("detail")));
+            }
+        }
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+}

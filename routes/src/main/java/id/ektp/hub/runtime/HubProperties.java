@@ -1,0 +1,43 @@
+package id.ektp.hub.runtime;
+
+import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.config.HubConfig.SftpAccount;
+import id.ektp.hub.spool.Spool;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The configuration as Camel property placeholders: routes say
+ * {@code {{ministry.sftp.host}}}, and this is the one place that says where it comes from.
+ */
+final class HubProperties {
+    private HubProperties() {}
+
+    static Map<String, String> of(HubConfig config, Spool spool) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("camel.main.name", "ektp-hub-" + config.regency().compactCode());
+        // SIGTERM: finish what is in flight, but never wait on a peer that is down.
+        p.put("camel.main.shutdownTimeout", "30");
+        // Stream caching would read a streamed SFTP download into the heap at the route's
+        // entry; packets go to disk as they arrive instead.
+        p.put("camel.main.streamCachingEnabled", "false");
+        p.put("hub.regency.code", config.regency().code());
+        p.put("hub.spool.received", spool.received().toString());
+        p.put("hub.spool.outbound", spool.outbound().toString());
+        sftp(p, "ministry.sftp", config.ministry().sftp().account());
+        p.put("ministry.sftp.inboxDir", config.ministry().sftp().inboxDir());
+        p.put("ministry.sftp.outboxDir", config.ministry().sftp().outboxDir());
+        p.put("ministry.sftp.pollMillis", String.valueOf(config.ministry().sftp().pollInterval().toMillis()));
+        return p;
+    }
+
+    private static void sftp(Map<String, String> p, String prefix, SftpAccount account) {
+        p.put(prefix + ".host", account.host());
+        p.put(prefix + ".port", String.valueOf(account.port()));
+        p.put(prefix + ".username", account.username());
+        p.put(prefix + ".privateKeyFile", account.privateKeyFile().toString());
+        p.put(prefix + ".knownHostsFile", account.knownHostsFile().toString());
+        p.put(prefix + ".connectTimeoutMillis", String.valueOf(account.connectTimeout().toMillis()));
+        p.put(prefix + ".aliveIntervalMillis", String.valueOf(SftpTimeouts.aliveIntervalMillis(account)));
+    }
+}

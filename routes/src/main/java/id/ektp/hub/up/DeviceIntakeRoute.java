@@ -1,0 +1,82 @@
+package id.ektp.hub.up;
+
+import id.ektp.hub.config.HubConfig.Device;
+import id.ektp.hub.runtime.SftpTimeouts;
+import java.util.List;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * UP, step 1: one route per kecamatan device, from the {@value #TEMPLATE} template, taking
+ * finished packets from the device's SFTP outbox onto the hub's disk.
+ *
+ * <ul>
+ *   <li>Only {@code X.zip} whose {@code X.zip.done} exists is taken; both are deleted from
+ *       the device only after {@link PacketIntake} returned, i.e. once the packet is durably
+ *       ours. A failed exchange leaves them for the next poll.</li>
+ *   <li>The download is streamed straight to the spool: a packet is never held in memory.</li>
+ *   <li>Host keys are always checked against the configured known_hosts; there is no
+ *       switch to turn that off.</li>
+ *   <li>Connect and read timeouts bound every call, and each device route has its own
+ *       poll thread, so a device that hangs holds up nobody else. {@code autoCreate=false}:
+ *       otherwise the consumer connects while the route starts, and one dead device would
+ *       delay the hub's start by its connect timeouts.</li>
+ * </ul>
+ */
+public final class DeviceIntakeRoute extends RouteBuilder {
+    public static final String TEMPLATE = "device-intake";
+    public static final String DEVICE_HEADER = "ektpDevice";
+    /** Intake route ids are this prefix and the device key: {@code up-intake-331005-CWS01}. */
+    public static final String ROUTE_PREFIX = "up-intake-";
+
+    private final List<Device> devices;
+
+    public DeviceIntakeRoute(List<Device> devices) {
+        this.devices = List.copyOf(devices);
+    }
+
+    public static String routeId(Device device) {
+        return ROUTE_PREFIX + device.key();
+    }
+
+    @Override
+    public void configure() {
+        // No redelivery: the next poll is the retry, and a failed exchange must not be
+        // "handled", or the consumer would delete the device's file.
+        errorHandler(defaultErrorHandler().maximumRedeliveries(0).logStackTrace(false).logExhaustedMessageHistory(false));
+
+        routeTemplate(TEMPLATE)
+                .templateParameter("deviceKey")
+                .templateParameter("host").templateParameter("port").templateParameter("username")
+                .templateParameter("privateKeyFile").templateParameter("knownHostsFile")
+                .templateParameter("outboxDir").templateParameter("pollMillis")
+                .templateParameter("connectTimeoutMillis").templateParameter("aliveIntervalMillis")
+                .from("sftp://{{username}}@{{host}}:{{port}}/{{outboxDir}}"
+                        + "?privateKeyFile=RAW({{privateKeyFile}})&knownHostsFile=RAW({{knownHostsFile}})"
+                        + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false"
+                        + "&connectTimeout={{connectTimeoutMillis}}"
+                        + "&serverAliveInterval={{aliveIntervalMillis}}&serverAliveCountMax=3"
+                        + "&autoCreate=false&maximumReconnectAttempts=1&reconnectDelay=2000"
+                        + "&antInclude=*.zip&doneFileName=${file:name}.done"
+                        + "&streamDownload=true&stepwise=false&delete=true&sortBy=file:name"
+                        + "&delay={{pollMillis}}&initialDelay=0&maxMessagesPerPoll=100"
+                        + "&throwExceptionOnConnectFailed=true&pollStrategy=#deviceLinks"
+                        + "&jschLoggingLevel=WARN&runLoggingLevel=DEBUG")
+                .setHeader(DEVICE_HEADER, constant("{{deviceKey}}"))
+                .bean("packetIntake", "receive");
+
+        for (Device device : devices) {
+            templatedRoute(TEMPLATE)
+                    .routeId(routeId(device))
+                    .parameter("deviceKey", device.key())
+                    .parameter("host", device.sftp().host())
+                    .parameter("port", String.valueOf(device.sftp().port()))
+                    .parameter("username", device.sftp().username())
+                    .parameter("privateKeyFile", device.sftp().privateKeyFile().toString())
+                    .parameter("knownHostsFile", device.sftp().knownHostsFile().toString())
+                    .parameter("outboxDir", device.outboxDir())
+                    .parameter("pollMillis", String.valueOf(device.pollInterval().toMillis()))
+                    .parameter("connectTimeoutMillis", String.valueOf(device.sftp().connectTimeout().toMillis()))
+                    .parameter("aliveIntervalMillis", String.valueOf(SftpTimeouts.aliveIntervalMillis(device.sftp())));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package id.ektp.hub.up;
+
+import id.ektp.hub.store.PacketRecord;
+import id.ektp.hub.store.PacketRecords;
+import id.ektp.hub.store.PacketState;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+
+/** The bookkeeping around one upload to the ministry inbox. */
+public final class PacketForwarding {
+    public static final String PACKET_ID = "ektpPacketId";
+    public static final String ALREADY_FORWARDED = "ektpAlreadyForwarded";
+    public static final String OUTBOUND_NAME = "ektpOutboundName";
+
+    private final PacketRecords packets;
+    private final OutboundQueue queue;
+
+    public PacketForwarding(PacketRecords packets, OutboundQueue queue) {
+        this.packets = packets;
+        this.queue = queue;
+    }
+
+    /**
+     * Names the upload {@code <packetId>.zip} and notes whether the id was forwarded before (a
+     * crash after the upload was recorded but before the file was removed): never twice.
+     */
+    public void prepare(Exchange exchange) {
+        String outboundName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        if (!queue.isHead(outboundName)) {
+            throw new NotHeadOfQueueException(outboundName);
+        }
+        exchange.getMessage().setHeader(OUTBOUND_NAME, outboundName);
+        String packetId = PacketValidation.packetIdOf(outboundName);
+        Optional<PacketRecord> known = packets.find(packetId);
+        exchange.getMessage().setHeader(PACKET_ID, packetId);
+        exchange.getMessage().setHeader(ALREADY_FORWARDED,
+                known.map(r -> r.state() == PacketState.FORWARDED).orElse(false));
+        exchange.getMessage().setHeader(Exchange.FILE_NAME, packetId + ".zip");
+    }
+
+    /** The packet was forwarded before a crash; its leftover local copy is simply removed. */
+    public void alreadyForwarded(@Header(PACKET_ID) String packetId, @Header(OUTBOUND_NAME) String outboundName) {
+        queue.removed(outboundName);
+        packets.find(packetId).ifPresent(r -> PacketLog.state(packetId, new DeviceRef(r.kecamatan(), r.deviceId()),
+                PacketState.FORWARDED, "forwarded before the last restart; local copy removed, not sent again"));
+    }
+
+    /** Retry an upload only while its packet is still the earliest waiting (strict FIFO). */
+    public boolean stillHead(@Header(OUTBOUND_NAME) String outboundName) {
+        return outboundName != null && queue.isHead(outboundName);
+    }
+
+    public void forwarded(@Header(PACKET_ID) String packetId, @Header(OUTBOUND_NAME) String outboundName) {
+        packets.markForwarded(packetId);
+        queue.removed(outboundName);
+        packets.find(packetId).ifPresent(r -> PacketLog.state(packetId,
+                new DeviceRef(r.kecamatan(), r.deviceId()), PacketState.FORWARDED, "in the ministry inbox"));
+    }
+}

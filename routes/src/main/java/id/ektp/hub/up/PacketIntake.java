@@ -1,0 +1,98 @@
+package id.ektp.hub.up;
+
+import id.ektp.hub.codes.Codes;
+import id.ektp.hub.spool.CappedInputStream;
+import id.ektp.hub.spool.Spool;
+import id.ektp.hub.spool.SpooledFile;
+import id.ektp.hub.store.PacketRecord;
+import id.ektp.hub.store.PacketRecords;
+import id.ektp.hub.store.PacketState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+
+/**
+ * Takes a packet from a device's outbox onto the hub's disk. When this returns normally the
+ * packet is durably ours (received, or quarantined with its reason) and the SFTP consumer may
+ * delete it from the device; when it throws, nothing was acknowledged and the next poll takes
+ * the file again.
+ */
+public final class PacketIntake {
+    /** Room for zip headers on top of the uncompressed limit: no valid packet is larger. */
+    private static final long ZIP_OVERHEAD = 1024 * 1024;
+
+    private final Spool spool;
+    private final PacketRecords packets;
+    private final PacketQuarantine quarantine;
+    private final long maxFileBytes;
+
+    public PacketIntake(Spool spool, PacketRecords packets, PacketQuarantine quarantine, long maxPacketBytes) {
+        this.spool = spool;
+        this.packets = packets;
+        this.quarantine = quarantine;
+        this.maxFileBytes = maxPacketBytes + ZIP_OVERHEAD;
+    }
+
+    public void receive(@Header(Exchange.FILE_NAME_ONLY) String fileName,
+                        @Header(DeviceIntakeRoute.DEVICE_HEADER) String deviceKey,
+                        InputStream body) throws IOException {
+        DeviceRef device = DeviceRef.of(deviceKey);
+        CappedInputStream capped = new CappedInputStream(body, maxFileBytes);
+        SpooledFile part = spool.receive(capped);
+        if (capped.exceeded()) {
+            quarantine.quarantine(part.path(), foreignId(device, fileName, part), fileName, null, device,
+                    new Rejection(RejectReason.TOO_LARGE, "file is larger than " + maxFileBytes
+                            + " bytes, more than any packet within limits.maxPacketBytes; the first "
+                            + maxFileBytes + " bytes are kept"));
+            return;
+        }
+        String packetId = fileName.endsWith(".zip") ? fileName.substring(0, fileName.length() - 4) : fileName;
+        if (!Codes.matches(Codes.PACKET_ID, packetId) || !fileName.endsWith(".zip")) {
+            quarantine.quarantine(part.path(), foreignId(device, fileName, part), fileName, null, device,
+                    new Rejection(RejectReason.PACKET_ID_MISMATCH,
+                            "file name '" + fileName + "' is not <packetId>.zip"));
+            return;
+        }
+        admit(packetId, device, part);
+    }
+
+    /**
+     * Decides under one lock whether this is a new packet, a packet we already hold (a device
+     * re-sent it, or our acknowledgement was lost in a crash), or a different packet reusing
+     * an id; two devices can never race the same id into the spool.
+     */
+    private synchronized void admit(String packetId, DeviceRef device, SpooledFile part) throws IOException {
+        Optional<PacketRecord> known = packets.find(packetId);
+        if (known.isPresent() && known.get().state() != PacketState.RECEIVING) {
+            PacketRecord existing = known.get();
+            if (existing.sha256().equals(part.sha256())) {
+                spool.discard(part);
+                PacketLog.state(packetId, device, existing.state(), "sent again, same content: already held, removed from device");
+                return;
+            }
+            quarantine.quarantine(part.path(), packetId + "~dup~" + part.sha256().substring(0, 12), packetId, null,
+                    device, new Rejection(RejectReason.DUPLICATE_PACKET_ID, "packet id already received from "
+                            + existing.kecamatan() + "/" + existing.deviceId() + " on " + existing.receivedAt()
+                            + " with different content (sha256 " + existing.sha256().substring(0, 12)
+                            + "…, this one " + part.sha256().substring(0, 12) + "…)"));
+            return;
+        }
+        packets.beginReceiving(packetId, device.kecamatanCode(), device.deviceId(), part.sha256(), part.size());
+        Path target = spool.received().resolve(device.key()).resolve(packetId + ".zip");
+        spool.place(part.path(), target);
+        packets.markReceived(packetId);
+        PacketLog.state(packetId, device, PacketState.RECEIVED, part.size() + " bytes");
+    }
+
+    /** A quarantine id for a file that is not (or not only) a packet: stable for the same content. */
+    private static String foreignId(DeviceRef device, String fileName, SpooledFile part) {
+        String safe = fileName.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.length() > 80) {
+            safe = safe.substring(0, 80);
+        }
+        return device.key() + "~" + safe + "~" + part.sha256().substring(0, 12);
+    }
+}

@@ -1,0 +1,202 @@
+package id.ektp.hub.testing;
+
+import id.ektp.hub.config.ConfigLoader;
+import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.packets.PacketFactory;
+import id.ektp.hub.sandbox.packets.PacketSpec;
+import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
+import id.ektp.hub.sandbox.sftp.SshKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Real peers for a hub under test: an embedded SFTP server holding the kecamatan device
+ * accounts and a second one holding the ministry account (so the ministry link can drop on
+ * its own), real SSH keys, a known_hosts with the servers' real host keys, and a real YAML
+ * configuration file validated by the same loader production uses.
+ */
+public final class HubTestEnvironment implements AutoCloseable {
+    /** A device account for the test config; {@code port} 0 means the device server. */
+    public record TestDevice(String kecamatan, String deviceId, String username, int port) {
+        public TestDevice(String kecamatan, String deviceId) {
+            this(kecamatan, deviceId, deviceId.toLowerCase(), 0);
+        }
+    }
+
+    public static final List<TestDevice> TWO_DEVICES = List.of(
+            new TestDevice("33.10.05", "CWS01"), new TestDevice("33.10.06", "TRC01"));
+
+    private final Path root;
+    private final Path secrets;
+    private final PublicKey hubKey;
+    private final EmbeddedSftpServer deviceServer;
+    private final EmbeddedSftpServer ministryServer;
+    private final Map<String, TestDevice> devices = new LinkedHashMap<>();
+    private final PacketFactory packets = new PacketFactory();
+    private final List<Hub> hubs = new ArrayList<>();
+    private String extraYaml = "";
+    private String ministryExtra = "retryMaxDelay: 2s";
+
+    private HubTestEnvironment(Path root) throws IOException {
+        this.root = root;
+        this.secrets = Files.createDirectories(root.resolve("secrets"));
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+        this.hubKey = SshKeys.generate(secrets.resolve("hub_key")).getPublic();
+        this.deviceServer = EmbeddedSftpServer.builder().host("127.0.0.1").port(0)
+                .hostKeyFile(secrets.resolve("device_host_key")).start();
+        this.ministryServer = EmbeddedSftpServer.builder().host("127.0.0.1").port(0)
+                .hostKeyFile(secrets.resolve("ministry_host_key")).start();
+        deviceServer.writeKnownHosts(secrets.resolve("known_hosts"));
+        ministryServer.writeKnownHosts(secrets.resolve("known_hosts"));
+        ministryServer.addAccount("reg3310", root.resolve("ministry"), hubKey);
+        Files.createDirectories(ministryInbox());
+        Files.createDirectories(root.resolve("ministry/outbox"));
+        for (String name : List.of("admin.token", "broker.password")) {
+            Path file = secrets.resolve(name);
+            Files.writeString(file, "test-secret\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    public static HubTestEnvironment create(Path root, List<TestDevice> devices) throws IOException {
+        HubTestEnvironment env = new HubTestEnvironment(root);
+        devices.forEach(env::addDevice);
+        return env;
+    }
+
+    public void addDevice(TestDevice device) {
+        devices.put(device.deviceId(), device);
+        deviceServer.addAccount(device.username(), deviceHome(device.deviceId()), hubKey);
+        try {
+            Files.createDirectories(outbox(device.deviceId()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Extra top-level YAML appended to the config (e.g. a limits section). */
+    public HubTestEnvironment withExtraYaml(String yaml) {
+        this.extraYaml = yaml;
+        return this;
+    }
+
+    /** Extra keys for {@code ministry.sftp}. */
+    public HubTestEnvironment withMinistryOptions(String yamlKeys) {
+        this.ministryExtra = yamlKeys;
+        return this;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path dataDir() {
+        return root.resolve("data");
+    }
+
+    public Path deviceHome(String deviceId) {
+        return root.resolve("devices").resolve(devices.get(deviceId).username());
+    }
+
+    public Path outbox(String deviceId) {
+        return deviceHome(deviceId).resolve("outbox");
+    }
+
+    public Path ministryInbox() {
+        return root.resolve("ministry/inbox");
+    }
+
+    public EmbeddedSftpServer deviceServer() {
+        return deviceServer;
+    }
+
+    public EmbeddedSftpServer ministryServer() {
+        return ministryServer;
+    }
+
+    public PacketFactory packetFactory() {
+        return packets;
+    }
+
+    /** Leaves a finished packet in its device's outbox: the zip, then its {@code .done}. */
+    public Path drop(PacketSpec spec) throws IOException {
+        Path zip = packets.write(spec, outbox(spec.deviceId()));
+        packets.writeDone(zip);
+        return zip;
+    }
+
+    /** Writes the YAML configuration for the current devices and loads it as production does. */
+    public HubConfig config() throws Exception {
+        StringBuilder yaml = new StringBuilder("""
+                regency: {code: "33.10", name: "Kabupaten Klaten (test)"}
+                dataDir: data
+                http: {host: 127.0.0.1, port: 18080, adminTokenFile: secrets/admin.token}
+                ministry:
+                  sftp: {host: 127.0.0.1, port: %d, username: reg3310, privateKeyFile: secrets/hub_key,
+                         knownHostsFile: secrets/known_hosts, inboxDir: inbox, outboxDir: outbox,
+                         pollInterval: 1s, connectTimeout: 2s, readTimeout: 8s, %s}
+                  broker: {url: "tcp://127.0.0.1:1", username: reg3310, passwordFile: secrets/broker.password}
+                devices:
+                """.formatted(ministryServer.port(), ministryExtra));
+        for (TestDevice d : devices.values()) {
+            yaml.append("""
+                      - kecamatan: "%s"
+                        name: Device %s
+                        deviceId: %s
+                        sftp: {host: 127.0.0.1, port: %d, username: %s, privateKeyFile: secrets/hub_key,
+                               knownHostsFile: secrets/known_hosts, outboxDir: outbox, connectTimeout: 1s, readTimeout: 4s}
+                        pollInterval: 200ms
+                    """.formatted(d.kecamatan(), d.deviceId(), d.deviceId(),
+                    d.port() == 0 ? deviceServer.port() : d.port(), d.username()));
+        }
+        yaml.append("""
+                printers:
+                  - {id: DKC-1, folder: printers/DKC-1, serves: ["*"]}
+                stock: {reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: "0 0 7 * * ?"}
+                """);
+        yaml.append(extraYaml);
+        Path file = root.resolve("hub.yaml");
+        Files.writeString(file, yaml);
+        return ConfigLoader.load(file);
+    }
+
+    /** Creates and starts a hub on this environment; {@link #close()} stops any still running. */
+    public Hub startHub() throws Exception {
+        Hub hub = Hub.create(config());
+        hubs.add(hub);
+        hub.start();
+        return hub;
+    }
+
+    /** File names in a folder, sorted; empty if the folder does not exist. */
+    public static List<String> names(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Hub hub : hubs) {
+            try {
+                hub.close();
+            } catch (RuntimeException e) {
+                // already closed by the test
+            }
+        }
+        deviceServer.close();
+        ministryServer.close();
+    }
+}
