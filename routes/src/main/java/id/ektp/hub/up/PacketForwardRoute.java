@@ -18,6 +18,8 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class PacketForwardRoute extends RouteBuilder {
     public static final String ROUTE_ID = "up-forward";
+    public static final String UPLOAD_ROUTE_ID = "up-upload";
+    static final String UPLOAD = "direct:ministry-upload";
 
     private final long retryMaxDelayMillis;
 
@@ -33,7 +35,7 @@ public final class PacketForwardRoute extends RouteBuilder {
                 .logExhausted(false).logStackTrace(false).logHandled(false);
 
         errorHandler(defaultErrorHandler()
-                .retryWhile(method("packetForwarding", "stillHead"))
+                .maximumRedeliveries(-1)
                 .redeliveryDelay(1000).useExponentialBackOff().backOffMultiplier(2)
                 .maximumRedeliveryDelay(retryMaxDelayMillis)
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logRetryStackTrace(false)
@@ -48,15 +50,26 @@ public final class PacketForwardRoute extends RouteBuilder {
                     .when(header(PacketForwarding.ALREADY_FORWARDED))
                         .bean("packetForwarding", "alreadyForwarded")
                     .otherwise()
-                        .to("sftp://{{ministry.sftp.username}}@{{ministry.sftp.host}}:{{ministry.sftp.port}}/{{ministry.sftp.inboxDir}}"
-                                + "?privateKeyFile=RAW({{ministry.sftp.privateKeyFile}})"
-                                + "&knownHostsFile=RAW({{ministry.sftp.knownHostsFile}})"
-                                + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false"
-                                + "&connectTimeout={{ministry.sftp.connectTimeoutMillis}}"
-                                + "&serverAliveInterval={{ministry.sftp.aliveIntervalMillis}}&serverAliveCountMax=3"
-                                + "&tempFileName=${file:name}.part&fileExist=Override&fastExistsCheck=true"
-                                + "&jschLoggingLevel=WARN")
+                        .to(UPLOAD)
                         .bean("packetForwarding", "forwarded")
                 .end();
+
+        // The upload as one step of its own, without an error handler: a failure goes back to
+        // the forward route, whose redelivery calls this route again from the top, so every
+        // attempt first checks that its packet is still the earliest one waiting. For the
+        // same reason the producer makes no reconnect attempts of its own.
+        from(UPLOAD)
+                .routeId(UPLOAD_ROUTE_ID)
+                .errorHandler(noErrorHandler())
+                .bean("packetForwarding", "ensureHead")
+                .to("sftp://{{ministry.sftp.username}}@{{ministry.sftp.host}}:{{ministry.sftp.port}}/{{ministry.sftp.inboxDir}}"
+                        + "?privateKeyFile=RAW({{ministry.sftp.privateKeyFile}})"
+                        + "&knownHostsFile=RAW({{ministry.sftp.knownHostsFile}})"
+                        + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false"
+                        + "&connectTimeout={{ministry.sftp.connectTimeoutMillis}}"
+                        + "&serverAliveInterval={{ministry.sftp.aliveIntervalMillis}}&serverAliveCountMax=3"
+                        + "&maximumReconnectAttempts=0"
+                        + "&tempFileName=${file:name}.part&fileExist=Override&fastExistsCheck=true"
+                        + "&jschLoggingLevel=WARN");
     }
 }

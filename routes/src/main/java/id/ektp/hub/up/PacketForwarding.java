@@ -27,9 +27,6 @@ public final class PacketForwarding {
      */
     public void prepare(Exchange exchange) {
         String outboundName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        if (!queue.isHead(outboundName)) {
-            throw new NotHeadOfQueueException(outboundName);
-        }
         exchange.getMessage().setHeader(OUTBOUND_NAME, outboundName);
         String packetId = PacketValidation.packetIdOf(outboundName);
         Optional<PacketRecord> known = packets.find(packetId);
@@ -46,9 +43,14 @@ public final class PacketForwarding {
                 PacketState.FORWARDED, "forwarded before the last restart; local copy removed, not sent again"));
     }
 
-    /** Retry an upload only while its packet is still the earliest waiting (strict FIFO). */
-    public boolean stillHead(@Header(OUTBOUND_NAME) String outboundName) {
-        return outboundName != null && queue.isHead(outboundName);
+    /**
+     * Before every upload attempt, the first and each retry: only the earliest capture waiting
+     * may go (strict FIFO, also when older packets arrive while the ministry is down).
+     */
+    public void ensureHead(@Header(OUTBOUND_NAME) String outboundName) {
+        if (!queue.isHead(outboundName)) {
+            throw new NotHeadOfQueueException(outboundName);
+        }
     }
 
     public void forwarded(@Header(PACKET_ID) String packetId, @Header(OUTBOUND_NAME) String outboundName) {

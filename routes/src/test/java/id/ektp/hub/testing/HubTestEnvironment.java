@@ -25,10 +25,17 @@ import java.util.stream.Stream;
  * configuration file validated by the same loader production uses.
  */
 public final class HubTestEnvironment implements AutoCloseable {
-    /** A device account for the test config; {@code port} 0 means the device server. */
-    public record TestDevice(String kecamatan, String deviceId, String username, int port) {
+    /**
+     * A device account for the test config; {@code port} 0 means the device server, another
+     * port a peer of the test's own (a server that hangs, say).
+     */
+    public record TestDevice(String kecamatan, String deviceId, String username, int port, String connectTimeout) {
         public TestDevice(String kecamatan, String deviceId) {
-            this(kecamatan, deviceId, deviceId.toLowerCase(), 0);
+            this(kecamatan, deviceId, deviceId.toLowerCase(), 0, "1s");
+        }
+
+        public static TestDevice at(String kecamatan, String deviceId, int port, String connectTimeout) {
+            return new TestDevice(kecamatan, deviceId, deviceId.toLowerCase(), port, connectTimeout);
         }
     }
 
@@ -153,10 +160,10 @@ public final class HubTestEnvironment implements AutoCloseable {
                         name: Device %s
                         deviceId: %s
                         sftp: {host: 127.0.0.1, port: %d, username: %s, privateKeyFile: secrets/hub_key,
-                               knownHostsFile: secrets/known_hosts, outboxDir: outbox, connectTimeout: 1s, readTimeout: 4s}
+                               knownHostsFile: secrets/known_hosts, outboxDir: outbox, connectTimeout: %s, readTimeout: 4s}
                         pollInterval: 200ms
                     """.formatted(d.kecamatan(), d.deviceId(), d.deviceId(),
-                    d.port() == 0 ? deviceServer.port() : d.port(), d.username()));
+                    d.port() == 0 ? deviceServer.port() : d.port(), d.username(), d.connectTimeout()));
         }
         yaml.append("""
                 printers:

@@ -1,0 +1,249 @@
+package id.ektp.hub.up;
+
+import static id.ektp.hub.testing.HubTestEnvironment.names;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.packets.PacketDefect;
+import id.ektp.hub.sandbox.packets.PacketSpec;
+import id.ektp.hub.sandbox.sftp.HangingServer;
+import id.ektp.hub.spool.Spool;
+import id.ektp.hub.store.HubStore;
+import id.ektp.hub.store.PacketRecord;
+import id.ektp.hub.store.PacketRecords;
+import id.ektp.hub.store.PacketState;
+import id.ektp.hub.store.QuarantineRecords;
+import id.ektp.hub.testing.HubTestEnvironment;
+import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The UP flow when things go wrong: the ministry away, the hub stopped or killed, devices hanging. */
+class UpResilienceTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(40);
+    private static final OffsetDateTime MORNING = OffsetDateTime.of(2026, 11, 23, 8, 0, 0, 0, ZoneOffset.ofHours(7));
+
+    @TempDir
+    Path root;
+    HubTestEnvironment env;
+
+    @AfterEach
+    void stop() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    static PacketSpec spec(String kecamatan, String device, int seq, int minute) {
+        return PacketSpec.builder().kecamatanCode(kecamatan).deviceId(device).sequence(seq)
+                .capturedAt(MORNING.plusMinutes(minute)).targetBytes(64 * 1024).seed(seq * 7919L).build();
+    }
+
+    private Map<String, String> shaOfAll(List<PacketSpec> specs, Function<PacketSpec, Path> where) throws Exception {
+        Map<String, String> result = new java.util.HashMap<>();
+        for (PacketSpec s : specs) {
+            result.put(s.packetId(), Spool.sha256Of(where.apply(s)));
+        }
+        return result;
+    }
+
+    private void awaitAllInInbox(List<PacketSpec> specs) {
+        await().atMost(PATIENCE).until(() -> specs.stream()
+                .allMatch(s -> Files.exists(env.ministryInbox().resolve(s.packetId() + ".zip"))));
+    }
+
+    @Test
+    void ministryDownForAWhileThenUpNothingLostAndOldestCaptureFirst() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Hub hub = env.startHub();
+        env.ministryServer().stop();
+
+        // The latest capture arrives first and becomes the packet being retried...
+        List<PacketSpec> specs = new ArrayList<>();
+        specs.add(spec("33.10.05", "CWS01", 1, 50));
+        env.drop(specs.get(0));
+        await().atMost(PATIENCE).until(() -> state(hub, specs.get(0)) == PacketState.OUTBOUND);
+        // ...then older captures turn up from both devices (one was offline for a while).
+        int[] minutes = {10, 40, 5, 30, 20, 45};
+        for (int i = 0; i < minutes.length; i++) {
+            PacketSpec s = spec(i % 2 == 0 ? "33.10.05" : "33.10.06", i % 2 == 0 ? "CWS01" : "TRC01", 10 + i, minutes[i]);
+            specs.add(s);
+            env.drop(s);
+        }
+        Map<String, String> deviceSha = new java.util.HashMap<>();
+        for (PacketSpec s : specs) {
+            deviceSha.put(s.packetId(), sha256(env.packetFactory().bytes(s)));
+        }
+        await().atMost(PATIENCE).until(() -> specs.stream().allMatch(s -> state(hub, s) == PacketState.OUTBOUND));
+        assertEquals(List.of(), names(env.ministryInbox()), "nothing reaches a ministry that is down");
+        assertEquals(List.of(), names(env.outbox("CWS01")), "the devices are emptied all the same: the hub holds them");
+
+        env.ministryServer().start();
+        awaitAllInInbox(specs);
+        Map<String, String> arrived = shaOfAll(specs, s -> env.ministryInbox().resolve(s.packetId() + ".zip"));
+        assertEquals(deviceSha, arrived, "every packet arrives byte-identical");
+
+        List<String> forwardOrder = specs.stream().map(s -> hub.packets().find(s.packetId()).orElseThrow())
+                .sorted(Comparator.comparing(PacketRecord::updatedAt)).map(PacketRecord::packetId).toList();
+        List<String> captureOrder = specs.stream().sorted(Comparator.comparing(PacketSpec::capturedAt))
+                .map(PacketSpec::packetId).toList();
+        assertEquals(captureOrder, forwardOrder, "forwarded oldest capture first");
+    }
+
+    @ParameterizedTest(name = "stopped after {0} forwarded")
+    @ValueSource(ints = {0, 4, 11})
+    void hubStoppedInTheMiddleOfABatchAndStartedAgainLosesNothingAndSendsNothingTwice(int forwardedBeforeStop) throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        List<PacketSpec> specs = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            specs.add(spec(i % 2 == 0 ? "33.10.05" : "33.10.06", i % 2 == 0 ? "CWS01" : "TRC01", 100 + i, i));
+        }
+        PacketSpec bad = spec("33.10.05", "CWS01", 200, 30).withDefect(PacketDefect.CHECKSUM_MISMATCH);
+        for (PacketSpec s : specs) {
+            env.drop(s);
+        }
+        env.drop(bad);
+        Hub first = env.startHub();
+        await().atMost(PATIENCE).until(() -> first.packets().backlog().get(PacketState.FORWARDED).count() >= forwardedBeforeStop
+                && first.packets().backlog().values().stream().mapToLong(b -> b.count()).sum() > 0);
+        first.close();
+
+        Hub second = env.startHub();
+        awaitAllInInbox(specs);
+        await().atMost(PATIENCE).until(() -> second.quarantine().held().size() == 1);
+        await().atMost(PATIENCE).until(() -> specs.stream().allMatch(s -> state(second, s) == PacketState.FORWARDED));
+        assertEquals(specs.stream().map(s -> s.packetId() + ".zip").sorted().toList(), names(env.ministryInbox()));
+        assertEquals(bad.packetId(), second.quarantine().held().get(0).subjectId());
+        assertEquals(List.of(), names(env.outbox("CWS01")));
+        assertEquals(List.of(), names(env.outbox("TRC01")));
+        assertEquals(List.of(), names(env.dataDir().resolve("spool/incoming")));
+    }
+
+    /**
+     * Each window between two durable steps, as a crash would leave it on disk; the hub
+     * started on it must finish the step exactly once.
+     */
+    @Test
+    void everyCrashWindowIsResumedFromTheStateOnDisk() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        env.config(); // writes the config; dataDir is created by the store and spool below
+        Spool spool = new Spool(env.dataDir());
+        PacketSpec downloading = spec("33.10.05", "CWS01", 1, 1);   // crash during download
+        PacketSpec placedNotMarked = spec("33.10.05", "CWS01", 2, 2); // renamed into received/, row still RECEIVING
+        PacketSpec markedNotMoved = spec("33.10.06", "TRC01", 3, 3);  // marked OUTBOUND, rename not done
+        PacketSpec forwardedNotDeleted = spec("33.10.06", "TRC01", 4, 4); // marked FORWARDED, local file not deleted
+        PacketSpec quarantinedNotMoved = spec("33.10.05", "CWS01", 5, 5).withDefect(PacketDefect.CHECKSUM_MISMATCH);
+        try (HubStore store = HubStore.open(env.dataDir())) {
+            PacketRecords packets = new PacketRecords(store, Clock.systemUTC());
+            QuarantineRecords quarantine = new QuarantineRecords(store, Clock.systemUTC());
+
+            env.drop(downloading);
+            packets.beginReceiving(downloading.packetId(), "33.10.05", "CWS01", "0".repeat(64), 10);
+            Files.writeString(spool.incoming().resolve("half-done.part"), "partial download");
+
+            Path device = env.drop(placedNotMarked); // still on the device: never acknowledged
+            packets.beginReceiving(placedNotMarked.packetId(), "33.10.05", "CWS01", Spool.sha256Of(device), Files.size(device));
+            env.packetFactory().write(placedNotMarked, Files.createDirectories(spool.received().resolve("331005-CWS01")));
+
+            received(packets, markedNotMoved, spool, "331006-TRC01");
+            packets.markOutbound(markedNotMoved.packetId(), markedNotMoved.capturedAt().toInstant());
+
+            Path stale = env.packetFactory().write(forwardedNotDeleted, spool.incoming());
+            packets.beginReceiving(forwardedNotDeleted.packetId(), "33.10.06", "TRC01", Spool.sha256Of(stale), Files.size(stale));
+            packets.markReceived(forwardedNotDeleted.packetId());
+            packets.markOutbound(forwardedNotDeleted.packetId(), forwardedNotDeleted.capturedAt().toInstant());
+            packets.markForwarded(forwardedNotDeleted.packetId());
+            Files.move(stale, spool.outbound().resolve("20261123T010400.000Z~" + forwardedNotDeleted.packetId() + ".zip"));
+
+            received(packets, quarantinedNotMoved, spool, "331005-CWS01");
+            quarantine.hold(quarantinedNotMoved.packetId(), "UP", quarantinedNotMoved.packetId(),
+                    quarantinedNotMoved.packetId() + ".zip", "33.10.05/CWS01", "CHECKSUM_MISMATCH", "before the crash");
+            packets.markQuarantined(quarantinedNotMoved.packetId(), "CHECKSUM_MISMATCH");
+        }
+
+        Hub hub = env.startHub();
+        List<PacketSpec> forwarded = List.of(downloading, placedNotMarked, markedNotMoved);
+        awaitAllInInbox(forwarded);
+        await().atMost(PATIENCE).until(() -> names(env.outbox("CWS01")).isEmpty()
+                && names(spool.outbound()).isEmpty()
+                && names(spool.received().resolve("331005-CWS01")).isEmpty()
+                && names(spool.received().resolve("331006-TRC01")).isEmpty());
+        await().atMost(PATIENCE).until(() -> forwarded.stream().allMatch(s -> state(hub, s) == PacketState.FORWARDED));
+        assertEquals(forwarded.stream().map(s -> s.packetId() + ".zip").sorted().toList(), names(env.ministryInbox()),
+                "the packet forwarded before the crash is not sent again; nothing else is missing");
+        assertEquals(List.of(), names(spool.incoming()), "a half-done download is discarded (the device still had it)");
+        assertEquals(sha256(env.packetFactory().bytes(downloading)), hub.packets().find(downloading.packetId()).orElseThrow().sha256());
+        assertEquals(1, hub.quarantine().held().size());
+        assertTrue(Files.exists(spool.quarantine().resolve(quarantinedNotMoved.packetId() + ".zip")));
+    }
+
+    private void received(PacketRecords packets, PacketSpec s, Spool spool, String deviceKey) throws Exception {
+        Path file = env.packetFactory().write(s, Files.createDirectories(spool.received().resolve(deviceKey)));
+        packets.beginReceiving(s.packetId(), s.kecamatanCode(), s.deviceId(), Spool.sha256Of(file), Files.size(file));
+        packets.markReceived(s.packetId());
+    }
+
+    @Test
+    void aDeviceThatAcceptsAndNeverAnswersDoesNotHoldUpTheOthers() throws Exception {
+        try (HangingServer hanging = new HangingServer()) {
+            env = HubTestEnvironment.create(root, List.of(
+                    new TestDevice("33.10.05", "CWS01"),
+                    TestDevice.at("33.10.07", "HNG01", hanging.port(), "60s"),
+                    TestDevice.at("33.10.08", "HNG02", hanging.port(), "1s")));
+            Hub hub = env.startHub();
+            // Wait until the slow one is stuck in its connect: from here on, a hub that polled
+            // devices one after another could not reach CWS01 for a minute.
+            await().atMost(PATIENCE).until(() -> hanging.acceptedConnections() >= 2);
+            List<PacketSpec> specs = List.of(spec("33.10.05", "CWS01", 1, 1), spec("33.10.05", "CWS01", 2, 2));
+            for (PacketSpec s : specs) {
+                env.drop(s);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> specs.stream()
+                    .allMatch(s -> Files.exists(env.ministryInbox().resolve(s.packetId() + ".zip"))));
+            await().atMost(PATIENCE).until(() -> hub.deviceLinks().link("331008-HNG02").map(l -> !l.up()).orElse(false));
+            String cause = hub.deviceLinks().link("331008-HNG02").orElseThrow().lastError();
+            assertTrue(cause.toLowerCase().contains("timed out") || cause.toLowerCase().contains("timeout"), cause);
+            assertTrue(hub.deviceLinks().link("331005-CWS01").orElseThrow().up());
+        }
+    }
+
+    @Test
+    void aRefusedLoginMarksTheDeviceDownAndItComesBackWhenFixed() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        env.deviceServer().refuseLogins("trc01", true);
+        Hub hub = env.startHub();
+        await().atMost(PATIENCE).until(() -> hub.deviceLinks().link("331006-TRC01").map(l -> !l.up()).orElse(false));
+        assertTrue(hub.deviceLinks().link("331006-TRC01").orElseThrow().lastError().contains("Auth"),
+                hub.deviceLinks().link("331006-TRC01").orElseThrow().lastError());
+        PacketSpec waiting = spec("33.10.06", "TRC01", 1, 1);
+        env.drop(waiting);
+
+        env.deviceServer().refuseLogins("trc01", false);
+        await().atMost(PATIENCE).until(() -> hub.deviceLinks().link("331006-TRC01").map(l -> l.up()).orElse(false));
+        await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(waiting.packetId() + ".zip")));
+    }
+
+    private static PacketState state(Hub hub, PacketSpec s) {
+        return hub.packets().find(s.packetId()).map(PacketRecord::state).orElse(null);
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
