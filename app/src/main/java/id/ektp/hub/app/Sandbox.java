@@ -94,6 +94,7 @@ final class Sandbox implements AutoCloseable {
         for (Device device : config.devices()) {
             Path home = dir.resolve("sftp/devices").resolve(device.sftp().username());
             deviceServer.addAccount(device.sftp().username(), home, hubKey);
+            Files.createDirectories(home.resolve(device.outboxDir()));
             simulators.add(new DeviceSimulator(device.kecamatan(), device.deviceId(),
                     home.resolve(device.outboxDir()), pace.faultRatio(), seed++, clock));
         }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.ZoneId;
 import java.util.List;
 import org.quartz.CronExpression;
 
@@ -86,12 +87,27 @@ final class ConfigValidator {
 
     private Regency regency(ConfigNode node) {
         int mark = problems.mark();
-        if (!node.requireMap(List.of("code", "name"))) {
+        if (!node.requireMap(List.of("code", "name", "timeZone"))) {
             return null;
         }
         String code = node.get("code").code(Codes.REGENCY, "a regency code (PP.RR, e.g. 33.10)");
         String name = node.get("name").text();
-        return problems.noneSince(mark) ? new Regency(code, name) : null;
+        ZoneId zone = timeZone(node.get("timeZone"));
+        return problems.noneSince(mark) ? new Regency(code, name, zone) : null;
+    }
+
+    /** WIB, WITA or WIT: the offset the hub's messages carry. Extension, default Asia/Jakarta. */
+    private static ZoneId timeZone(ConfigNode node) {
+        String text = node.text(Regency.DEFAULT_TIME_ZONE.getId());
+        if (text == null) {
+            return null;
+        }
+        try {
+            return ZoneId.of(text);
+        } catch (java.time.DateTimeException e) {
+            node.report("'" + text + "' is not a time zone: use a region id such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura");
+            return null;
+        }
     }
 
     /** The hub's own storage; created at start, so it need not exist yet. */
@@ -141,7 +157,7 @@ final class ConfigValidator {
 
     private Broker broker(ConfigNode node) {
         int mark = problems.mark();
-        if (!node.requireMap(List.of("url", "username", "passwordFile"))) {
+        if (!node.requireMap(List.of("url", "username", "passwordFile", "retryMaxDelay"))) {
             return null;
         }
         ConfigNode urlNode = node.get("url");
@@ -152,7 +168,8 @@ final class ConfigValidator {
         }
         String username = node.get("username").text();
         Path passwordFile = node.get("passwordFile").file(baseDir, FileRule.OWNER_ONLY);
-        return problems.noneSince(mark) ? new Broker(url, username, passwordFile) : null;
+        Duration retryMaxDelay = node.get("retryMaxDelay").duration(Duration.ofMinutes(5));
+        return problems.noneSince(mark) ? new Broker(url, username, passwordFile, retryMaxDelay) : null;
     }
 
     private Stock stock(ConfigNode node, String ownRegency) {

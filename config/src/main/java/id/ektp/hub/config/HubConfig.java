@@ -2,6 +2,7 @@ package id.ektp.hub.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,8 +35,13 @@ public record HubConfig(
                 .findFirst();
     }
 
-    /** {@code regency: {code: "33.10", name: "Kabupaten Klaten"}}. */
-    public record Regency(String code, String name) {
+    /**
+     * {@code regency: {code: "33.10", name: "Kabupaten Klaten"}}; {@code timeZone} (extension,
+     * default Asia/Jakarta) is the offset the hub's messages and status times carry.
+     */
+    public record Regency(String code, String name, ZoneId timeZone) {
+        public static final ZoneId DEFAULT_TIME_ZONE = ZoneId.of("Asia/Jakarta");
+
         /** The code without dots, as queue and file names carry it: {@code 3310}. */
         public String compactCode() {
             return code.replace(".", "");
@@ -54,8 +60,11 @@ public record HubConfig(
     public record MinistrySftp(SftpAccount account, String inboxDir, String outboxDir,
                                Duration pollInterval, Duration retryMaxDelay) {}
 
-    /** {@code broker: {url, username, passwordFile}}; TLS when the URL says {@code ssl://}. */
-    public record Broker(String url, String username, Path passwordFile) {}
+    /**
+     * {@code broker: {url, username, passwordFile}}; TLS when the URL says {@code ssl://}.
+     * {@code retryMaxDelay} (extension, default 5m) caps the backoff while it is unreachable.
+     */
+    public record Broker(String url, String username, Path passwordFile, Duration retryMaxDelay) {}
 
     /**
      * How the hub logs in to an SFTP peer: always by key, always against a known_hosts file.

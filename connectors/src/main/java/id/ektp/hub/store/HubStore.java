@@ -63,6 +63,55 @@ public final class HubStore implements AutoCloseable {
               detail  TEXT
             );
             CREATE INDEX audit_by_subject ON audit(subject, seq);
+            """,
+            """
+            CREATE TABLE outbox (
+              seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+              message_id TEXT NOT NULL UNIQUE,
+              queue      TEXT NOT NULL,
+              type       TEXT NOT NULL,
+              body       TEXT NOT NULL,
+              created_at TEXT NOT NULL,
+              sent_at    TEXT,
+              attempts   INTEGER NOT NULL DEFAULT 0,
+              last_error TEXT
+            );
+            CREATE INDEX outbox_pending ON outbox(sent_at, seq);
+            CREATE TABLE stock_event (
+              seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+              at     TEXT NOT NULL,
+              kind   TEXT NOT NULL,
+              delta  INTEGER NOT NULL,
+              ref    TEXT NOT NULL UNIQUE,
+              detail TEXT
+            );
+            CREATE INDEX stock_event_by_kind ON stock_event(kind, at);
+            CREATE TABLE allocation (
+              allocation_id TEXT PRIMARY KEY,
+              quantity      INTEGER NOT NULL,
+              serial_from   TEXT,
+              serial_to     TEXT,
+              shipped_at    TEXT,
+              announced_at  TEXT NOT NULL,
+              received      INTEGER,
+              received_at   TEXT
+            );
+            CREATE TABLE stock_request (
+              request_id TEXT PRIMARY KEY,
+              kind       TEXT NOT NULL,
+              reason     TEXT NOT NULL,
+              quantity   INTEGER NOT NULL,
+              target     TEXT,
+              created_at TEXT NOT NULL,
+              closed_at  TEXT
+            );
+            CREATE TABLE device_state (
+              device_key  TEXT PRIMARY KEY,
+              reported    TEXT NOT NULL,
+              since       TEXT NOT NULL,
+              cause       TEXT,
+              updated_at  TEXT NOT NULL
+            );
             """);
 
     private final Path file;

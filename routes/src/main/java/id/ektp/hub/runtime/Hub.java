@@ -1,20 +1,23 @@
 package id.ektp.hub.runtime;
 
+import id.ektp.hub.admin.AdminApiRoute;
+import id.ektp.hub.across.AllocationRoute;
+import id.ektp.hub.across.HubStatusReport;
+import id.ektp.hub.across.MinistryBroker;
+import id.ektp.hub.across.OutboxRelayRoute;
+import id.ektp.hub.across.SchedulesRoute;
+import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
+import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.QuarantineRecords;
+import id.ektp.hub.store.StockLedger;
 import id.ektp.hub.up.DeviceIntakeRoute;
 import id.ektp.hub.up.DeviceLinks;
 import id.ektp.hub.up.PacketForwardRoute;
-import id.ektp.hub.up.PacketForwarding;
-import id.ektp.hub.up.PacketInspector;
-import id.ektp.hub.up.PacketIntake;
-import id.ektp.hub.up.PacketQuarantine;
-import id.ektp.hub.up.PacketValidation;
 import id.ektp.hub.up.PacketValidationRoute;
-import id.ektp.hub.up.OutboundQueue;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -31,21 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
-    private final HubConfig config;
-    private final HubStore store;
+    private final HubServices services;
     private final Main main;
-    private final DeviceLinks deviceLinks;
-    private final PacketRecords packets;
-    private final QuarantineRecords quarantine;
 
-    private Hub(HubConfig config, HubStore store, Main main, DeviceLinks deviceLinks,
-                PacketRecords packets, QuarantineRecords quarantine) {
-        this.config = config;
-        this.store = store;
+    private Hub(HubServices services, Main main) {
+        this.services = services;
         this.main = main;
-        this.deviceLinks = deviceLinks;
-        this.packets = packets;
-        this.quarantine = quarantine;
     }
 
     public static Hub create(HubConfig config) throws IOException, SQLException {
@@ -59,41 +53,38 @@ public final class Hub implements AutoCloseable {
         if (stale > 0) {
             LOG.info("Removed {} unfinished download(s) from the last run; their devices still hold them", stale);
         }
-        PacketRecords packets = new PacketRecords(store, clock);
-        QuarantineRecords quarantine = new QuarantineRecords(store, clock);
-        PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool);
-        DeviceLinks deviceLinks = new DeviceLinks(clock);
-
+        HubServices services = new HubServices(config, store, spool, clock);
         Main main = new Main();
-        main.bind("hubStore", store);
-        main.bind("deviceLinks", deviceLinks);
-        main.bind("packetIntake", new PacketIntake(spool, packets, packetQuarantine, config.limits().maxPacketBytes()));
-        OutboundQueue outboundQueue = new OutboundQueue(spool.outbound());
-        main.bind("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
-                new PacketInspector(config.limits().maxPacketBytes()), outboundQueue));
-        main.bind("packetForwarding", new PacketForwarding(packets, outboundQueue));
+        services.beans().forEach(main::bind);
+        main.bind(MinistryBroker.COMPONENT, MinistryBroker.component(config.ministry().broker()));
+        // One RouteBuilder per flow, reading like the data's journey.
         main.configure().addRoutesBuilder(new DeviceIntakeRoute(config.devices()));
         main.configure().addRoutesBuilder(new PacketValidationRoute());
         main.configure().addRoutesBuilder(new PacketForwardRoute(config.ministry().sftp().retryMaxDelay().toMillis()));
+        main.configure().addRoutesBuilder(new OutboxRelayRoute(config.ministry().broker().retryMaxDelay().toMillis()));
+        main.configure().addRoutesBuilder(new AllocationRoute());
+        main.configure().addRoutesBuilder(new SchedulesRoute(config.stock().checkSchedule(),
+                config.reports().statusInterval().toMillis()));
+        main.configure().addRoutesBuilder(new AdminApiRoute());
         HubProperties.of(config, spool).forEach(main::addInitialProperty);
-        return new Hub(config, store, main, deviceLinks, packets, quarantine);
+        return new Hub(services, main);
     }
 
     /** Starts the routes and returns. */
     public void start() throws Exception {
         main.start();
-        LOG.info("ektp-hub for {} ({}) started: {} device(s), data in {}", config.regency().name(),
-                config.regency().code(), config.devices().size(), config.dataDir());
+        LOG.info("ektp-hub for {} ({}) started: {} device(s), data in {}", config().regency().name(),
+                config().regency().code(), config().devices().size(), config().dataDir());
     }
 
     /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C), then stops gracefully. */
     public void run() throws Exception {
-        LOG.info("ektp-hub for {} ({}) starting: {} device(s), data in {}", config.regency().name(),
-                config.regency().code(), config.devices().size(), config.dataDir());
+        LOG.info("ektp-hub for {} ({}) starting: {} device(s), data in {}", config().regency().name(),
+                config().regency().code(), config().devices().size(), config().dataDir());
         try {
             main.run();
         } finally {
-            store.close();
+            services.store.close();
         }
     }
 
@@ -102,19 +93,35 @@ public final class Hub implements AutoCloseable {
     }
 
     public HubConfig config() {
-        return config;
+        return services.config.get();
     }
 
     public DeviceLinks deviceLinks() {
-        return deviceLinks;
+        return services.deviceLinks;
     }
 
     public PacketRecords packets() {
-        return packets;
+        return services.packets;
     }
 
     public QuarantineRecords quarantine() {
-        return quarantine;
+        return services.quarantine;
+    }
+
+    public Outbox outbox() {
+        return services.outbox;
+    }
+
+    public StockLedger ledger() {
+        return services.ledger;
+    }
+
+    public StockKeeper stock() {
+        return services.stock;
+    }
+
+    public HubStatusReport status() {
+        return services.status;
     }
 
     @Override
@@ -122,7 +129,7 @@ public final class Hub implements AutoCloseable {
         try {
             main.stop();
         } finally {
-            store.close();
+            services.store.close();
         }
     }
 }

@@ -21,7 +21,13 @@ final class HubProperties {
         // Stream caching would read a streamed SFTP download into the heap at the route's
         // entry; packets go to disk as they arrive instead.
         p.put("camel.main.streamCachingEnabled", "false");
+        // Camel's own HTTP server: the admin API, status and /observe, on http.host:http.port
+        // (loopback unless configured otherwise).
+        p.put("camel.server.enabled", "true");
+        p.put("camel.server.host", config.http().host());
+        p.put("camel.server.port", String.valueOf(config.http().port()));
         p.put("hub.regency.code", config.regency().code());
+        p.put("hub.regency.compact", config.regency().compactCode());
         p.put("hub.spool.received", spool.received().toString());
         p.put("hub.spool.outbound", spool.outbound().toString());
         sftp(p, "ministry.sftp", config.ministry().sftp().account());

@@ -1,5 +1,6 @@
 package id.ektp.hub.up;
 
+import id.ektp.hub.across.FailureReports;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.PacketRecords;
@@ -9,8 +10,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Puts a rejected packet in quarantine: the reason is committed first, then the file is moved
- * in. A crash between the two leaves the file where it was, so the same verdict is reached
+ * Puts a rejected packet in quarantine: the reason and its {@code PACKET_REJECTED} report are
+ * committed first (one transaction), then the file is moved in. A crash between the two leaves the file where it was, so the same verdict is reached
  * again and the same quarantine id is written again: nothing is lost or kept twice.
  */
 public final class PacketQuarantine {
@@ -20,12 +21,15 @@ public final class PacketQuarantine {
     private final PacketRecords packets;
     private final QuarantineRecords quarantine;
     private final Spool spool;
+    private final FailureReports reports;
 
-    public PacketQuarantine(HubStore store, PacketRecords packets, QuarantineRecords quarantine, Spool spool) {
+    public PacketQuarantine(HubStore store, PacketRecords packets, QuarantineRecords quarantine, Spool spool,
+                            FailureReports reports) {
         this.store = store;
         this.packets = packets;
         this.quarantine = quarantine;
         this.spool = spool;
+        this.reports = reports;
     }
 
     /**
@@ -42,6 +46,7 @@ public final class PacketQuarantine {
             if (knownPacketId != null) {
                 packets.markQuarantined(knownPacketId, rejection.toString());
             }
+            reports.packetRejected(subjectId, device.kecamatanCode(), rejection.toString());
             return held;
         });
         spool.place(file, spool.quarantine().resolve(fileName));

@@ -3,6 +3,7 @@ package id.ektp.hub.testing;
 import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.broker.EmbeddedBroker;
 import id.ektp.hub.sandbox.packets.PacketFactory;
 import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
@@ -29,13 +30,18 @@ public final class HubTestEnvironment implements AutoCloseable {
      * A device account for the test config; {@code port} 0 means the device server, another
      * port a peer of the test's own (a server that hangs, say).
      */
-    public record TestDevice(String kecamatan, String deviceId, String username, int port, String connectTimeout) {
+    public record TestDevice(String kecamatan, String deviceId, String username, int port, String connectTimeout,
+                             List<String> neighbours) {
         public TestDevice(String kecamatan, String deviceId) {
-            this(kecamatan, deviceId, deviceId.toLowerCase(), 0, "1s");
+            this(kecamatan, deviceId, deviceId.toLowerCase(), 0, "1s", List.of());
         }
 
         public static TestDevice at(String kecamatan, String deviceId, int port, String connectTimeout) {
-            return new TestDevice(kecamatan, deviceId, deviceId.toLowerCase(), port, connectTimeout);
+            return new TestDevice(kecamatan, deviceId, deviceId.toLowerCase(), port, connectTimeout, List.of());
+        }
+
+        public TestDevice withNeighbours(String... kecamatan) {
+            return new TestDevice(kecamatan(), deviceId, username, port, connectTimeout, List.of(kecamatan));
         }
     }
 
@@ -51,6 +57,9 @@ public final class HubTestEnvironment implements AutoCloseable {
     private final PacketFactory packets = new PacketFactory();
     private final List<Hub> hubs = new ArrayList<>();
     private String extraYaml = "";
+    private String stockYaml = "{reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: \"0 0 7 * * ?\"}";
+    private EmbeddedBroker broker;
+    private final int httpPort = freePort();
     private String ministryExtra = "retryMaxDelay: 2s";
 
     private HubTestEnvironment(Path root) throws IOException {
@@ -93,6 +102,22 @@ public final class HubTestEnvironment implements AutoCloseable {
     /** Extra top-level YAML appended to the config (e.g. a limits section). */
     public HubTestEnvironment withExtraYaml(String yaml) {
         this.extraYaml = yaml;
+        return this;
+    }
+
+    /** Starts the ministry's broker (embedded, persistent in {@code root/broker}); the config points at it. */
+    public EmbeddedBroker withBroker() {
+        broker = EmbeddedBroker.builder().dataDir(root.resolve("broker")).port(0).name("ministry").start();
+        return broker;
+    }
+
+    public EmbeddedBroker broker() {
+        return broker;
+    }
+
+    /** The {@code stock:} section, as a YAML flow mapping. */
+    public HubTestEnvironment withStock(String yamlFlowMapping) {
+        this.stockYaml = yamlFlowMapping;
         return this;
     }
 
@@ -146,14 +171,14 @@ public final class HubTestEnvironment implements AutoCloseable {
         StringBuilder yaml = new StringBuilder("""
                 regency: {code: "33.10", name: "Kabupaten Klaten (test)"}
                 dataDir: data
-                http: {host: 127.0.0.1, port: 18080, adminTokenFile: secrets/admin.token}
+                http: {host: 127.0.0.1, port: %d, adminTokenFile: secrets/admin.token}
                 ministry:
                   sftp: {host: 127.0.0.1, port: %d, username: reg3310, privateKeyFile: secrets/hub_key,
                          knownHostsFile: secrets/known_hosts, inboxDir: inbox, outboxDir: outbox,
                          pollInterval: 1s, connectTimeout: 2s, readTimeout: 8s, %s}
-                  broker: {url: "tcp://127.0.0.1:1", username: reg3310, passwordFile: secrets/broker.password}
+                  broker: {url: "%s", username: reg3310, passwordFile: secrets/broker.password, retryMaxDelay: 2s}
                 devices:
-                """.formatted(ministryServer.port(), ministryExtra));
+                """.formatted(httpPort, ministryServer.port(), ministryExtra, broker == null ? "tcp://127.0.0.1:1" : broker.url()));
         for (TestDevice d : devices.values()) {
             yaml.append("""
                       - kecamatan: "%s"
@@ -162,14 +187,16 @@ public final class HubTestEnvironment implements AutoCloseable {
                         sftp: {host: 127.0.0.1, port: %d, username: %s, privateKeyFile: secrets/hub_key,
                                knownHostsFile: secrets/known_hosts, outboxDir: outbox, connectTimeout: %s, readTimeout: 4s}
                         pollInterval: 200ms
+                        neighbours: %s
                     """.formatted(d.kecamatan(), d.deviceId(), d.deviceId(),
-                    d.port() == 0 ? deviceServer.port() : d.port(), d.username(), d.connectTimeout()));
+                    d.port() == 0 ? deviceServer.port() : d.port(), d.username(), d.connectTimeout(),
+                    d.neighbours().stream().map(n -> "\"" + n + "\"").toList()));
         }
         yaml.append("""
                 printers:
                   - {id: DKC-1, folder: printers/DKC-1, serves: ["*"]}
-                stock: {reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: "0 0 7 * * ?"}
-                """);
+                stock: %s
+                """.formatted(stockYaml));
         yaml.append(extraYaml);
         Path file = root.resolve("hub.yaml");
         Files.writeString(file, yaml);
@@ -182,6 +209,23 @@ public final class HubTestEnvironment implements AutoCloseable {
         hubs.add(hub);
         hub.start();
         return hub;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The admin token the config names. */
+    public String adminToken() {
+        return "test-secret";
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** File names in a folder, sorted; empty if the folder does not exist. */
@@ -205,5 +249,8 @@ public final class HubTestEnvironment implements AutoCloseable {
         }
         deviceServer.close();
         ministryServer.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 }

@@ -27,6 +27,8 @@ final class BenchIo {
 
     /** A benchmark run that cannot go on; the message says why, for the person running it. */
     static final class BenchmarkFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         BenchmarkFailure(String message) {
             super(message);
         }
@@ -140,6 +142,34 @@ final class BenchIo {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * CPU seconds of a live process by thread group, from /proc/PID/task/*: the kernel's thread
+     * name (Java's first 15 characters) with digits and trailing separators dropped, so
+     * "C2 CompilerThread0" and "...Thread1" count together. Sorted, largest first.
+     */
+    static java.util.List<java.util.Map.Entry<String, Double>> threadCpuSeconds(long pid) {
+        java.util.Map<String, Double> groups = new java.util.HashMap<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (Stream<Path> list = Files.list(tasks)) {
+            for (Path task : list.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+                    String group = comm.replaceAll("[0-9]+", "").replaceAll("[#\\s-]+$", "").trim();
+                    groups.merge(group.isEmpty() ? comm : group, cpu, Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return groups.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()).toList();
     }
 
     /** CPU seconds this JVM (the driver and its embedded SFTP servers) has used so far. */

@@ -10,7 +10,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,37 +21,51 @@ import java.util.regex.Pattern;
 /**
  * The contestant: the real hub, {@code java -jar ektp-hub.jar run --config FILE}, as a child
  * process with its own heap limit and GC log, so its heap and CPU are its own and not mixed
- * with the SFTP servers'. Timed from process start until the ministry inbox holds every packet;
- * then every delivered file is checked against the device's SHA-256 and the hub is stopped with
- * SIGTERM, as an operator would.
+ * with the SFTP servers'. Each run has two timed phases in the same hub process:
+ *
+ * <ol>
+ *   <li><b>cold</b>: the packets are in the device outbox before the hub starts; timed from
+ *       process start (JVM, Camel, first connections, JIT warm-up all included) until the
+ *       ministry inbox holds every packet;</li>
+ *   <li><b>warm</b>: the same hub, now warmed up by phase 1, gets a second set of as many packets
+ *       of the same size (other packet ids), made to appear in the outbox at once; timed from
+ *       then until the inbox holds every one. This is the hub's steady state, as in production,
+ *       where it runs for months.</li>
+ * </ol>
+ *
+ * After each phase every delivered file is checked against the device's SHA-256. Then the hub is
+ * stopped with SIGTERM, as an operator would.
  */
 final class HubRun {
-    /** How often the driver looks at the device outbox and the ministry inbox. */
+    /** How often the driver looks at the ministry inbox. */
     private static final long WATCH_MILLIS = 50;
 
     /** Settings of the hub child process. */
     record Settings(Path jar, String xmx, String devicePollInterval, List<String> extraJvmOptions,
-                    Path jfcFile) {
+                    Map<String, String> environment, Path jfcFile) {
         boolean profiled() {
             return jfcFile != null;
         }
     }
 
     /**
-     * When each UP stage finished its last packet, seconds from process start, from the hub's own
-     * {@code ektp.packets} log lines (millisecond timestamps); -1 if the log did not say.
+     * When the UP stages handled their first and last packet, seconds from the phase's start, from
+     * the hub's own {@code ektp.packets} log lines (millisecond timestamps); -1 if the log did not say.
      */
     record Stages(double firstReceived, double lastReceived, double firstOutbound, double lastOutbound,
                   double firstForwarded, double lastForwarded, int quarantined) {}
 
-    /** What one hub run measured. */
-    record Result(double seconds, double startupSeconds, double firstDeliverySeconds, double cpuSeconds,
-                  double serverCpuSeconds, GcLog gc, Stages stages, Path runDir, Path jfr) {
-        /** From the first packet taken off the device to the last one in the inbox. */
-        double steadySeconds() {
-            return seconds - startupSeconds;
+    /** One timed phase: wall seconds, CPU seconds of the hub and of the servers, the stage timeline. */
+    record Phase(double seconds, double cpuSeconds, double serverCpuSeconds, Stages stages,
+                 List<Map.Entry<String, Double>> threadCpu) {
+        /** From the first packet received to the last one in the inbox (all of it if unknown). */
+        double afterFirstReceived() {
+            return stages.firstReceived() < 0 ? seconds : seconds - stages.firstReceived();
         }
     }
+
+    /** What one hub run measured; {@code warm} is null when no warm set was given. */
+    record Result(Phase cold, Phase warm, long warmStartEpochMillis, GcLog gc, Path runDir, Path jfr) {}
 
     private final BenchEnvironment env;
     private final Path runsDir;
@@ -60,15 +77,14 @@ final class HubRun {
         this.settings = settings;
     }
 
-    Result run(PacketSet set, String label, long deadlineNanos) {
+    Result run(PacketSet coldSet, PacketSet warmSet, String label, long deadlineNanos) {
         Path runDir = runsDir.resolve(label);
         BenchIo.deleteTree(runDir);
         BenchIo.emptyDir(env.inbox());
-        set.placeInto(env.outbox());
+        coldSet.placeInto(env.outbox());
         Path config = writeConfig(runDir);
         BenchIo.sync();
 
-        List<String> names = set.packets().stream().map(PacketSet.Packet::fileName).toList();
         Path gcLog = runDir.resolve("gc.log");
         Path jfr = settings.profiled() ? runDir.resolve("hub.jfr") : null;
         List<String> cmd = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + settings.xmx(),
@@ -81,70 +97,55 @@ final class HubRun {
         cmd.addAll(List.of("-jar", settings.jar().toString(), "run", "--config", config.toString()));
         Path log = runDir.resolve("hub.log");
 
-        Process hub;
         double serverCpuBefore = BenchIo.ownCpuSeconds();
         long startEpochMillis = System.currentTimeMillis();
         long start = System.nanoTime();
+        Process hub;
         try {
-            hub = new ProcessBuilder(cmd).directory(runDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).directory(runDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(settings.environment());
+            hub = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the hub: " + cmd, e);
         }
         try {
-            long firstPickup = -1;
-            long firstDelivery = -1;
-            int delivered = 0;
-            Path firstInOutbox = env.outbox().resolve(names.get(0));
-            while (true) {
-                long now = System.nanoTime();
-                if (firstPickup < 0 && !Files.exists(firstInOutbox)) {
-                    firstPickup = now;
-                }
-                while (delivered < names.size() && Files.exists(env.inbox().resolve(names.get(delivered)))) {
-                    if (delivered == 0) {
-                        firstDelivery = now;
-                    }
-                    delivered++;
-                }
-                if (delivered == names.size()) {
-                    break;
-                }
-                if (!hub.isAlive()) {
-                    throw new BenchmarkFailure("[" + label + "] the hub exited with code " + hub.exitValue()
-                            + " after " + delivered + " of " + names.size() + " packets; see " + log);
-                }
-                if (now > deadlineNanos) {
-                    throw new BenchmarkFailure("[" + label + "] the hub delivered only " + delivered + " of "
-                            + names.size() + " packets within the time limit; giving up (log: " + log + ")");
-                }
-                sleep(WATCH_MILLIS);
-            }
-            long done = System.nanoTime();
-            double cpu = BenchIo.processCpuSeconds(hub.pid());
-            double serverCpu = BenchIo.ownCpuSeconds() - serverCpuBefore;
-            if (firstPickup < 0) {
-                firstPickup = firstDelivery;
-            }
+            awaitDelivery(hub, coldSet, label + " cold", log, deadlineNanos);
+            long coldDone = System.nanoTime();
+            double coldCpu = BenchIo.processCpuSeconds(hub.pid());
+            double coldServerCpu = BenchIo.ownCpuSeconds() - serverCpuBefore;
+            List<Map.Entry<String, Double>> coldThreads = BenchIo.threadCpuSeconds(hub.pid());
+            finishPhase(coldSet, label + " cold");
 
-            String problem = set.verify(env.inbox());
-            if (problem != null) {
-                throw new BenchmarkFailure("[" + label + "] the hub delivered wrong files: " + problem);
+            long warmStartEpochMillis = 0;
+            long warmStart = 0;
+            double warmServerCpuBefore = 0;
+            long warmDone = 0;
+            double warmCpu = 0;
+            double warmServerCpu = 0;
+            List<Map.Entry<String, Double>> warmThreads = List.of();
+            if (warmSet != null) {
+                warmServerCpuBefore = BenchIo.ownCpuSeconds();
+                warmStartEpochMillis = System.currentTimeMillis();
+                warmStart = System.nanoTime();
+                warmSet.placeAtOnce(env.outbox());
+                awaitDelivery(hub, warmSet, label + " warm", log, deadlineNanos);
+                warmDone = System.nanoTime();
+                warmCpu = BenchIo.processCpuSeconds(hub.pid()) - coldCpu;
+                warmServerCpu = BenchIo.ownCpuSeconds() - warmServerCpuBefore;
+                warmThreads = minus(BenchIo.threadCpuSeconds(hub.pid()), coldThreads);
+                finishPhase(warmSet, label + " warm");
             }
             stop(hub, label);
-            GcLog gc = GcLog.parse(gcLog);
-            Stages stages = stages(log, startEpochMillis);
-            String leftover = leftOnDevice();
-            if (leftover != null) {
-                System.out.printf("[%s] warning: %s%n", label, leftover);
-            }
-            // The hub's spool copies are a gigabyte at most; logs and GC log stay for reading.
+
+            Phase cold = new Phase(BenchIo.seconds(coldDone - start), coldCpu, coldServerCpu,
+                    stages(log, startEpochMillis, coldSet.packetIds()), coldThreads);
+            Phase warm = warmSet == null ? null : new Phase(BenchIo.seconds(warmDone - warmStart), warmCpu,
+                    warmServerCpu, stages(log, warmStartEpochMillis, warmSet.packetIds()), warmThreads);
+            // The hub's spool copies are gone once forwarded; logs and GC log stay for reading.
             BenchIo.deleteTree(runDir.resolve("data/spool"));
-            BenchIo.emptyDir(env.inbox());
-            BenchIo.emptyDir(env.outbox());
             BenchIo.sync();
-            return new Result(BenchIo.seconds(done - start), BenchIo.seconds(firstPickup - start),
-                    BenchIo.seconds(firstDelivery - start), cpu, serverCpu, gc, stages, runDir, jfr);
+            return new Result(cold, warm, warmStartEpochMillis, GcLog.parse(gcLog), runDir, jfr);
         } finally {
             if (hub.isAlive()) {
                 hub.destroyForcibly();
@@ -152,16 +153,59 @@ final class HubRun {
         }
     }
 
-    /** The outbox should be empty: the hub deletes each zip and its .done once it holds the packet. */
-    private String leftOnDevice() {
-        for (int i = 0; i < 100; i++) {
-            if (BenchIo.names(env.outbox()).isEmpty()) {
-                return null;
+    /** Waits until the inbox holds every packet of the set (final names only; .part files are ignored). */
+    private void awaitDelivery(Process hub, PacketSet set, String label, Path log, long deadlineNanos) {
+        // Packets reach the inbox in capture order only roughly (the hub takes up to 100 per poll in
+        // the server's listing order), so this only waits for all of them; when the first ones came
+        // is read from the hub's own log afterwards.
+        List<String> names = set.packets().stream().map(PacketSet.Packet::fileName).toList();
+        int delivered = 0;
+        while (true) {
+            while (delivered < names.size() && Files.exists(env.inbox().resolve(names.get(delivered)))) {
+                delivered++;
             }
+            if (delivered == names.size()) {
+                return;
+            }
+            if (!hub.isAlive()) {
+                throw new BenchmarkFailure("[" + label + "] the hub exited with code " + hub.exitValue()
+                        + " before delivering all " + names.size() + " packets; see " + log);
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                throw new BenchmarkFailure("[" + label + "] the hub did not deliver all " + names.size()
+                        + " packets within the time limit (" + BenchIo.names(env.inbox()).size()
+                        + " files in the inbox); giving up (log: " + log + ")");
+            }
+            sleep(WATCH_MILLIS);
+        }
+    }
+
+    /** Checks the delivered files, that the device outbox was emptied, and clears the inbox. */
+    private void finishPhase(PacketSet set, String label) {
+        String problem = set.verify(env.inbox());
+        if (problem != null) {
+            throw new BenchmarkFailure("[" + label + "] the hub delivered wrong files: " + problem);
+        }
+        // The hub deletes each zip and its .done once it holds the packet; the last delete may
+        // trail the last upload by a moment.
+        for (int i = 0; i < 100 && !BenchIo.names(env.outbox()).isEmpty(); i++) {
             sleep(50);
         }
         List<String> left = BenchIo.names(env.outbox());
-        return left.isEmpty() ? null : left.size() + " files still in the device outbox, e.g. " + left.get(0);
+        if (!left.isEmpty()) {
+            throw new BenchmarkFailure("[" + label + "] " + left.size()
+                    + " files still in the device outbox after delivery, e.g. " + left.get(0));
+        }
+        BenchIo.emptyDir(env.inbox());
+    }
+
+    private static List<Map.Entry<String, Double>> minus(List<Map.Entry<String, Double>> after,
+                                                         List<Map.Entry<String, Double>> before) {
+        Map<String, Double> b = new HashMap<>();
+        before.forEach(e -> b.put(e.getKey(), e.getValue()));
+        return after.stream().map(e -> Map.entry(e.getKey(), e.getValue() - b.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() > 0.05)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).toList();
     }
 
     private static void stop(Process hub, String label) {
@@ -214,21 +258,21 @@ final class HubRun {
 
     // 2026-11-23 19:52:32.417 INFO  ektp.packets   packet 331005-CWS01-...-0001 kecamatan 33.10.05 device CWS01: RECEIVED (...)
     private static final Pattern PACKET_LINE = Pattern.compile(
-            "^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*? packet \\S+ kecamatan \\S+ device \\S+: "
+            "^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*? packet (\\S+) kecamatan \\S+ device \\S+: "
                     + "(RECEIVED|OUTBOUND|FORWARDED|QUARANTINED)");
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
-    static Stages stages(Path log, long startEpochMillis) {
+    static Stages stages(Path log, long startEpochMillis, Set<String> packetIds) {
         double[] first = {-1, -1, -1};
         double[] last = {-1, -1, -1};
         int quarantined = 0;
         try {
             for (String line : Files.readAllLines(log)) {
                 Matcher m = PACKET_LINE.matcher(line);
-                if (!m.find()) {
+                if (!m.find() || !packetIds.contains(m.group(2))) {
                     continue;
                 }
-                int stage = switch (m.group(2)) {
+                int stage = switch (m.group(3)) {
                     case "RECEIVED" -> 0;
                     case "OUTBOUND" -> 1;
                     case "FORWARDED" -> 2;

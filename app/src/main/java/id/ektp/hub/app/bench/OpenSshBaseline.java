@@ -20,8 +20,11 @@ final class OpenSshBaseline {
     static final String SFTP = "/usr/bin/sftp";
     private static final String TIME = "/usr/bin/time";
 
-    /** Wall and CPU time of one sftp session; cpu (user + system, ssh child included) -1 if unknown. */
-    record Session(double seconds, double cpuSeconds) {}
+    /**
+     * Wall and CPU time of one sftp session: cpu is sftp's user + system time with its ssh child
+     * (-1 if unknown), serverCpu the driver JVM's, i.e. the SFTP servers'.
+     */
+    record Session(double seconds, double cpuSeconds, double serverCpuSeconds) {}
 
     /** What one baseline run measured. */
     record Result(Session download, Session upload) {
@@ -33,14 +36,21 @@ final class OpenSshBaseline {
             return download.cpuSeconds() < 0 || upload.cpuSeconds() < 0 ? -1
                     : download.cpuSeconds() + upload.cpuSeconds();
         }
+
+        double serverCpuSeconds() {
+            return download.serverCpuSeconds() + upload.serverCpuSeconds();
+        }
     }
 
     private final BenchEnvironment env;
     private final Path work;
+    private final String cipher;
 
-    OpenSshBaseline(BenchEnvironment env, Path work) {
+    /** {@code cipher} null lets OpenSSH pick (it prefers chacha20-poly1305), else {@code -c cipher}. */
+    OpenSshBaseline(BenchEnvironment env, Path work, String cipher) {
         this.env = env;
         this.work = work;
+        this.cipher = cipher;
     }
 
     static boolean available() {
@@ -77,11 +87,15 @@ final class OpenSshBaseline {
 
     /** Common OpenSSH options: our key only, our known_hosts only, no prompts, no user config. */
     List<String> sshOptions(int port) {
-        return List.of("-F", "/dev/null", "-i", env.clientKey().toString(),
+        List<String> options = new ArrayList<>(List.of("-F", "/dev/null", "-i", env.clientKey().toString(),
                 "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
                 "-o", "UserKnownHostsFile=" + env.knownHosts(), "-o", "GlobalKnownHostsFile=/dev/null",
                 "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
-                "-P", Integer.toString(port));
+                "-P", Integer.toString(port)));
+        if (cipher != null) {
+            options.addAll(List.of("-c", cipher));
+        }
+        return options;
     }
 
     /**
@@ -126,6 +140,7 @@ final class OpenSshBaseline {
             cmd.addAll(sshOptions(port));
             cmd.addAll(List.of("-b", batch.toString(), user + "@127.0.0.1"));
 
+            double serverCpuBefore = BenchIo.ownCpuSeconds();
             long start = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             long left = deadlineNanos - System.nanoTime();
@@ -136,6 +151,7 @@ final class OpenSshBaseline {
                         + "giving up (log: " + log + ")");
             }
             double seconds = BenchIo.seconds(System.nanoTime() - start);
+            double serverCpu = BenchIo.ownCpuSeconds() - serverCpuBefore;
             if (p.exitValue() != 0) {
                 throw new BenchmarkFailure("[" + label + "] OpenSSH sftp failed with exit code " + p.exitValue()
                         + ":\n" + tail(log));
@@ -147,7 +163,7 @@ final class OpenSshBaseline {
                     cpu = Double.parseDouble(f[f.length - 2]) + Double.parseDouble(f[f.length - 1]);
                 }
             }
-            return new Session(seconds, cpu);
+            return new Session(seconds, cpu, serverCpu);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + SFTP, e);
         } catch (InterruptedException e) {

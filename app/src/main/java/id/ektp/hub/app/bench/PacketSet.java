@@ -136,6 +136,30 @@ final class PacketSet {
     }
 
     /**
+     * Makes every packet appear in {@code outbox} at once: placed into a sibling folder first,
+     * which then replaces the (empty) outbox by one atomic rename. For timing a hub that is
+     * already running, whose next poll should find the whole set, not a set being written.
+     */
+    void placeAtOnce(Path outbox) {
+        if (!BenchIo.names(outbox).isEmpty()) {
+            throw new BenchIo.BenchmarkFailure("device outbox " + outbox + " is not empty");
+        }
+        Path next = outbox.resolveSibling(outbox.getFileName() + ".next");
+        placeInto(next);
+        try {
+            // rename(2) replaces an empty directory atomically
+            Files.move(next, outbox, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + next + " over " + outbox, e);
+        }
+    }
+
+    java.util.Set<String> packetIds() {
+        return packets.stream().map(p -> p.fileName().substring(0, p.fileName().length() - 4))
+                .collect(Collectors.toSet());
+    }
+
+    /**
      * Checks that {@code dir} holds every packet with the device's exact bytes (size and
      * SHA-256 of every file); returns a problem description, or null when all match.
      */

@@ -1,0 +1,56 @@
+package id.ektp.hub.across;
+
+import id.ektp.hub.config.HubConfig.Broker;
+import java.io.IOException;
+import java.nio.file.Files;
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.RedeliveryPolicy;
+import org.apache.camel.component.activemq6.ActiveMQComponent;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+
+/**
+ * The connection to the ministry's ActiveMQ Classic broker, as a Camel component named
+ * {@value #COMPONENT}. TLS is whatever the URL says ({@code ssl://}, with the JVM's trust store).
+ */
+public final class MinistryBroker {
+    public static final String COMPONENT = "ministry";
+    /** A failover URL without a timeout would block a send forever while the broker is down. */
+    static final int FAILOVER_TIMEOUT_MILLIS = 30_000;
+
+    private MinistryBroker() {}
+
+    public static ActiveMQComponent component(Broker broker) throws IOException {
+        ActiveMQComponent component = new ActiveMQComponent();
+        component.setConnectionFactory(connectionFactory(broker));
+        // Start listeners in the background: a broker that is down must not hold up the hub's start.
+        component.setAsyncStartListener(true);
+        return component;
+    }
+
+    static ConnectionFactory connectionFactory(Broker broker) throws IOException {
+        String password = Files.readString(broker.passwordFile()).strip();
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.username(), password, brokerUrl(broker.url()));
+        // Every send waits for the broker's acknowledgement: a row leaves the outbox only then.
+        factory.setUseAsyncSend(false);
+        factory.setAlwaysSyncSend(true);
+        factory.setSendTimeout(FAILOVER_TIMEOUT_MILLIS);
+        // An allocation we could not store is redelivered to us, never dead-lettered on the ministry side.
+        RedeliveryPolicy redelivery = factory.getRedeliveryPolicy();
+        redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
+        redelivery.setInitialRedeliveryDelay(1000);
+        redelivery.setUseExponentialBackOff(true);
+        redelivery.setMaximumRedeliveryDelay(60_000);
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(factory);
+        pool.setMaxConnections(1);
+        return pool;
+    }
+
+    static String brokerUrl(String url) {
+        if (!url.startsWith("failover:") || url.contains("timeout=")) {
+            return url;
+        }
+        return url + (url.contains(")?") ? "&" : "?") + "timeout=" + FAILOVER_TIMEOUT_MILLIS;
+    }
+}

@@ -1,0 +1,152 @@
+package id.ektp.hub.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import id.ektp.hub.across.Messages;
+import id.ektp.hub.across.StockKeeper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+
+/**
+ * The admin calls of ICD section 4 that change the hub: each checks the bearer token, reads
+ * its JSON body strictly and answers with JSON. Problems with the input are
+ * {@link BadRequest}s naming the field; a missing or wrong token is {@link Unauthorized}.
+ */
+public final class AdminApi {
+    public static final List<String> DESTRUCTION_CATEGORIES = List.of("DAMAGED", "UNUSED", "CHIP_INVALID", "DATA_INVALID");
+
+    /** 401. */
+    public static final class Unauthorized extends RuntimeException {
+        Unauthorized(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** 400, with a message that names what is wrong. */
+    public static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final StockKeeper stock;
+    private volatile byte[] token;
+
+    public AdminApi(StockKeeper stock, Path adminTokenFile) throws IOException {
+        this.stock = stock;
+        token(adminTokenFile);
+    }
+
+    /** (Re)reads the token from its file; the token itself is never logged. */
+    public void token(Path adminTokenFile) throws IOException {
+        this.token = Files.readString(adminTokenFile).strip().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public void authorize(@Header("Authorization") String authorization) {
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            throw new Unauthorized("this call needs 'Authorization: Bearer <admin token>'");
+        }
+        byte[] given = authorization.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, token)) {
+            throw new Unauthorized("the admin token is not right");
+        }
+    }
+
+    /** {@code POST /api/stock/arrivals {"allocationId", "received"}}. */
+    public String confirmArrival(@Body String body) {
+        JsonNode in = object(body);
+        String allocationId = text(in, "allocationId");
+        int received = count(in, "received");
+        long onHand = stock.confirmArrival(allocationId, received);
+        return json(Map.of("allocationId", allocationId, "received", received, "onHand", onHand));
+    }
+
+    /** {@code POST /api/stock/requests {"quantity", "reason"}}. */
+    public String requestStock(@Body String body) {
+        JsonNode in = object(body);
+        int quantity = count(in, "quantity");
+        if (quantity == 0) {
+            throw new BadRequest("quantity must be at least 1");
+        }
+        String reason = text(in, "reason");
+        return json(Map.of("requestId", stock.manualRequest(quantity, reason), "requested", quantity));
+    }
+
+    /** {@code POST /api/destructions {"period", "counts": {...}, "destroyedAt", "witness"}}. */
+    public String recordDestruction(@Body String body) {
+        JsonNode in = object(body);
+        String period = text(in, "period");
+        JsonNode counts = in.path("counts");
+        if (!counts.isObject()) {
+            throw new BadRequest("counts must be an object with " + DESTRUCTION_CATEGORIES);
+        }
+        Map<String, Integer> byCategory = new LinkedHashMap<>();
+        for (String category : DESTRUCTION_CATEGORIES) {
+            byCategory.put(category, count(counts, category, "counts." + category));
+        }
+        counts.fieldNames().forEachRemaining(name -> {
+            if (!DESTRUCTION_CATEGORIES.contains(name)) {
+                throw new BadRequest("counts." + name + " is not a category; expected " + DESTRUCTION_CATEGORIES);
+            }
+        });
+        String destroyedAt = text(in, "destroyedAt");
+        try {
+            OffsetDateTime.parse(destroyedAt);
+        } catch (DateTimeParseException e) {
+            throw new BadRequest("destroyedAt must be an ISO-8601 time with offset, e.g. 2026-11-23T10:00:00+07:00");
+        }
+        String witness = text(in, "witness");
+        return json(Map.of("reportId", stock.recordDestruction(period, byCategory, destroyedAt, witness)));
+    }
+
+    static String error(String message) {
+        return json(Map.of("error", message));
+    }
+
+    private static JsonNode object(String body) {
+        try {
+            JsonNode node = Messages.json().readTree(body == null ? "" : body);
+            if (node == null || !node.isObject()) {
+                throw new BadRequest("the body must be a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new BadRequest("the body is not JSON");
+        }
+    }
+
+    private static String text(JsonNode in, String field) {
+        JsonNode value = in.path(field);
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new BadRequest(field + " is required (text)");
+        }
+        return value.asText();
+    }
+
+    private static int count(JsonNode in, String field) {
+        return count(in, field, field);
+    }
+
+    private static int count(JsonNode in, String field, String name) {
+        JsonNode value = in.path(field);
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 0) {
+            throw new BadRequest(name + " is required (a whole number, 0 or more)");
+        }
+        return value.asInt();
+    }
+
+    private static String json(Map<String, ?> fields) {
+        ObjectNode node = Messages.json().valueToTree(fields);
+        return Messages.text(node);
+    }
+}

@@ -1,0 +1,90 @@
+package id.ektp.hub.runtime;
+
+import id.ektp.hub.admin.AdminApi;
+import id.ektp.hub.across.AllocationIntake;
+import id.ektp.hub.across.DeviceWatch;
+import id.ektp.hub.across.FailureReports;
+import id.ektp.hub.across.HubStatusReport;
+import id.ektp.hub.across.Messages;
+import id.ektp.hub.across.OutboxRelay;
+import id.ektp.hub.across.StockKeeper;
+import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.config.HubConfig.Device;
+import id.ektp.hub.spool.Spool;
+import id.ektp.hub.store.DeviceStates;
+import id.ektp.hub.store.HubStore;
+import id.ektp.hub.store.Outbox;
+import id.ektp.hub.store.PacketRecords;
+import id.ektp.hub.store.QuarantineRecords;
+import id.ektp.hub.store.StockLedger;
+import id.ektp.hub.up.DeviceLinks;
+import id.ektp.hub.up.OutboundQueue;
+import id.ektp.hub.up.PacketForwarding;
+import id.ektp.hub.up.PacketInspector;
+import id.ektp.hub.up.PacketIntake;
+import id.ektp.hub.up.PacketQuarantine;
+import id.ektp.hub.up.PacketValidation;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Every service of one hub, built once from its configuration, store and clock. The routes
+ * find them in the Camel registry under the names {@link #beans()} gives; tests reach them
+ * through {@link Hub}.
+ */
+public final class HubServices {
+    final AtomicReference<HubConfig> config;
+    final HubStore store;
+    final Spool spool;
+    final PacketRecords packets;
+    final QuarantineRecords quarantine;
+    final Outbox outbox;
+    final StockLedger ledger;
+    final DeviceLinks deviceLinks;
+    final StockKeeper stock;
+    final FailureReports reports;
+    final HubStatusReport status;
+    private final Map<String, Object> beans;
+
+    HubServices(HubConfig initial, HubStore store, Spool spool, Clock clock) throws IOException {
+        this.config = new AtomicReference<>(initial);
+        this.store = store;
+        this.spool = spool;
+        this.packets = new PacketRecords(store, clock);
+        this.quarantine = new QuarantineRecords(store, clock);
+        this.outbox = new Outbox(store, clock);
+        this.ledger = new StockLedger(store);
+        this.deviceLinks = new DeviceLinks(clock);
+        Messages messages = new Messages(initial.regency(), clock);
+        this.reports = new FailureReports(outbox, messages);
+        this.stock = new StockKeeper(store, ledger, outbox, messages, reports, initial.stock());
+        java.util.function.Supplier<List<Device>> devices = () -> config.get().devices();
+        this.status = new HubStatusReport(messages, packets, outbox, deviceLinks, stock, devices);
+
+        PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
+        OutboundQueue outboundQueue = new OutboundQueue(spool.outbound());
+        long maxPacketBytes = initial.limits().maxPacketBytes();
+        this.beans = Map.ofEntries(
+                Map.entry("hubStore", store),
+                Map.entry("deviceLinks", deviceLinks),
+                Map.entry("packetIntake", new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes)),
+                Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
+                        new PacketInspector(maxPacketBytes), outboundQueue)),
+                Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue)),
+                Map.entry("outboxRelay", new OutboxRelay(outbox, initial.regency().code())),
+                Map.entry("stockKeeper", stock),
+                Map.entry("allocationIntake", new AllocationIntake(stock, quarantine, initial.dataDir(),
+                        initial.regency().code(), clock)),
+                Map.entry("deviceWatch", new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
+                        devices, initial.reports().deviceDownAfter())),
+                Map.entry("hubStatusReport", status),
+                Map.entry("adminApi", new AdminApi(stock, initial.http().adminTokenFile())));
+    }
+
+    Map<String, Object> beans() {
+        return beans;
+    }
+}
