@@ -20,7 +20,10 @@ public final class EktpHub {
             "run", new RunCommand(),
             "validate", new ValidateCommand(),
             "sandbox", new SandboxCommand(),
-            "quarantine", new QuarantineCommand());
+            "quarantine", new QuarantineCommand(),
+            "stock-arrival", AdminCommand.stockArrival(),
+            "stock-request", AdminCommand.stockRequest(),
+            "destruction", AdminCommand.destruction());
 
     private EktpHub() {}
 
@@ -56,6 +59,15 @@ public final class EktpHub {
                   validate --config FILE     check a configuration and every file it names
                   sandbox [--dir DIR]        run the hub against simulated devices, ministry and printers
                   quarantine --config FILE   list quarantined items with their reasons
+
+                admin calls to the running hub (its HTTP API, with the token in http.adminTokenFile):
+                  stock-arrival --config FILE --allocation ID --received N
+                                             blanks of an announced allocation arrived
+                  stock-request --config FILE --quantity N --reason TEXT
+                                             ask the ministry for blanks
+                  destruction --config FILE --period P --destroyed-at TIME --witness NAME
+                              [--damaged N] [--unused N] [--chip-invalid N] [--data-invalid N]
+                                             record the destruction of invalid cards
 
                 exit codes: 0 ok, 1 failed, 2 bad configuration, 64 bad usage""");
     }

@@ -37,6 +37,19 @@ final class Options {
         return Optional.ofNullable(values.get(name));
     }
 
+    String required(String name) throws UsageException {
+        return get(name).orElseThrow(() -> new UsageException("--" + name + " is required"));
+    }
+
+    int requiredInt(String name) throws UsageException {
+        String value = required(name);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, not '" + value + "'");
+        }
+    }
+
     Path requiredPath(String name) throws UsageException {
         return Path.of(get(name).orElseThrow(() -> new UsageException("--" + name + " FILE is required")));
     }

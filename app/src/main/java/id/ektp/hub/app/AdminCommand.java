@@ -1,0 +1,90 @@
+package id.ektp.hub.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import id.ektp.hub.config.ConfigLoader;
+import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.config.InvalidConfigException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * An admin call made from the command line: builds the JSON body from the options, posts it
+ * to the running hub and prints its answer. Exit 0 on success, 1 when the hub refused or could
+ * not be reached, 2 for a bad configuration.
+ */
+final class AdminCommand implements Command {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Turns the command's options into the call's body. */
+    interface Body {
+        ObjectNode from(Options options) throws Options.UsageException;
+    }
+
+    private final String path;
+    private final Body body;
+
+    AdminCommand(String path, Body body) {
+        this.path = path;
+        this.body = body;
+    }
+
+    @Override
+    public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
+        Path file = options.requiredPath("config");
+        ObjectNode request = body.from(options);
+        HubConfig config;
+        try {
+            config = ConfigLoader.load(file);
+        } catch (InvalidConfigException e) {
+            ValidateCommand.printProblems(file, e.problems(), err);
+            return EktpHub.BAD_CONFIG;
+        }
+        try {
+            AdminClient.Response response = new AdminClient(config).post(path, JSON.writeValueAsString(request));
+            (response.status() == 200 ? out : err).println(response.body());
+            return response.status() == 200 ? EktpHub.OK : EktpHub.FAILED;
+        } catch (IOException e) {
+            err.println("ektp-hub: " + e.getMessage());
+            return EktpHub.FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EktpHub.FAILED;
+        }
+    }
+
+    static AdminCommand stockArrival() {
+        return new AdminCommand("/api/stock/arrivals", o -> {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("allocationId", o.required("allocation"));
+            n.put("received", o.requiredInt("received"));
+            return n;
+        });
+    }
+
+    static AdminCommand stockRequest() {
+        return new AdminCommand("/api/stock/requests", o -> {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("quantity", o.requiredInt("quantity"));
+            n.put("reason", o.required("reason"));
+            return n;
+        });
+    }
+
+    static AdminCommand destruction() {
+        return new AdminCommand("/api/destructions", o -> {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("period", o.required("period"));
+            ObjectNode counts = n.putObject("counts");
+            Function<String, String> option = category -> category.toLowerCase().replace('_', '-');
+            for (String category : new String[] {"DAMAGED", "UNUSED", "CHIP_INVALID", "DATA_INVALID"}) {
+                counts.put(category, o.get(option.apply(category)).isPresent() ? o.requiredInt(option.apply(category)) : 0);
+            }
+            n.put("destroyedAt", o.required("destroyed-at"));
+            n.put("witness", o.required("witness"));
+            return n;
+        });
+    }
+}

@@ -1,0 +1,63 @@
+package id.ektp.hub.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.store.StockLedger.Allocation;
+import id.ektp.hub.testing.HubTestEnvironment;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin commands of the command line, against a running hub over its HTTP API. */
+class AdminCommandLineTest {
+    @TempDir
+    Path root;
+    HubTestEnvironment env;
+
+    @AfterEach
+    void stop() {
+        env.close();
+    }
+
+    @Test
+    void anOperatorConfirmsStockAndRecordsADestructionFromTheCommandLine() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        env.withBroker();
+        Hub hub = env.startHub();
+        String config = root.resolve("hub.yaml").toString();
+        hub.ledger().announce(new Allocation("ALLOC-CLI", 40, "BLK2026A0000001", "BLK2026A0000040",
+                "2026-11-20T10:00:00+07:00", Instant.now(), null, null));
+
+        CommandLineTest.Result arrival = CommandLineTest.run("stock-arrival", "--config", config,
+                "--allocation", "ALLOC-CLI", "--received", "40");
+        assertEquals(0, arrival.exit(), arrival.err());
+        assertTrue(arrival.out().contains("\"onHand\":40"), arrival.out());
+
+        CommandLineTest.Result again = CommandLineTest.run("stock-arrival", "--config", config,
+                "--allocation", "ALLOC-CLI", "--received", "40");
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("already confirmed"), again.err());
+
+        CommandLineTest.Result destruction = CommandLineTest.run("destruction", "--config", config, "--period", "2026-11",
+                "--unused", "4", "--damaged", "1", "--destroyed-at", "2026-11-23T10:00:00+07:00", "--witness", "Sri");
+        assertEquals(0, destruction.exit(), destruction.err());
+        assertEquals(36, hub.stock().snapshot().onHand());
+
+        CommandLineTest.Result typo = CommandLineTest.run("stock-request", "--config", config, "--quantity", "lots", "--reason", "x");
+        assertEquals(64, typo.exit());
+    }
+
+    @Test
+    void aHubThatIsNotRunningIsSaidPlainly() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        env.config();
+        CommandLineTest.Result result = CommandLineTest.run("stock-request", "--config", root.resolve("hub.yaml").toString(),
+                "--quantity", "10", "--reason", "test");
+        assertEquals(1, result.exit());
+        assertTrue(result.err().contains("not answering"), result.err());
+    }
+}
