@@ -89,6 +89,10 @@ final class PrinterRules {
             if (folder != null && Files.exists(folder) && !Files.isDirectory(folder)) {
                 folderNode.report("is not a folder: " + folder);
             }
+        } else if (!sftpNode.isAbsent()) {
+            // Not yet built: refusing it here beats a printer whose jobs would wait forever.
+            sftpNode.report("SFTP printers are not supported by this version yet; use folder (a local or mounted "
+                    + "folder holding queue/ and results/)");
         } else if (sftpNode.requireMap(SftpAccounts.keysPlus("baseDir"))) {
             sftp = SftpAccounts.read(sftpNode, baseDir, problems);
             remoteBaseDir = sftpNode.get("baseDir").text(".");

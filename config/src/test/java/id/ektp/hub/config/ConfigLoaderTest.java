@@ -98,10 +98,7 @@ class ConfigLoaderTest {
                 .set("reports", "{deviceDownAfter: 1h, statusInterval: 1d}")
                 .set("limits", "{maxPacketBytes: 1024}")
                 .set("stock.neighbourRegencies", "[\"33.09\", \"34.04\"]")
-                .set("printers[1]", """
-                        {id: DKC-2, serves: ["33.10.06"],
-                         sftp: {host: 10.33.10.201, username: printer, privateKeyFile: ../secrets/id_ed25519,
-                                knownHostsFile: ../secrets/known_hosts, baseDir: card-printer}}""")
+                .set("printers[1]", "{id: DKC-2, serves: [\"33.10.06\"], folder: /mnt/printers/DKC-2}")
                 .load();
 
         assertEquals("0.0.0.0", config.http().host());
@@ -117,9 +114,8 @@ class ConfigLoaderTest {
         assertEquals(1024, config.limits().maxPacketBytes());
         assertEquals(List.of("33.09", "34.04"), config.stock().neighbourRegencies());
         HubConfig.Printer dkc2 = config.printers().get(1);
-        assertNull(dkc2.folder());
-        assertEquals("card-printer", dkc2.baseDir());
-        assertEquals("printer", dkc2.sftp().username());
+        assertEquals(Path.of("/mnt/printers/DKC-2"), dkc2.folder());
+        assertNull(dkc2.sftp());
         assertEquals(List.of("33.10.06"), dkc2.serves());
     }
 

@@ -273,12 +273,10 @@ class ConfigRulesTest {
                         f -> f.set("printers[0].sftp", "{host: h, username: u, privateKeyFile: ../secrets/id_ed25519,"
                                 + " knownHostsFile: ../secrets/known_hosts}")),
                 row("printers[0].folder", "is not a folder: ", f -> f.set("printers[0].folder", "../secrets/known_hosts")),
-                row("printers[1].sftp.username", "is required",
-                        f -> f.set("printers[1]", sftpPrinter).remove("printers[1].sftp.username")),
-                row("printers[1].sftp.baseDir", "must not be empty",
-                        f -> f.set("printers[1]", sftpPrinter).set("printers[1].sftp.baseDir", "\"\"")),
-                row("printers[1].sftp.outboxDir", "unknown key",
-                        f -> f.set("printers[1]", sftpPrinter).set("printers[1].sftp.outboxDir", "out")),
+                // Until SFTP printers are built, validation refuses them rather than accept a printer
+                // whose jobs would wait forever.
+                row("printers[1].sftp", "SFTP printers are not supported by this version yet",
+                        f -> f.set("printers[1]", sftpPrinter)),
                 row("printers[0].serves", "is required", f -> f.remove("printers[0].serves")),
                 row("printers[0].serves", "must not be empty", f -> f.set("printers[0].serves", "[]")),
                 row("printers[1].serves[0]", "'all' is neither \"*\" nor a kecamatan code",

@@ -116,7 +116,7 @@ class KlatenSampleTest {
         Printer dkc2 = hub.printers().get(1);
         assertEquals("DKC-2", dkc2.id());
         assertFalse(dkc2.isDefault());
-        assertEquals("card-printer", dkc2.baseDir());
+        assertEquals(tmp.resolve("printers/DKC-2"), dkc2.folder());
         assertFalse(dkc2.serves().isEmpty());
         assertEquals(List.of("33.09", "33.11", "34.03", "34.04"), hub.stock().neighbourRegencies());
         assertEquals(new HubConfig.Stock(7, 30, 2, "0 0 7 * * ?", List.of("33.09", "33.11", "34.03", "34.04")),

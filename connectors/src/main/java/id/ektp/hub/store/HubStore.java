@@ -112,6 +112,44 @@ public final class HubStore implements AutoCloseable {
               cause       TEXT,
               updated_at  TEXT NOT NULL
             );
+            """,
+            """
+            CREATE TABLE prr_batch (
+              sha256      TEXT PRIMARY KEY,
+              file_name   TEXT NOT NULL,
+              batch_id    TEXT,
+              state       TEXT NOT NULL,
+              accepted    INTEGER,
+              rejected    INTEGER,
+              received_at TEXT NOT NULL,
+              updated_at  TEXT NOT NULL
+            );
+            CREATE TABLE print_job (
+              seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+              prr_id           TEXT NOT NULL UNIQUE,
+              batch_id         TEXT NOT NULL,
+              pickup_kecamatan TEXT NOT NULL,
+              nik              TEXT NOT NULL,
+              record           TEXT NOT NULL,
+              state            TEXT NOT NULL,
+              printer_id       TEXT,
+              prints           INTEGER NOT NULL DEFAULT 0,
+              queued_at        TEXT,
+              created_at       TEXT NOT NULL,
+              updated_at       TEXT NOT NULL,
+              last_result      TEXT
+            );
+            CREATE INDEX print_job_by_state ON print_job(state, seq);
+            CREATE TABLE print_result (
+              result_key   TEXT PRIMARY KEY,
+              prr_id       TEXT NOT NULL,
+              printer_id   TEXT,
+              status       TEXT NOT NULL,
+              reason       TEXT,
+              blank_serial TEXT,
+              at           TEXT,
+              recorded_at  TEXT NOT NULL
+            );
             """);
 
     private final Path file;

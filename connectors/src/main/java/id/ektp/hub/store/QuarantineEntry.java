@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One quarantined item: which flow it came from ({@code UP} packets; later {@code DOWN}
- * batches), its subject (the packet id as given), the file kept in quarantine, where it came
+ * batches), its subject (the packet id as given), the file kept in quarantine (relative to
+ * {@code dataDir/quarantine}: {@code packets/…}, {@code batches/…}, {@code messages/…}), where it came
  * from, the reason code and a sentence for an operator.
  */
 public record QuarantineEntry(String quarantineId, String flow, String subjectId, String fileName,

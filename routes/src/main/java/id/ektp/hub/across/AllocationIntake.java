@@ -55,7 +55,7 @@ public final class AllocationIntake {
             SecureFiles.createOwnerOnlyFile(file);
             Files.writeString(file, text == null ? "" : text, StandardCharsets.UTF_8);
             SecureFiles.fsync(file);
-            quarantine.hold(id, FLOW, messageId == null ? "unknown" : messageId, "../messages/" + file.getFileName(),
+            quarantine.hold(id, FLOW, messageId == null ? "unknown" : messageId, "messages/" + file.getFileName(),
                     "ministry broker", e.reason, e.getMessage());
             LOG.warn("allocation message {} rejected: {}: {} (kept in {})", messageId, e.reason, e.getMessage(), file);
         }

@@ -8,6 +8,8 @@ public final class Queues {
     public static final String HUB_STATUS = "EKTP.HUB.STATUS";
     public static final String PICKUP_NOTICES = "EKTP.NOTIFY.PICKUP";
 
+    public static final String PRR_BATCH = "ektp.prr-batch/1";
+    public static final String PRINT_RESULT = "ektp.print-result/1";
     public static final String STOCK_REQUEST = "ektp.stock-request/1";
     public static final String STOCK_ALLOCATION = "ektp.stock-allocation/1";
     public static final String FAILURE_REPORT = "ektp.failure-report/1";

@@ -8,6 +8,9 @@ import id.ektp.hub.across.OutboxRelayRoute;
 import id.ektp.hub.across.SchedulesRoute;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.down.BatchRoute;
+import id.ektp.hub.down.PrinterRoute;
+import id.ektp.hub.store.PrintJobs;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;
@@ -61,6 +64,8 @@ public final class Hub implements AutoCloseable {
         main.configure().addRoutesBuilder(new DeviceIntakeRoute(config.devices()));
         main.configure().addRoutesBuilder(new PacketValidationRoute());
         main.configure().addRoutesBuilder(new PacketForwardRoute(config.ministry().sftp().retryMaxDelay().toMillis()));
+        main.configure().addRoutesBuilder(new BatchRoute());
+        main.configure().addRoutesBuilder(new PrinterRoute(config.printers()));
         main.configure().addRoutesBuilder(new OutboxRelayRoute(config.ministry().broker().retryMaxDelay().toMillis()));
         main.configure().addRoutesBuilder(new AllocationRoute());
         main.configure().addRoutesBuilder(new SchedulesRoute(config.stock().checkSchedule(),
@@ -118,6 +123,10 @@ public final class Hub implements AutoCloseable {
 
     public StockKeeper stock() {
         return services.stock;
+    }
+
+    public PrintJobs printJobs() {
+        return services.printJobs;
     }
 
     public HubStatusReport status() {

@@ -30,6 +30,7 @@ final class HubProperties {
         p.put("hub.regency.compact", config.regency().compactCode());
         p.put("hub.spool.received", spool.received().toString());
         p.put("hub.spool.outbound", spool.outbound().toString());
+        p.put("hub.spool.batches", config.dataDir().resolve("spool/batches/received").toString());
         sftp(p, "ministry.sftp", config.ministry().sftp().account());
         p.put("ministry.sftp.inboxDir", config.ministry().sftp().inboxDir());
         p.put("ministry.sftp.outboxDir", config.ministry().sftp().outboxDir());

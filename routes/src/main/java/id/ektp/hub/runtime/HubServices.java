@@ -9,6 +9,13 @@ import id.ektp.hub.across.Messages;
 import id.ektp.hub.across.OutboxRelay;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.down.BatchIntake;
+import id.ektp.hub.down.BatchProcessor;
+import id.ektp.hub.down.JobDispatcher;
+import id.ektp.hub.down.PrintResultIntake;
+import id.ektp.hub.down.Printers;
+import id.ektp.hub.store.PrintJobs;
+import java.util.function.Predicate;
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.DeviceStates;
@@ -47,6 +54,9 @@ public final class HubServices {
     final StockKeeper stock;
     final FailureReports reports;
     final HubStatusReport status;
+    final PrintJobs printJobs;
+    final JobDispatcher dispatcher;
+    final BatchIntake batchIntake;
     private final Map<String, Object> beans;
 
     HubServices(HubConfig initial, HubStore store, Spool spool, Clock clock) throws IOException {
@@ -63,6 +73,11 @@ public final class HubServices {
         this.stock = new StockKeeper(store, ledger, outbox, messages, reports, initial.stock());
         java.util.function.Supplier<List<Device>> devices = () -> config.get().devices();
         this.status = new HubStatusReport(messages, packets, outbox, deviceLinks, stock, devices);
+
+        this.printJobs = new PrintJobs(store, clock);
+        this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()));
+        this.batchIntake = new BatchIntake(spool, printJobs, initial.dataDir());
+        Predicate<String> configuredKecamatan = k -> config.get().devices().stream().anyMatch(d -> d.kecamatan().equals(k));
 
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
         OutboundQueue outboundQueue = new OutboundQueue(spool.outbound());
@@ -81,7 +96,13 @@ public final class HubServices {
                 Map.entry("deviceWatch", new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                         devices, initial.reports().deviceDownAfter())),
                 Map.entry("hubStatusReport", status),
-                Map.entry("adminApi", new AdminApi(stock, initial.http().adminTokenFile())));
+                Map.entry("adminApi", new AdminApi(stock, initial.http().adminTokenFile())),
+                Map.entry("batchIntake", batchIntake),
+                Map.entry("batchProcessor", new BatchProcessor(store, printJobs, outbox, quarantine, messages,
+                        configuredKecamatan, initial.dataDir())),
+                Map.entry("jobDispatcher", dispatcher),
+                Map.entry("printResultIntake", new PrintResultIntake(store, printJobs, stock, reports, outbox, messages,
+                        quarantine, () -> config.get().printing().maxAttempts(), initial.dataDir())));
     }
 
     Map<String, Object> beans() {

@@ -40,8 +40,9 @@ public final class PacketQuarantine {
     public QuarantineEntry quarantine(Path file, String quarantineId, String subjectId, String knownPacketId,
                                       DeviceRef device, Rejection rejection) throws IOException {
         String fileName = quarantineId + ".zip";
+        String relative = "packets/" + fileName; // relative to dataDir/quarantine, as for every flow
         QuarantineEntry entry = store.transact(c -> {
-            QuarantineEntry held = quarantine.hold(quarantineId, FLOW, subjectId, fileName, device.toString(),
+            QuarantineEntry held = quarantine.hold(quarantineId, FLOW, subjectId, relative, device.toString(),
                     rejection.reason().name(), rejection.detail());
             if (knownPacketId != null) {
                 packets.markQuarantined(knownPacketId, rejection.toString());

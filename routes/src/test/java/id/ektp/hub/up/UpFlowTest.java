@@ -111,7 +111,7 @@ class UpFlowTest {
                 .collect(Collectors.toMap(QuarantineEntry::subjectId, QuarantineEntry::reason));
         expected.forEach((id, reason) -> assertEquals(reason.name(), reasons.get(id), id));
         for (QuarantineEntry entry : hub.quarantine().held()) {
-            assertTrue(Files.exists(env.dataDir().resolve("quarantine/packets").resolve(entry.fileName())),
+            assertTrue(Files.exists(env.dataDir().resolve("quarantine").resolve(entry.fileName())),
                     "the rejected file is kept: " + entry.fileName());
             assertFalse(entry.detail().isBlank());
             assertEquals("33.10.06/TRC01", entry.source());

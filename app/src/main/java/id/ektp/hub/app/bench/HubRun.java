@@ -247,7 +247,8 @@ final class HubRun {
                 secrets, secrets, BenchEnvironment.KECAMATAN, BenchEnvironment.DEVICE_ID, env.devicePort(),
                 BenchEnvironment.DEVICE_USER, secrets, secrets, settings.devicePollInterval());
         try {
-            Files.createDirectories(runDir.resolve("printers/DKC-1"));
+            Files.createDirectories(runDir.resolve("printers/DKC-1/queue"));
+            Files.createDirectories(runDir.resolve("printers/DKC-1/results"));
             Path file = runDir.resolve("hub.yaml");
             Files.writeString(file, yaml);
             return file;

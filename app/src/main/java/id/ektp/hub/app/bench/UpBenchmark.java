@@ -28,7 +28,8 @@ import jdk.jfr.Recording;
  * <pre>
  * java -cp ektp-hub.jar id.ektp.hub.app.bench.UpBenchmark [--large 500] [--small 5000] [--runs 2]
  *      [--out bench/out] [--jar FILE] [--xmx 256m] [--poll-interval 200ms] [--timeout-minutes 15]
- *      [--profile] [--hub-jvm-option OPT]...
+ *      [--profile] [--no-warm] [--baseline-cipher hub|default|NAME] [--hub-jvm-option OPT]...
+ *      [--hub-env NAME=VALUE]...   (--help says more)
  * </pre>
  */
 public final class UpBenchmark {
@@ -43,7 +44,7 @@ public final class UpBenchmark {
 
     /** One baseline + hub pair on the same packets. */
     record Row(Scenario scenario, int run, long bytes, int packets, OpenSshBaseline.Result baseline,
-               HubRun.Result hub) {
+               HubRun.Result hub, String loadBefore) {
         /** Throughput ratio hub/baseline with the hub timed from process start. */
         double ratio() {
             return baseline.seconds() / hub.cold().seconds();
@@ -145,6 +146,7 @@ public final class UpBenchmark {
         for (int run = 1; run <= options.runs; run++) {
             String label = scenario.name() + "-run" + run;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(options.timeoutMinutes);
+            String load = loadAverage();
             try {
                 System.out.printf("[%s] baseline: OpenSSH sftp get + put of %s (%.1f MB)%n", label,
                         scenario.describe(), set.totalBytes() / 1e6);
@@ -177,7 +179,7 @@ public final class UpBenchmark {
                                 h.warmStartEpochMillis());
                     }
                 }
-                Row row = new Row(scenario, run, set.totalBytes(), set.packets().size(), b, h);
+                Row row = new Row(scenario, run, set.totalBytes(), set.packets().size(), b, h, load);
                 rows.add(row);
                 System.out.printf("[%s] hub: %.2f s from process start (ratio %.2f)%s; peak heap %.0f MiB%n", label,
                         h.cold().seconds(), row.ratio(), h.warm() == null ? "" : String.format(Locale.ROOT,
@@ -187,6 +189,16 @@ public final class UpBenchmark {
                 System.err.println(e.getMessage());
                 failures.add(e.getMessage());
             }
+        }
+    }
+
+    /** The 1-, 5- and 15-minute load averages: other work on the machine shows up here. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
         }
     }
 
@@ -280,10 +292,11 @@ public final class UpBenchmark {
         r.append("\nWhere the time went: seconds from the phase's start when the hub logged its first and last "
                 + "RECEIVED (on the hub's disk), OUTBOUND (checked) and FORWARDED (in the inbox) packet; CPU seconds "
                 + "used during the phase by the hub JVM, by the driver JVM (both SFTP servers) and, for the baseline, "
-                + "by sftp + ssh and the servers.\n\n");
+                + "by sftp + ssh and the servers; the machine's load average (1, 5, 15 min) when the run began "
+                + "(anything well above 0 means other work competed for the CPUs).\n\n");
         r.append("| scenario | run | phase | first RECEIVED | first FORWARDED | last RECEIVED | last OUTBOUND | "
-                + "last FORWARDED | all in inbox | CPU s hub / servers | baseline CPU s sftp / servers |\n");
-        r.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "last FORWARDED | all in inbox | CPU s hub / servers | baseline CPU s sftp / servers | load before |\n");
+        r.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row row : rows) {
             for (HubRun.Phase phase : new HubRun.Phase[] {row.hub().cold(), row.hub().warm()}) {
                 if (phase == null) {
@@ -291,12 +304,12 @@ public final class UpBenchmark {
                 }
                 HubRun.Stages s = phase.stages();
                 OpenSshBaseline.Result b = row.baseline();
-                r.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f / %.1f | %s / %.1f |%n",
+                r.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f / %.1f | %s / %.1f | %s |%n",
                         row.scenario().describe(), row.run(), phase == row.hub().cold() ? "cold" : "warm",
                         s.firstReceived(), s.firstForwarded(), s.lastReceived(), s.lastOutbound(), s.lastForwarded(),
                         phase.seconds(), phase.cpuSeconds(), phase.serverCpuSeconds(),
                         b.cpuSeconds() < 0 ? "?" : String.format(Locale.ROOT, "%.1f", b.cpuSeconds()),
-                        b.serverCpuSeconds()));
+                        b.serverCpuSeconds(), phase == row.hub().cold() ? row.loadBefore() : ""));
             }
         }
 

@@ -1,0 +1,219 @@
+package id.ektp.hub.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The DOWN flow's tables: PRR batches received (by content hash, so a batch sent twice is
+ * taken once), print jobs (a PRR id is unique: never queued twice) and print results (a
+ * result seen twice counts once). Methods join the caller's transaction.
+ */
+public final class PrintJobs {
+    private final HubStore store;
+    private final Clock clock;
+
+    public PrintJobs(HubStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The state of a batch by content hash, if it was seen before. */
+    public Optional<String> batchState(String sha256) {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state FROM prr_batch WHERE sha256 = ?")) {
+                ps.setString(1, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public void batchReceived(String sha256, String fileName) {
+        Instant now = clock.instant();
+        store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO prr_batch(sha256, file_name, state, received_at, updated_at) VALUES (?, ?, 'RECEIVED', ?, ?)
+                    ON CONFLICT(sha256) DO NOTHING""")) {
+                ps.setString(1, sha256);
+                ps.setString(2, fileName);
+                ps.setString(3, now.toString());
+                ps.setString(4, now.toString());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public void batchDone(String sha256, String fileName, String batchId, String state, int accepted, int rejected) {
+        Instant now = clock.instant();
+        store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO prr_batch(sha256, file_name, batch_id, state, accepted, rejected, received_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(sha256) DO UPDATE SET batch_id = excluded.batch_id, state = excluded.state,
+                      accepted = excluded.accepted, rejected = excluded.rejected, updated_at = excluded.updated_at""")) {
+                ps.setString(1, sha256);
+                ps.setString(2, fileName);
+                ps.setString(3, batchId);
+                ps.setString(4, state);
+                ps.setInt(5, accepted);
+                ps.setInt(6, rejected);
+                ps.setString(7, now.toString());
+                ps.setString(8, now.toString());
+                ps.executeUpdate();
+            }
+            Audit.append(c, now, "batch:" + (batchId == null ? fileName : batchId), state,
+                    accepted + " accepted, " + rejected + " rejected");
+            return null;
+        });
+    }
+
+    public Optional<PrintJob> find(String prrId) {
+        return store.read(c -> find(c, prrId));
+    }
+
+    /** Creates a PENDING job; false if the PRR id already has one. */
+    public boolean create(String prrId, String batchId, String pickupKecamatan, String nik, String recordJson) {
+        Instant now = clock.instant();
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO print_job(prr_id, batch_id, pickup_kecamatan, nik, record, state, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?) ON CONFLICT(prr_id) DO NOTHING""")) {
+                ps.setString(1, prrId);
+                ps.setString(2, batchId);
+                ps.setString(3, pickupKecamatan);
+                ps.setString(4, nik);
+                ps.setString(5, recordJson);
+                ps.setString(6, now.toString());
+                ps.setString(7, now.toString());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Jobs in {@code state}, oldest first. */
+    public List<PrintJob> inState(PrintJobState state, int limit) {
+        return store.read(c -> {
+            List<PrintJob> jobs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM print_job WHERE state = ? ORDER BY seq LIMIT ?")) {
+                ps.setString(1, state.name());
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.add(job(rs));
+                    }
+                }
+            }
+            return jobs;
+        });
+    }
+
+    public void markQueued(String prrId, String printerId, Instant queuedAt) {
+        update(prrId, "state = 'QUEUED', printer_id = ?, queued_at = ?", printerId, queuedAt.toString());
+        audit(prrId, "QUEUED", "printer " + printerId);
+    }
+
+    /** A result: one more print on the job, and its next state. */
+    public void recordPrint(String prrId, PrintJobState next, String lastResult) {
+        update(prrId, "state = ?, prints = prints + 1, last_result = ?", next.name(), lastResult);
+        audit(prrId, next.name(), lastResult);
+    }
+
+    /** Whether this result was recorded before; records it if not. */
+    public boolean recordResult(String resultKey, String prrId, String printerId, String status, String reason,
+                                String blankSerial, String at) {
+        Instant now = clock.instant();
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO print_result(result_key, prr_id, printer_id, status, reason, blank_serial, at, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(result_key) DO NOTHING""")) {
+                ps.setString(1, resultKey);
+                ps.setString(2, prrId);
+                ps.setString(3, printerId);
+                ps.setString(4, status);
+                ps.setString(5, reason);
+                ps.setString(6, blankSerial);
+                ps.setString(7, at);
+                ps.setString(8, now.toString());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Count and oldest creation time per job state. */
+    public Map<PrintJobState, Backlog> backlog() {
+        return store.read(c -> {
+            Map<PrintJobState, Backlog> result = new EnumMap<>(PrintJobState.class);
+            for (PrintJobState s : PrintJobState.values()) {
+                result.put(s, Backlog.EMPTY);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT state, COUNT(*), MIN(updated_at) FROM print_job GROUP BY state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String oldest = rs.getString(3);
+                    result.put(PrintJobState.valueOf(rs.getString(1)),
+                            new Backlog(rs.getLong(2), oldest == null ? null : Instant.parse(oldest)));
+                }
+            }
+            return result;
+        });
+    }
+
+    private void update(String prrId, String set, String... values) {
+        Instant now = clock.instant();
+        store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE print_job SET " + set + ", updated_at = ? WHERE prr_id = ?")) {
+                int i = 1;
+                for (String v : values) {
+                    ps.setString(i++, v);
+                }
+                ps.setString(i++, now.toString());
+                ps.setString(i, prrId);
+                if (ps.executeUpdate() != 1) {
+                    throw new SQLException("no print job " + prrId);
+                }
+            }
+            return null;
+        });
+    }
+
+    private void audit(String prrId, String event, String detail) {
+        Instant now = clock.instant();
+        store.transact(c -> {
+            Audit.append(c, now, "prr:" + prrId, event, detail);
+            return null;
+        });
+    }
+
+    private static Optional<PrintJob> find(Connection c, String prrId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM print_job WHERE prr_id = ?")) {
+            ps.setString(1, prrId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(job(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static PrintJob job(ResultSet rs) throws SQLException {
+        return new PrintJob(rs.getLong("seq"), rs.getString("prr_id"), rs.getString("batch_id"),
+                rs.getString("pickup_kecamatan"), rs.getString("nik"), rs.getString("record"),
+                PrintJobState.valueOf(rs.getString("state")), rs.getString("printer_id"), rs.getInt("prints"),
+                instant(rs.getString("queued_at")), instant(rs.getString("created_at")),
+                instant(rs.getString("updated_at")), rs.getString("last_result"));
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+}
