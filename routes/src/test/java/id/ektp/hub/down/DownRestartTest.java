@@ -1,0 +1,150 @@
+package id.ektp.hub.down;
+
+import static id.ektp.hub.testing.HubTestEnvironment.names;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import id.ektp.hub.across.Messages;
+import id.ektp.hub.across.Queues;
+import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.broker.EmbeddedBroker;
+import id.ektp.hub.sandbox.prr.PrinterSimulator;
+import id.ektp.hub.sandbox.prr.PrrBatchFactory;
+import id.ektp.hub.spool.Spool;
+import id.ektp.hub.store.HubStore;
+import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.store.PrintJobs;
+import id.ektp.hub.testing.HubTestEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The DOWN flow across restarts: every PRR printed once, every batch receipted once. */
+class DownRestartTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(40);
+
+    @TempDir
+    Path root;
+    HubTestEnvironment env;
+    EmbeddedBroker broker;
+    Path printer;
+    PrinterSimulator press;
+    final Map<String, Integer> printed = new HashMap<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        broker = env.withBroker();
+        printer = root.resolve("printers/DKC-1");
+        Files.createDirectories(printer.resolve("queue"));
+        Files.createDirectories(printer.resolve("results"));
+        press = new PrinterSimulator("DKC-1", printer, 7);
+    }
+
+    @AfterEach
+    void stop() {
+        env.close();
+    }
+
+    /** Takes and prints whatever is in the queue, counting each PRR's prints. */
+    private int printQueue() throws Exception {
+        int n = 0;
+        for (String name : names(printer.resolve("queue"))) {
+            if (!name.startsWith(".") && press.print(printer.resolve("queue").resolve(name), null) != null) {
+                printed.merge(name.substring(0, name.length() - ".json".length()), 1, Integer::sum);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private int count(String queue) {
+        return broker.receiveAll(queue, Duration.ofMillis(300)).size();
+    }
+
+    @ParameterizedTest(name = "stopped after {0} printed")
+    @ValueSource(ints = {0, 4, 9})
+    void stoppedAtSeveralPointsEachPrrIsPrintedOnceAndReceiptedOnce(int printedBeforeStop) throws Exception {
+        List<ObjectNode> records = DownFlowTest.records("PRR-3310-R", 12);
+        Hub first = env.startHub();
+        PrrBatchFactory.publish(PrrBatchFactory.batch("prr-3310-20261123-0100", "33.10", records), root.resolve("ministry/outbox"));
+        await().atMost(PATIENCE).until(() -> {
+            if (printed.size() < printedBeforeStop) {
+                printQueue();
+            }
+            return printed.size() >= printedBeforeStop && first.printJobs().backlog().values().stream()
+                    .mapToLong(b -> b.count()).sum() == 12;
+        });
+        first.close();
+
+        Hub second = env.startHub();
+        await().atMost(PATIENCE).until(() -> {
+            printQueue();
+            return second.printJobs().backlog().get(PrintJobState.PRINTED).count() == 12;
+        });
+        assertEquals(12, printed.size());
+        printed.forEach((prr, times) -> assertEquals(1, times, prr + " printed once"));
+        assertEquals(1, count(Queues.PRR_RECEIPTS), "one receipt");
+        await().atMost(PATIENCE).until(() -> second.outbox().backlog().count() == 0);
+        assertEquals(12, count(Queues.PICKUP_NOTICES));
+        assertEquals(-12, second.stock().snapshot().onHand());
+    }
+
+    @Test
+    void everyCrashWindowIsResumedFromTheStateOnDisk() throws Exception {
+        env.config();
+        Path received = Files.createDirectories(env.dataDir().resolve("spool/batches/received"));
+        Path queue = printer.resolve("queue");
+        ObjectNode unprocessed = PrrBatchFactory.batch("prr-3310-20261123-0201", "33.10", DownFlowTest.records("PRR-3310-S", 2));
+        ObjectNode alreadyDone = PrrBatchFactory.batch("prr-3310-20261123-0202", "33.10", DownFlowTest.records("PRR-3310-T", 2));
+        try (HubStore store = HubStore.open(env.dataDir())) {
+            PrintJobs jobs = new PrintJobs(store, Clock.systemUTC());
+            // 1. A batch taken from the ministry and acknowledged, not yet processed.
+            Path a = PrrBatchFactory.publish(unprocessed, received);
+            String shaA = Spool.sha256Of(a);
+            Files.move(a, received.resolve(shaA.substring(0, 12) + "~" + a.getFileName()));
+            jobs.batchReceived(shaA, a.getFileName().toString());
+            // 2. A batch processed and receipted; only its file was left behind.
+            Path b = PrrBatchFactory.publish(alreadyDone, received);
+            String shaB = Spool.sha256Of(b);
+            Files.move(b, received.resolve(shaB.substring(0, 12) + "~" + b.getFileName()));
+            jobs.create("PRR-3310-T000001", "prr-3310-20261123-0202", "33.10.06", "3310054507900001", "{\"prrId\":\"PRR-3310-T000001\"}");
+            jobs.batchDone(shaB, b.getFileName().toString(), "prr-3310-20261123-0202", "DONE", 1, 0);
+            // 3. A job marked QUEUED whose rename had not happened.
+            jobs.create("PRR-3310-U000001", "prr-3310-20261123-0203", "33.10.05", "3310054507900001",
+                    "{\"prrId\":\"PRR-3310-U000001\",\"pickupKecamatanCode\":\"33.10.05\"}");
+            Files.writeString(queue.resolve(".PRR-3310-U000001.json.part"), "{\"prrId\":\"PRR-3310-U000001\"}");
+            jobs.markQueued("PRR-3310-U000001", "DKC-1", Instant.now());
+            // 4. A job still PENDING whose temp file was half written.
+            jobs.create("PRR-3310-V000001", "prr-3310-20261123-0203", "33.10.05", "3310054507900001",
+                    "{\"prrId\":\"PRR-3310-V000001\",\"pickupKecamatanCode\":\"33.10.05\"}");
+            Files.writeString(queue.resolve(".PRR-3310-V000001.json.part"), "{\"prrId\":");
+        }
+
+        Hub hub = env.startHub();
+        await().atMost(PATIENCE).until(() -> names(received).isEmpty());
+        await().atMost(PATIENCE).until(() -> names(queue).stream().filter(n -> !n.startsWith(".")).count() == 5);
+        assertEquals(List.of("PRR-3310-S000001.json", "PRR-3310-S000002.json", "PRR-3310-T000001.json",
+                "PRR-3310-U000001.json", "PRR-3310-V000001.json"), names(queue), "no temp file left, each job once");
+        JsonNode v = Messages.json().readTree(Files.readString(queue.resolve("PRR-3310-V000001.json")));
+        assertTrue(v.hasNonNull("queuedAt"), "the half-written job was written again whole");
+        List<EmbeddedBroker.ReceivedMessage> receipts = broker.receiveAll(Queues.PRR_RECEIPTS, Duration.ofSeconds(2));
+        assertEquals(1, receipts.size(), "only the unprocessed batch is receipted");
+        assertEquals("prr-3310-20261123-0201", Messages.json().readTree(receipts.get(0).text()).get("batchId").asText());
+        assertEquals(PrintJobState.QUEUED, hub.printJobs().find("PRR-3310-U000001").orElseThrow().state());
+    }
+}
