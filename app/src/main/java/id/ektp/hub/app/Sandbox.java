@@ -8,6 +8,12 @@ import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
 import id.ektp.hub.sandbox.sftp.SshKeys;
 import id.ektp.hub.sandbox.sim.DeviceSimulator;
 import id.ektp.hub.sandbox.sim.MinistrySimulator;
+import id.ektp.hub.sandbox.sim.MinistryDesk;
+import id.ektp.hub.sandbox.prr.PrinterSimulator;
+import id.ektp.hub.sandbox.broker.EmbeddedBroker;
+import id.ektp.hub.across.StockSnapshot;
+import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.store.StockLedger;
 import id.ektp.hub.spool.SecureFiles;
 import id.ektp.hub.store.Backlog;
 import id.ektp.hub.store.PacketState;
@@ -42,14 +48,19 @@ final class Sandbox implements AutoCloseable {
     static final String TEMPLATE = "/sandbox/sandbox.yaml";
 
     /** The ports the sandbox config names; tests move them to free ones. */
-    record Ports(int devices, int ministry, int http) {
-        static final Ports DEFAULT = new Ports(2222, 2223, 8080);
+    record Ports(int devices, int ministry, int http, int broker) {
+        static final Ports DEFAULT = new Ports(2222, 2223, 8080, 61616);
     }
 
-    /** How lively the simulation is; tests turn link drops off. */
-    record Pace(Duration packetEvery, double faultRatio, Duration linkUpFor, Duration linkDownFor) {
-        static final Pace DEFAULT = new Pace(Duration.ofSeconds(4), 0.08, Duration.ofSeconds(90), Duration.ofSeconds(20));
+    /** How lively the simulation is. */
+    record Pace(Duration packetEvery, double faultRatio, Duration linkUpFor, Duration linkDownFor,
+                Duration deviceOutageEvery, Duration deviceOutageFor) {
+        static final Pace DEFAULT = new Pace(Duration.ofSeconds(4), 0.08, Duration.ofSeconds(90), Duration.ofSeconds(20),
+                Duration.ofMinutes(3), Duration.ofSeconds(75));
     }
+
+    /** Blanks the sandbox regency starts with: enough for a minute or two, so a stock request soon goes out. */
+    static final int STARTING_STOCK = 120;
 
     private final Path dir;
     private final HubConfig config;
@@ -57,17 +68,22 @@ final class Sandbox implements AutoCloseable {
     private final EmbeddedSftpServer ministryServer;
     private final MinistrySimulator ministry;
     private final List<DeviceSimulator> devices;
+    private final List<PrinterSimulator> printers;
+    private final EmbeddedBroker broker;
     private final Hub hub;
     private final ScheduledExecutorService scheduler;
 
     private Sandbox(Path dir, HubConfig config, EmbeddedSftpServer deviceServer, EmbeddedSftpServer ministryServer,
-                    MinistrySimulator ministry, List<DeviceSimulator> devices, Hub hub, ScheduledExecutorService scheduler) {
+                    MinistrySimulator ministry, List<DeviceSimulator> devices, List<PrinterSimulator> printers,
+                    EmbeddedBroker broker, Hub hub, ScheduledExecutorService scheduler) {
         this.dir = dir;
         this.config = config;
         this.deviceServer = deviceServer;
         this.ministryServer = ministryServer;
         this.ministry = ministry;
         this.devices = devices;
+        this.printers = printers;
+        this.broker = broker;
         this.hub = hub;
         this.scheduler = scheduler;
     }
@@ -86,6 +102,8 @@ final class Sandbox implements AutoCloseable {
                 .hostKeyFile(secrets.resolve("ministry_server_host_key")).start();
         deviceServer.writeKnownHosts(secrets.resolve("known_hosts"));
         ministryServer.writeKnownHosts(secrets.resolve("known_hosts"));
+        EmbeddedBroker broker = EmbeddedBroker.builder().dataDir(dir.resolve("broker")).port(ports.broker()).name("ministry")
+                .username("reg3310").password(Files.readString(secrets.resolve("broker.password")).strip()).start();
 
         HubConfig config = ConfigLoader.load(configFile);
         Clock clock = Clock.systemUTC();
@@ -101,28 +119,34 @@ final class Sandbox implements AutoCloseable {
         Path ministryHome = dir.resolve("sftp/ministry");
         ministryServer.addAccount(config.ministry().sftp().account().username(), ministryHome, hubKey);
         Path inbox = Files.createDirectories(ministryHome.resolve(config.ministry().sftp().inboxDir()));
-        Files.createDirectories(ministryHome.resolve(config.ministry().sftp().outboxDir()));
+        Path outbox = Files.createDirectories(ministryHome.resolve(config.ministry().sftp().outboxDir()));
+        List<PrinterSimulator> printers = new ArrayList<>();
         for (HubConfig.Printer printer : config.printers()) {
-            if (printer.folder() != null) {
-                Files.createDirectories(printer.folder().resolve("queue"));
-                Files.createDirectories(printer.folder().resolve("results"));
-            }
+            Files.createDirectories(printer.folder().resolve("queue"));
+            Files.createDirectories(printer.folder().resolve("results"));
+            printers.add(new PrinterSimulator(printer.id(), printer.folder(), seed++));
         }
 
         Hub hub = Hub.create(config, clock);
         hub.start();
-        MinistrySimulator ministry = new MinistrySimulator(ministryServer, inbox);
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+        if (hub.stock().snapshot().onHand() == 0 && hub.ledger().allocation("ALLOC-SANDBOX-START").isEmpty()) {
+            hub.ledger().announce(new StockLedger.Allocation("ALLOC-SANDBOX-START", STARTING_STOCK, "BLK2026S0000001",
+                    String.format("BLK2026S%07d", STARTING_STOCK), "2026-11-01T08:00:00+07:00", clock.instant(), null, null));
+            hub.stock().confirmArrival("ALLOC-SANDBOX-START", STARTING_STOCK);
+        }
+        MinistrySimulator ministry = new MinistrySimulator(ministryServer, inbox, outbox, config.regency().code());
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, "sandbox-simulators");
             t.setDaemon(true);
             return t;
         });
-        Sandbox sandbox = new Sandbox(dir, config, deviceServer, ministryServer, ministry, simulators, hub, scheduler);
-        sandbox.schedule(pace);
+        Sandbox sandbox = new Sandbox(dir, config, deviceServer, ministryServer, ministry, simulators, printers, broker,
+                hub, scheduler);
+        sandbox.schedule(pace, new MinistryDesk(broker, config.regency().code(), scheduler));
         return sandbox;
     }
 
-    private void schedule(Pace pace) {
+    private void schedule(Pace pace, MinistryDesk desk) {
         long every = pace.packetEvery().toMillis();
         for (int i = 0; i < devices.size(); i++) {
             // Staggered, so the devices do not all record at the same instant.
@@ -134,7 +158,41 @@ final class Sandbox implements AutoCloseable {
             scheduler.scheduleAtFixedRate(ministry::linkDown, pace.linkUpFor().toMillis(), cycle, TimeUnit.MILLISECONDS);
             scheduler.scheduleAtFixedRate(ministry::linkUp, cycle, cycle, TimeUnit.MILLISECONDS);
         }
+        scheduler.scheduleWithFixedDelay(ministry::issueBatch, 10, 10, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(desk, 2, 2, TimeUnit.SECONDS);
+        printers.forEach(p -> scheduler.scheduleWithFixedDelay(p, 2, 2, TimeUnit.SECONDS));
+        scheduler.scheduleWithFixedDelay(this::operatorConfirmsArrivals, 5, 5, TimeUnit.SECONDS);
+        if (!pace.deviceOutageFor().isZero() && !devices.isEmpty()) {
+            // One kecamatan's device fails now and then (a forgotten password): its logins are refused.
+            String user = config.devices().get(config.devices().size() - 1).sftp().username();
+            long outageEvery = pace.deviceOutageEvery().toMillis();
+            scheduler.scheduleAtFixedRate(() -> setDeviceDown(user, true), outageEvery / 2, outageEvery, TimeUnit.MILLISECONDS);
+            scheduler.scheduleAtFixedRate(() -> setDeviceDown(user, false),
+                    outageEvery / 2 + pace.deviceOutageFor().toMillis(), outageEvery, TimeUnit.MILLISECONDS);
+        }
         scheduler.scheduleWithFixedDelay(this::logStatus, 10, 10, TimeUnit.SECONDS);
+    }
+
+    private void setDeviceDown(String username, boolean down) {
+        deviceServer.refuseLogins(username, down);
+        if (down) {
+            deviceServer.disconnectUser(username);
+        }
+        LOG.warn("device account {}: {} (simulated)", username, down ? "logins refused: the device is DOWN" : "working again");
+    }
+
+    /** The regency's operator: an announced shipment is counted in a little after it arrives. */
+    private void operatorConfirmsArrivals() {
+        try {
+            for (StockLedger.Allocation a : hub.ledger().awaitingArrival()) {
+                if (a.announcedAt().isBefore(Instant.now().minusSeconds(10))) {
+                    hub.stock().confirmArrival(a.allocationId(), a.quantity());
+                    LOG.info("operator: allocation {} arrived, {} blanks counted in", a.allocationId(), a.quantity());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("operator: {}", e.toString());
+        }
     }
 
     /** One line a newcomer can follow: packets recorded, waiting, delivered, rejected. */
@@ -142,13 +200,20 @@ final class Sandbox implements AutoCloseable {
         try {
             Map<PacketState, Backlog> backlog = hub.packets().backlog();
             Backlog waiting = backlog.get(PacketState.OUTBOUND);
-            LOG.info("devices recorded {} | hub: checking {}, waiting for ministry {}{}, forwarded {}, quarantined {} "
-                            + "| ministry link {}, has {} packet(s)",
+            Map<PrintJobState, Backlog> jobs = hub.printJobs().backlog();
+            StockSnapshot stock = hub.stock().snapshot();
+            LOG.info("UP: devices recorded {}, hub checking {}, waiting for ministry {}{}, forwarded {}, quarantined {}, "
+                            + "ministry link {} | DOWN: jobs pending {}, queued {}, printed {}, failed {} | "
+                            + "ACROSS: blanks on hand {} ({} days of cover), messages waiting {}",
                     devices.stream().mapToInt(DeviceSimulator::written).sum(),
                     backlog.get(PacketState.RECEIVED).count(), waiting.count(),
                     waiting.oldest() == null ? "" : " (oldest " + Duration.between(waiting.oldest(), Instant.now()).toSeconds() + "s)",
                     backlog.get(PacketState.FORWARDED).count(), hub.quarantine().held().size(),
-                    ministry.isLinkUp() ? "UP" : "DOWN", ministry.received());
+                    ministry.isLinkUp() ? "UP" : "DOWN",
+                    jobs.get(PrintJobState.PENDING).count(), jobs.get(PrintJobState.QUEUED).count(),
+                    jobs.get(PrintJobState.PRINTED).count(), jobs.get(PrintJobState.FAILED).count(),
+                    stock.onHand(), stock.daysOfCoverOrNull() == null ? "unlimited" : stock.daysOfCoverOrNull(),
+                    hub.outbox().backlog().count());
         } catch (RuntimeException e) {
             LOG.warn("status: {}", e.toString());
         }
@@ -174,6 +239,14 @@ final class Sandbox implements AutoCloseable {
         return devices;
     }
 
+    List<PrinterSimulator> printers() {
+        return printers;
+    }
+
+    EmbeddedBroker broker() {
+        return broker;
+    }
+
     private static Path writeConfig(Path configDir, Ports ports) throws IOException {
         String yaml;
         try (InputStream in = Sandbox.class.getResourceAsStream(TEMPLATE)) {
@@ -184,7 +257,8 @@ final class Sandbox implements AutoCloseable {
         }
         yaml = yaml.replace("port: " + Ports.DEFAULT.devices(), "port: " + ports.devices())
                 .replace("port: " + Ports.DEFAULT.ministry(), "port: " + ports.ministry())
-                .replace("port: " + Ports.DEFAULT.http(), "port: " + ports.http());
+                .replace("port: " + Ports.DEFAULT.http(), "port: " + ports.http())
+                .replace("127.0.0.1:" + Ports.DEFAULT.broker(), "127.0.0.1:" + ports.broker());
         Path file = configDir.resolve("sandbox.yaml");
         Files.deleteIfExists(file);
         SecureFiles.createOwnerOnlyFile(file);
@@ -210,6 +284,7 @@ final class Sandbox implements AutoCloseable {
         } finally {
             deviceServer.close();
             ministryServer.close();
+            broker.close();
         }
     }
 }

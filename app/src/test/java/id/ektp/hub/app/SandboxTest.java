@@ -21,8 +21,9 @@ class SandboxTest {
 
     @Test
     void packetsFlowFromSimulatedDevicesToTheSimulatedMinistryAndBadOnesAreQuarantined() throws Exception {
-        Sandbox.Ports ports = new Sandbox.Ports(freePort(), freePort(), freePort());
-        Sandbox.Pace pace = new Sandbox.Pace(Duration.ofMillis(300), 0.3, Duration.ofSeconds(4), Duration.ofSeconds(2));
+        Sandbox.Ports ports = new Sandbox.Ports(freePort(), freePort(), freePort(), freePort());
+        Sandbox.Pace pace = new Sandbox.Pace(Duration.ofMillis(300), 0.3, Duration.ofSeconds(4), Duration.ofSeconds(2),
+                Duration.ofSeconds(6), Duration.ZERO);
         try (Sandbox sandbox = Sandbox.start(dir, ports, pace)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.ministry().received() >= 5
                     && !sandbox.hub().quarantine().held().isEmpty());

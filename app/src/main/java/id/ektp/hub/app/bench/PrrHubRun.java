@@ -1,0 +1,445 @@
+package id.ektp.hub.app.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import id.ektp.hub.app.bench.PrrIo.PrrFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * One measured run: a fresh hub ({@code java -Xmx<xmx> -Xlog:gc*:file=gc.log -jar ektp-hub.jar run
+ * --config hub.yaml}, a child process so that its heap and CPU are its own) with a fresh data
+ * folder and printer folder; once it is up, one batch of N records is published into the
+ * ministry's outbox and the clock runs until every {@code <prrId>.json} is in the printer's
+ * {@code queue/} (the folder is listed every {@value #WATCH_MILLIS} ms) and until the batch's
+ * receipt has reached the broker. Then everything is checked, and the hub is stopped with SIGTERM.
+ */
+final class PrrHubRun {
+    static final long WATCH_MILLIS = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Settings(Path jar, String xmx, String ministryPoll, long jcmdEveryMillis, boolean jfr, boolean keepFiles) {}
+
+    /** Seconds from publish (-1 when not seen) of the stages the hub logs, and what it logged. */
+    record Timeline(double received, double parsed, double firstQueued, double lastQueued, int queuedLines,
+                    int prrIdsQueuedTwice) {}
+
+    record Result(String label, String storage, int records, boolean complete, double startupSeconds,
+                  double seconds, double firstJobSeconds, double seconds10to90, double receiptSeconds,
+                  int receiptAccepted, int receiptRejected, long receiptCount, Timeline timeline,
+                  double hubCpuSeconds, double driverCpuSeconds, PrrHeap.GcFigures gc, double jcmdMaxUsedMiB,
+                  int jcmdSamples, double loadBefore, double loadAfter, String verification, String storeStates,
+                  Path runDir, Path jfr, long publishEpochMillis, long endEpochMillis) {
+        double recordsPerSecond() {
+            return seconds > 0 ? records / seconds : 0;
+        }
+
+        /** The dispatch rate between the 10 % and the 90 % mark of the queue. */
+        double steadyRecordsPerSecond() {
+            return seconds10to90 > 0 ? 0.8 * records / seconds10to90 : 0;
+        }
+    }
+
+    private final PrrPeers peers;
+    private final Settings settings;
+
+    PrrHubRun(PrrPeers peers, Settings settings) {
+        this.peers = peers;
+        this.settings = settings;
+    }
+
+    /**
+     * Runs the hub on a fresh {@code runDir}; its data and printer folders live under {@code storageRoot}
+     * (the run folder itself, or a tmpfs folder for the no-disk comparison).
+     */
+    Result run(String label, PrrBatch batch, Path runDir, Path storageRoot, String storage, long deadlineNanos) {
+        PrrIo.deleteTree(runDir);
+        PrrIo.deleteTree(storageRoot);
+        Path dataDir = storageRoot.resolve("data");
+        Path printer = storageRoot.resolve("printers/DKC-1");
+        Path queue = printer.resolve("queue");
+        int httpPort = PrrIo.freePort();
+        Path config;
+        try {
+            Files.createDirectories(runDir);
+            Files.createDirectories(queue);
+            Files.createDirectories(printer.resolve("results"));
+            config = writeConfig(runDir, dataDir, printer, httpPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + runDir, e);
+        }
+        for (String name : PrrIo.names(peers.ministryOutbox())) {
+            try {
+                Files.deleteIfExists(peers.ministryOutbox().resolve(name));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        Path gcLog = runDir.resolve("gc.log");
+        Path jfr = settings.jfr() ? runDir.resolve("hub.jfr") : null;
+        List<String> cmd = new ArrayList<>(List.of(PrrIo.javaExecutable(), "-Xmx" + settings.xmx(),
+                "-Xlog:gc*:file=" + gcLog));
+        if (jfr != null) {
+            cmd.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
+                    "-XX:StartFlightRecording=filename=" + jfr
+                            + ",settings=profile,jdk.FileForce#threshold=0ms,jdk.FileWrite#threshold=1ms,dumponexit=true"));
+        }
+        cmd.addAll(List.of("-jar", settings.jar().toString(), "run", "--config", config.toString()));
+        Path log = runDir.resolve("hub.log");
+
+        long spawn = System.nanoTime();
+        Process hub;
+        try {
+            hub = new ProcessBuilder(cmd).directory(runDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the hub: " + cmd, e);
+        }
+        System.out.printf("[%s] hub pid %d started (%s, data on %s)%n", label, hub.pid(), String.join(" ",
+                cmd.subList(1, cmd.size() - 4)), storage);
+        PrrHeap.Sampler sampler = null;
+        try {
+            awaitUp(hub, httpPort, log, label, deadlineNanos);
+            double startup = PrrIo.seconds(System.nanoTime() - spawn);
+            // Settle: the first device polls and the hub's own start-up messages are done before the clock runs.
+            PrrIo.sleep(2000);
+            sampler = new PrrHeap.Sampler(hub.pid(), settings.jcmdEveryMillis());
+
+            double loadBefore = PrrIo.loadAverage();
+            double hubCpuBefore = PrrIo.processCpuSeconds(hub.pid());
+            double ownCpuBefore = PrrIo.ownCpuSeconds();
+            long publishEpochMillis = System.currentTimeMillis();
+            long t0 = System.nanoTime();
+            batch.publish(peers.ministryOutbox());
+
+            int n = batch.size();
+            long first = -1;
+            long at10 = -1;
+            long at90 = -1;
+            long all = -1;
+            long receiptAt = -1;
+            List<String> samples = new ArrayList<>();
+            long lastSample = 0;
+            int count = 0;
+            while (all < 0 || receiptAt < 0) {
+                long now = System.nanoTime();
+                if (all < 0) {
+                    count = PrrIo.countVisible(queue);
+                    if (count > 0 && first < 0) {
+                        first = now;
+                    }
+                    if (count >= n / 10 && at10 < 0) {
+                        at10 = now;
+                    }
+                    if (count >= n * 9 / 10 && at90 < 0) {
+                        at90 = now;
+                    }
+                    if (count >= n) {
+                        all = now;
+                    }
+                    if (now - lastSample >= 1_000_000_000L) {
+                        samples.add(String.format("%.1f,%d", PrrIo.seconds(now - t0), count));
+                        lastSample = now;
+                    }
+                }
+                if (receiptAt < 0) {
+                    PrrPeers.Receipt r = peers.receiptFor(batch.batchId());
+                    if (r != null) {
+                        receiptAt = r.arrivedNanos();
+                    }
+                }
+                if (all >= 0 && receiptAt >= 0) {
+                    break;
+                }
+                if (!hub.isAlive()) {
+                    throw new PrrFailure("[" + label + "] the hub exited with code " + hub.exitValue() + " ("
+                            + count + " of " + n + " jobs queued); see " + log);
+                }
+                if (now > deadlineNanos) {
+                    System.out.printf("[%s] time limit reached: %d of %d jobs queued, receipt %s; giving up%n",
+                            label, count, n, receiptAt < 0 ? "not seen" : "seen");
+                    break;
+                }
+                PrrIo.sleep(WATCH_MILLIS);
+            }
+            long end = System.nanoTime();
+            long endEpochMillis = System.currentTimeMillis();
+            double hubCpu = PrrIo.processCpuSeconds(hub.pid()) - hubCpuBefore;
+            double ownCpu = PrrIo.ownCpuSeconds() - ownCpuBefore;
+            double loadAfter = PrrIo.loadAverage();
+            sampler.close();
+            samples.add(String.format("%.1f,%d", PrrIo.seconds(end - t0), PrrIo.countVisible(queue)));
+            Files.write(runDir.resolve("queue-count.csv"), (String.join("\n", samples) + "\n").getBytes());
+            boolean complete = all >= 0 && receiptAt >= 0;
+
+            String verification = complete ? verify(batch, queue, peers.ministryOutbox()) : "not checked (incomplete)";
+            PrrPeers.Receipt receipt = peers.receiptFor(batch.batchId());
+            if (receipt != null && (receipt.accepted() != n || receipt.rejected() != 0)) {
+                verification = "FAILED: receipt says accepted " + receipt.accepted() + ", rejected "
+                        + receipt.rejected() + " (expected " + n + ", 0); " + verification;
+            }
+            long receiptCount = peers.receiptsFor(batch.batchId());
+            stop(hub, label);
+            Timeline timeline = timeline(log, publishEpochMillis, batch);
+            if (timeline.prrIdsQueuedTwice() > 0) {
+                verification = "FAILED: " + timeline.prrIdsQueuedTwice() + " PRR id(s) QUEUED twice in the hub log; "
+                        + verification;
+            }
+            String states = storeStates(dataDir.resolve("state/hub.db"));
+            double fromUptime = PrrIo.seconds(t0 - spawn);
+            PrrHeap.GcFigures gc = PrrHeap.parseGcLog(gcLog, fromUptime);
+            Result result = new Result(label, storage, n, complete, startup,
+                    all >= 0 ? PrrIo.seconds(all - t0) : -1,
+                    first >= 0 ? PrrIo.seconds(first - t0) : -1,
+                    at10 >= 0 && at90 >= 0 ? PrrIo.seconds(at90 - at10) : -1,
+                    receiptAt >= 0 ? PrrIo.seconds(receiptAt - t0) : -1,
+                    receipt == null ? -1 : receipt.accepted(), receipt == null ? -1 : receipt.rejected(), receiptCount,
+                    timeline, hubCpu, ownCpu, gc, sampler.maxUsedMiB(), sampler.count(), loadBefore, loadAfter,
+                    verification, states, runDir, jfr, publishEpochMillis, endEpochMillis);
+            if (!settings.keepFiles()) {
+                PrrIo.deleteTree(storageRoot.resolve("printers"));
+                PrrIo.deleteTree(dataDir.resolve("spool"));
+            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (sampler != null) {
+                sampler.close();
+            }
+            if (hub.isAlive()) {
+                hub.destroyForcibly();
+            }
+        }
+    }
+
+    private static void awaitUp(Process hub, int httpPort, Path log, String label, long deadlineNanos) {
+        long limit = Math.min(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
+        while (true) {
+            if (!hub.isAlive()) {
+                throw new PrrFailure("[" + label + "] the hub exited with code " + hub.exitValue()
+                        + " while starting; see " + log);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", httpPort), 500);
+                return;
+            } catch (IOException notYet) {
+                // not up yet
+            }
+            if (System.nanoTime() > limit) {
+                throw new PrrFailure("[" + label + "] the hub's HTTP port " + httpPort + " did not answer; see " + log);
+            }
+            PrrIo.sleep(200);
+        }
+    }
+
+    /**
+     * Every job file: exactly the batch's PRR ids, each once, each valid JSON carrying its record
+     * (prrId, nik, pickup kecamatan as published), this batchId and a queuedAt; no temp files left;
+     * the batch gone from the ministry's outbox.
+     */
+    static String verify(PrrBatch batch, Path queue, Path ministryOutbox) {
+        List<String> names = PrrIo.names(queue);
+        List<String> problems = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int temp = 0;
+        int ok = 0;
+        for (String name : names) {
+            if (name.startsWith(".")) {
+                temp++;
+                continue;
+            }
+            if (!name.endsWith(".json")) {
+                problems.add("unexpected file " + name);
+                continue;
+            }
+            String prrId = name.substring(0, name.length() - ".json".length());
+            if (!seen.add(prrId)) {
+                problems.add("duplicate " + name);
+                continue;
+            }
+            PrrBatch.Expected expected = batch.records().get(prrId);
+            if (expected == null) {
+                problems.add("job for a PRR id not in the batch: " + name);
+                continue;
+            }
+            try {
+                JsonNode job = JSON.readTree(queue.resolve(name).toFile());
+                String queuedAt = job.path("queuedAt").asText("");
+                if (!prrId.equals(job.path("prrId").asText())
+                        || !batch.batchId().equals(job.path("batchId").asText())
+                        || !expected.nik().equals(job.path("nik").asText())
+                        || !expected.pickup().equals(job.path("pickupKecamatanCode").asText())
+                        || queuedAt.isEmpty()) {
+                    problems.add(name + ": wrong content (prrId/batchId/nik/pickup/queuedAt)");
+                    continue;
+                }
+                OffsetDateTime.parse(queuedAt);
+                ok++;
+            } catch (IOException | RuntimeException e) {
+                problems.add(name + ": not valid JSON or bad queuedAt (" + e.getMessage() + ")");
+            }
+        }
+        int missing = batch.size() - seen.size();
+        if (missing > 0) {
+            problems.add(missing + " PRR id(s) of the batch have no job file");
+        }
+        if (temp > 0) {
+            problems.add(temp + " temp file(s) left in queue/");
+        }
+        // The SFTP consumer deletes the batch after the hub holds it; allow it a moment.
+        for (int i = 0; i < 50 && Files.exists(ministryOutbox.resolve(batch.fileName())); i++) {
+            PrrIo.sleep(100);
+        }
+        if (Files.exists(ministryOutbox.resolve(batch.fileName()))) {
+            problems.add("the batch is still in the ministry outbox");
+        }
+        if (!problems.isEmpty()) {
+            return "FAILED: " + problems.size() + " problem(s), e.g. " + problems.subList(0, Math.min(5, problems.size()));
+        }
+        return "OK: " + ok + " job files, each once, valid JSON with its record, batchId and queuedAt; "
+                + "no temp files; batch removed from the ministry outbox";
+    }
+
+    /** The state store after the hub stopped, read-only: print jobs per state. */
+    private static String storeStates(Path db) {
+        if (!Files.exists(db)) {
+            return "no state store";
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + db + "?mode=ro");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT state, COUNT(*), COUNT(DISTINCT prr_id) FROM print_job GROUP BY state")) {
+            Map<String, String> states = new TreeMap<>();
+            while (rs.next()) {
+                states.put(rs.getString(1), rs.getLong(2) + (rs.getLong(2) == rs.getLong(3) ? "" : " (not distinct!)"));
+            }
+            return "print_job: " + states;
+        } catch (SQLException e) {
+            return "state store unreadable: " + e.getMessage();
+        }
+    }
+
+    private static void stop(Process hub, String label) {
+        hub.destroy(); // SIGTERM: the hub's graceful stop
+        try {
+            if (!hub.waitFor(60, TimeUnit.SECONDS)) {
+                System.out.printf("[%s] warning: the hub did not stop within 60 s of SIGTERM; killing it%n", label);
+                hub.destroyForcibly();
+                hub.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // 2026-11-23 20:41:16.123 INFO  ektp.prr       prr PRR-3310-100000001: QUEUED on printer DKC-1 (print 1 of this PRR)
+    private static final Pattern LINE = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) (.*)$");
+    private static final Pattern QUEUED = Pattern.compile("prr (\\S+): QUEUED on printer");
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+    static Timeline timeline(Path log, long publishEpochMillis, PrrBatch batch) {
+        double received = -1;
+        double parsed = -1;
+        double firstQueued = -1;
+        double lastQueued = -1;
+        Map<String, Integer> queued = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(log)) {
+                Matcher m = LINE.matcher(line);
+                if (!m.find()) {
+                    continue;
+                }
+                String text = m.group(2);
+                double at = -1;
+                if (text.contains("batch file " + batch.fileName() + ": received")) {
+                    received = at = at(m.group(1), publishEpochMillis);
+                } else if (text.contains("batch " + batch.batchId() + " (") && text.contains("accepted for printing")) {
+                    parsed = at(m.group(1), publishEpochMillis);
+                } else {
+                    Matcher q = QUEUED.matcher(text);
+                    if (q.find() && batch.records().containsKey(q.group(1))) {
+                        queued.merge(q.group(1), 1, Integer::sum);
+                        at = at(m.group(1), publishEpochMillis);
+                        if (firstQueued < 0) {
+                            firstQueued = at;
+                        }
+                        lastQueued = at;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the timeline is a diagnostic; the measured figures do not depend on it
+        }
+        int twice = (int) queued.values().stream().filter(v -> v > 1).count();
+        int lines = queued.values().stream().collect(Collectors.summingInt(Integer::intValue));
+        return new Timeline(received, parsed, firstQueued, lastQueued, lines, twice);
+    }
+
+    private static double at(String timestamp, long publishEpochMillis) {
+        long epoch = LocalDateTime.parse(timestamp, LOG_TIME).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+        return (epoch - publishEpochMillis) / 1000.0;
+    }
+
+    private Path writeConfig(Path runDir, Path dataDir, Path printer, int httpPort) throws IOException {
+        String secrets = peers.secrets().toString();
+        StringBuilder yaml = new StringBuilder("""
+                # written by id.ektp.hub.app.bench.PrrBenchmark (the shape of HubTestEnvironment.config())
+                regency: {code: "%s", name: "Kabupaten Klaten (PRR benchmark)"}
+                dataDir: "%s"
+                http: {host: 127.0.0.1, port: %d, adminTokenFile: %s/admin.token}
+                ministry:
+                  sftp: {host: 127.0.0.1, port: %d, username: %s, privateKeyFile: %s/hub_key,
+                         knownHostsFile: %s/known_hosts, inboxDir: inbox, outboxDir: outbox,
+                         pollInterval: %s, connectTimeout: 2s, readTimeout: 8s, retryMaxDelay: 2s}
+                  broker: {url: "%s", username: reg3310, passwordFile: %s/broker.password, retryMaxDelay: 2s}
+                devices:
+                """.formatted(PrrBatch.REGENCY, dataDir, httpPort, secrets, peers.ministryPort(),
+                PrrPeers.MINISTRY_USER, secrets, secrets, settings.ministryPoll(), peers.brokerUrl(), secrets));
+        for (PrrPeers.Device d : PrrPeers.DEVICES) {
+            yaml.append("""
+                      - kecamatan: "%s"
+                        name: %s
+                        deviceId: %s
+                        sftp: {host: 127.0.0.1, port: %d, username: %s, privateKeyFile: %s/hub_key,
+                               knownHostsFile: %s/known_hosts, outboxDir: outbox, connectTimeout: 2s, readTimeout: 8s}
+                        pollInterval: 30s
+                        neighbours: []
+                    """.formatted(d.kecamatan(), d.name(), d.deviceId(), peers.devicePort(), d.username(), secrets,
+                    secrets));
+        }
+        yaml.append("""
+                printers:
+                  - {id: DKC-1, folder: "%s", serves: ["*"]}
+                stock: {reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: "0 0 7 * * ?"}
+                reports: {deviceDownAfter: 1h, statusInterval: 24h}
+                """.formatted(printer));
+        Path file = runDir.resolve("hub.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
