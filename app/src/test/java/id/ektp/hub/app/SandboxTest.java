@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import id.ektp.hub.store.PacketState;
+import id.ektp.hub.store.PrintJobState;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -33,6 +34,12 @@ class SandboxTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.ministry().isLinkUp()
                     && sandbox.ministry().received() > before + 3);
             assertTrue(sandbox.hub().packets().backlog().get(PacketState.FORWARDED).count() >= 5);
+
+            // DOWN: the ministry turns packets into PRR batches, the simulated printers print them,
+            // and every print uses a blank from the starting stock.
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    sandbox.hub().printJobs().backlog().get(PrintJobState.PRINTED).count() >= 3);
+            assertTrue(sandbox.hub().stock().snapshot().onHand() < Sandbox.STARTING_STOCK, "stock falls as printers print");
 
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir.resolve("secrets/admin.token"));
             assertTrue(!perms.contains(PosixFilePermission.OTHERS_READ) && !perms.contains(PosixFilePermission.GROUP_READ),
