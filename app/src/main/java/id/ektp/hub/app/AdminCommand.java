@@ -2,12 +2,9 @@ package id.ektp.hub.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.config.HubConfig;
-import id.ektp.hub.config.InvalidConfigException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
@@ -33,13 +30,9 @@ final class AdminCommand implements Command {
 
     @Override
     public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
-        Path file = options.requiredPath("config");
         ObjectNode request = body.from(options);
-        HubConfig config;
-        try {
-            config = ConfigLoader.load(file);
-        } catch (InvalidConfigException e) {
-            ValidateCommand.printProblems(file, e.problems(), err);
+        HubConfig config = options.config(err);
+        if (config == null) {
             return EktpHub.BAD_CONFIG;
         }
         try {

@@ -1,5 +1,9 @@
 package id.ektp.hub.app;
 
+import id.ektp.hub.config.ConfigLoader;
+import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.config.InvalidConfigException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,6 +51,20 @@ final class Options {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    /**
+     * The configuration named by {@code --config}, loaded and validated; null (after printing
+     * every problem with its key to {@code err}) when it is not valid: the caller exits 2.
+     */
+    HubConfig config(PrintStream err) throws UsageException {
+        Path file = requiredPath("config");
+        try {
+            return ConfigLoader.load(file);
+        } catch (InvalidConfigException e) {
+            ValidateCommand.printProblems(file, e.problems(), err);
+            return null;
         }
     }
 

@@ -1,13 +1,10 @@
 package id.ektp.hub.app;
 
-import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.config.HubConfig;
-import id.ektp.hub.config.InvalidConfigException;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
@@ -18,12 +15,8 @@ import java.util.List;
 final class QuarantineCommand implements Command {
     @Override
     public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
-        Path file = options.requiredPath("config");
-        HubConfig config;
-        try {
-            config = ConfigLoader.load(file);
-        } catch (InvalidConfigException e) {
-            ValidateCommand.printProblems(file, e.problems(), err);
+        HubConfig config = options.config(err);
+        if (config == null) {
             return EktpHub.BAD_CONFIG;
         }
         try (HubStore store = HubStore.openReadOnly(config.dataDir())) {

@@ -1,22 +1,15 @@
 package id.ektp.hub.app;
 
-import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.config.HubConfig;
-import id.ektp.hub.config.InvalidConfigException;
 import id.ektp.hub.runtime.Hub;
 import java.io.PrintStream;
-import java.nio.file.Path;
 
 /** {@code run --config FILE}: the hub, until SIGTERM. A bad configuration never starts anything. */
 final class RunCommand implements Command {
     @Override
     public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
-        Path file = options.requiredPath("config");
-        HubConfig config;
-        try {
-            config = ConfigLoader.load(file);
-        } catch (InvalidConfigException e) {
-            ValidateCommand.printProblems(file, e.problems(), err);
+        HubConfig config = options.config(err);
+        if (config == null) {
             return EktpHub.BAD_CONFIG;
         }
         try {

@@ -62,6 +62,11 @@ public final class PrrProfile {
         }
     }
 
+    /** Native top frames of threads that only wait for work (idle SFTP/JMS/HTTP connections). */
+    private static final Set<String> IDLE = Set.of("sun.nio.ch.Net.poll", "sun.nio.ch.EPoll.wait",
+            "sun.nio.ch.SocketDispatcher.read0", "sun.nio.ch.Net.accept", "java.net.SocketInputStream.socketRead0",
+            "sun.nio.ch.NioSocketImpl.park");
+
     /** The callers whose callees we break down: samples inside them, by the method they called. */
     private static final List<String> BREAKDOWN = List.of("id.ektp.hub.down.JobDispatcher.queue",
             "id.ektp.hub.store.PrintJobs.markQueued", "id.ektp.hub.down.BatchProcessor.process",
@@ -76,6 +81,7 @@ public final class PrrProfile {
         Counter nativeThreads = new Counter();
         Counter nativeTop = new Counter();
         Counter nativeCaller = new Counter();
+        long nativeIdle = 0;
         Map<String, Counter> breakdown = new HashMap<>();
         BREAKDOWN.forEach(b -> breakdown.put(b, new Counter()));
         Counter forceCount = new Counter();
@@ -114,8 +120,12 @@ public final class PrrProfile {
                             }
                         } else {
                             nativeThreads.add(thread);
-                            nativeTop.add(topFrame);
-                            nativeCaller.add(firstHubFrame(frames) + "  <-  " + topFrame);
+                            if (IDLE.contains(topFrame)) {
+                                nativeIdle++;
+                            } else {
+                                nativeTop.add(topFrame);
+                                nativeCaller.add(firstHubFrame(frames) + "  <-  " + topFrame);
+                            }
                         }
                         for (int i = 1; i < frames.size(); i++) {
                             Counter c = breakdown.get(method(frames.get(i)));
@@ -149,8 +159,10 @@ public final class PrrProfile {
         section(out, "Hub methods, inclusive (on the stack of jdk.ExecutionSample)", cpuInclusive, top);
         section(out, "Native samples (jdk.NativeMethodSample, 20 ms, one thread per period) by thread",
                 nativeThreads, top);
-        section(out, "Native samples by top frame", nativeTop, top);
-        section(out, "Native samples by hub caller <- native method", nativeCaller, top);
+        out.printf(Locale.ROOT, "(%d native samples of threads waiting for work (socket poll/read, epoll) left out below)%n%n",
+                nativeIdle);
+        section(out, "Native samples of working threads by top frame", nativeTop, top);
+        section(out, "Native samples of working threads by hub caller <- native method", nativeCaller, top);
         for (String b : BREAKDOWN) {
             section(out, "Samples inside " + b + " by the method it called", breakdown.get(b), top);
         }
