@@ -58,7 +58,10 @@ public final class DeviceIntakeRoute extends RouteBuilder {
                         + "&autoCreate=false&maximumReconnectAttempts=1&reconnectDelay=2000"
                         + "&antInclude=*.zip&doneFileName=${file:name}.done"
                         + "&streamDownload=true&stepwise=false&delete=true&sortBy=file:name"
-                        + "&delay={{pollMillis}}&initialDelay=0&maxMessagesPerPoll=100"
+                        // Sort the whole listing, then take the oldest 1000 (Camel's default takes the
+                        // first 100 listed and sorts only those); greedy: no sleep while there is work.
+                        + "&delay={{pollMillis}}&initialDelay=0&maxMessagesPerPoll=1000&eagerMaxMessagesPerPoll=false"
+                        + "&greedy=true"
                         + "&throwExceptionOnConnectFailed=true&pollStrategy=#deviceLinks"
                         + "&jschLoggingLevel=WARN&runLoggingLevel=DEBUG")
                 .setHeader(DEVICE_HEADER, constant("{{deviceKey}}"))

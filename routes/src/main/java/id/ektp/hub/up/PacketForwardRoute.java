@@ -43,7 +43,7 @@ public final class PacketForwardRoute extends RouteBuilder {
 
         from("file:{{hub.spool.outbound}}?antInclude=*.zip&readLock=none&delete=true"
                 + "&sortBy=file:name&eagerMaxMessagesPerPoll=false&maxMessagesPerPoll=500"
-                + "&delay=200&initialDelay=0")
+                + "&delay=200&initialDelay=0&greedy=true")
                 .routeId(ROUTE_ID)
                 .bean("packetForwarding", "prepare")
                 .choice()

@@ -16,7 +16,7 @@ public final class PacketValidationRoute extends RouteBuilder {
         // (noop) and must not remember it (idempotent=false): a file that failed on a disk
         // error is simply seen again.
         from("file:{{hub.spool.received}}?recursive=true&antInclude=*/*.zip&readLock=none"
-                + "&noop=true&idempotent=false&delay=200&initialDelay=0&maxMessagesPerPoll=200")
+                + "&noop=true&idempotent=false&delay=200&initialDelay=0&maxMessagesPerPoll=200&greedy=true")
                 .routeId(ROUTE_ID)
                 .bean("packetValidation", "validate");
     }

@@ -187,7 +187,9 @@ class AcrossFlowTest {
                 "reports: {deviceDownAfter: 1s, statusInterval: 1h}\n");
         env.deviceServer().refuseLogins("pdn01", true);
         Hub hub = env.startHub();
+        // The device goes down: its link drops and it no longer lets the hub in.
         env.deviceServer().refuseLogins("cws01", true);
+        env.deviceServer().disconnectUser("cws01");
 
         List<ReceivedMessage> down = awaitMessages(Queues.FAILURES, 2);
         Map<String, JsonNode> byDevice = down.stream().map(m -> {

@@ -9,15 +9,16 @@ import java.util.regex.Pattern;
 /**
  * Heap figures from a unified JVM GC log ({@code -Xlog:gc*:file=...}). Every collection line
  * says {@code <used before>-><used after>(<committed>)}; the largest "before" is the highest heap
- * occupancy the JVM reached (the heap only grows between collections), the largest "after" is an
- * upper bound of what the hub actually keeps live.
+ * occupancy the JVM reached (the heap only grows between collections). A young collection's
+ * "after" still counts old-generation garbage; only a full collection's "after" is the live set,
+ * which is why the benchmark asks for one (a heap histogram) after each phase.
  */
 record GcLog(int collections, double peakUsedMiB, double peakAfterGcMiB, double peakCommittedMiB,
-             double pauseMillis, int fullCollections) {
+             double pauseMillis, int fullCollections, double liveAfterFullGcMiB) {
 
     // [1.234s][info][gc] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 3.456ms
     private static final Pattern COLLECTION = Pattern.compile(
-            "\\[gc\\s*\\] GC\\(\\d+\\) (Pause [^\\d]*?)\\s*(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)\\s*([\\d.]+)ms");
+            "\\[gc\\s*\\] GC\\(\\d+\\) (Pause .*?) (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\) ([\\d.]+)ms");
 
     // at exit, with -Xlog:gc+heap+exit:  garbage-first heap   total 262144K, used 123456K [0x...
     private static final Pattern AT_EXIT = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K");
@@ -29,6 +30,7 @@ record GcLog(int collections, double peakUsedMiB, double peakAfterGcMiB, double 
         double peakAfter = 0;
         double peakCommitted = 0;
         double pauses = 0;
+        double live = -1;
         try {
             for (String line : Files.readAllLines(file)) {
                 Matcher exit = AT_EXIT.matcher(line);
@@ -43,6 +45,7 @@ record GcLog(int collections, double peakUsedMiB, double peakAfterGcMiB, double 
                 count++;
                 if (m.group(1).startsWith("Pause Full")) {
                     full++;
+                    live = Math.max(live, mib(m.group(4), m.group(5)));
                 }
                 peakUsed = Math.max(peakUsed, mib(m.group(2), m.group(3)));
                 peakAfter = Math.max(peakAfter, mib(m.group(4), m.group(5)));
@@ -50,9 +53,9 @@ record GcLog(int collections, double peakUsedMiB, double peakAfterGcMiB, double 
                 pauses += Double.parseDouble(m.group(8));
             }
         } catch (IOException e) {
-            return new GcLog(0, -1, -1, -1, 0, 0);
+            return new GcLog(0, -1, -1, -1, 0, 0, -1);
         }
-        return new GcLog(count, peakUsed, peakAfter, peakCommitted, pauses, full);
+        return new GcLog(count, peakUsed, peakAfter, peakCommitted, pauses, full, live);
     }
 
     private static double mib(String value, String unit) {

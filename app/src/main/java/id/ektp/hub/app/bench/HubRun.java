@@ -115,6 +115,7 @@ final class HubRun {
             double coldCpu = BenchIo.processCpuSeconds(hub.pid());
             double coldServerCpu = BenchIo.ownCpuSeconds() - serverCpuBefore;
             List<Map.Entry<String, Double>> coldThreads = BenchIo.threadCpuSeconds(hub.pid());
+            heapHistogram(hub, runDir.resolve("heap-histogram-cold.txt"));
             finishPhase(coldSet, label + " cold");
 
             long warmStartEpochMillis = 0;
@@ -134,6 +135,7 @@ final class HubRun {
                 warmCpu = BenchIo.processCpuSeconds(hub.pid()) - coldCpu;
                 warmServerCpu = BenchIo.ownCpuSeconds() - warmServerCpuBefore;
                 warmThreads = minus(BenchIo.threadCpuSeconds(hub.pid()), coldThreads);
+                heapHistogram(hub, runDir.resolve("heap-histogram-warm.txt"));
                 finishPhase(warmSet, label + " warm");
             }
             stop(hub, label);
@@ -150,6 +152,24 @@ final class HubRun {
             if (hub.isAlive()) {
                 hub.destroyForcibly();
             }
+        }
+    }
+
+    /**
+     * What the hub's heap holds at the end of a phase (untimed): {@code jcmd PID GC.class_histogram},
+     * whose full collection also makes the GC log's "after" figure the true live set.
+     */
+    private static void heapHistogram(Process hub, Path target) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        if (!Files.isExecutable(Path.of(jcmd))) {
+            return;
+        }
+        String histogram = BenchIo.capture(List.of(jcmd, Long.toString(hub.pid()), "GC.class_histogram"), 60);
+        List<String> lines = histogram.lines().limit(40).toList();
+        try {
+            Files.write(target, lines);
+        } catch (IOException e) {
+            // a diagnostic only
         }
     }
 

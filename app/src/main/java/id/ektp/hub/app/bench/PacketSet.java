@@ -11,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -48,10 +47,6 @@ final class PacketSet {
 
     long totalBytes() {
         return packets.stream().mapToLong(Packet::size).sum();
-    }
-
-    Map<String, Packet> byName() {
-        return packets.stream().collect(Collectors.toMap(Packet::fileName, p -> p));
     }
 
     /** The staged packets of this shape, generating them first unless an earlier run left them. */

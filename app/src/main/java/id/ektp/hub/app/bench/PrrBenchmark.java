@@ -33,7 +33,7 @@ public final class PrrBenchmark {
     private static final String USAGE = """
             usage: PrrBenchmark [--records 10000] [--runs 2] [--out bench/out/prr] [--xmx 256m]
                                 [--ministry-poll 1s] [--timeout-minutes 15] [--jcmd-every-seconds 5]
-                                [--no-tmpfs] [--no-profile] [--keep-files] [--jar app/target/ektp-hub.jar]""";
+                                [--no-tmpfs] [--no-profile] [--no-prototype] [--keep-files] [--jar app/target/ektp-hub.jar]""";
 
     private PrrBenchmark() {}
 
@@ -48,6 +48,7 @@ public final class PrrBenchmark {
         boolean tmpfs = true;
         boolean profile = true;
         boolean keep = false;
+        boolean prototype = true;
         Path jar = ownJar();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -61,6 +62,7 @@ public final class PrrBenchmark {
                 case "--no-tmpfs" -> tmpfs = false;
                 case "--no-profile" -> profile = false;
                 case "--keep-files" -> keep = true;
+                case "--no-prototype" -> prototype = false;
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--help", "-h" -> {
                     System.out.println(USAGE);
@@ -90,7 +92,12 @@ public final class PrrBenchmark {
         PrrHubRun.Result profiled = null;
         String profileText = null;
         List<String> notes = new ArrayList<>();
+        List<PrrDispatchPrototype.Result> prototypes = new ArrayList<>();
         String machine = machine();
+        if (PrrIo.loadAverage() > Runtime.getRuntime().availableProcessors()) {
+            System.out.printf(Locale.ROOT, "PRR benchmark: warning: load average %.1f on %d CPUs; other work on this "
+                    + "machine will lower the figures%n", PrrIo.loadAverage(), Runtime.getRuntime().availableProcessors());
+        }
         System.out.printf("PRR benchmark: %d records, %d run(s), hub -Xmx%s, ministry poll %s, out %s%n%s%n", records,
                 runs, xmx, poll, out, machine);
 
@@ -137,6 +144,16 @@ public final class PrrBenchmark {
                 } else if (profile) {
                     notes.add("profiled run skipped (not enough time left)");
                 }
+                if (prototype && time(measured, deadline)) {
+                    for (String variant : PrrDispatchPrototype.VARIANTS) {
+                        PrrDispatchPrototype.Result p = PrrDispatchPrototype.run(variant, out.resolve("prototype"), records);
+                        prototypes.add(p);
+                        System.out.printf(Locale.ROOT, "[prototype %s] %d jobs dispatched in %.1f s = %.0f jobs/s%n",
+                                variant, p.jobs(), p.seconds(), p.perSecond());
+                    }
+                } else if (prototype) {
+                    notes.add("dispatch prototypes skipped (not enough time left)");
+                }
             } catch (PrrFailure e) {
                 notes.add("stopped: " + e.getMessage());
                 System.err.println("PrrBenchmark: " + e.getMessage());
@@ -145,7 +162,7 @@ public final class PrrBenchmark {
             PrrIo.deleteTree(tmpfsRoot);
         }
 
-        String report = report(records, xmx, poll, machine, measured, onTmpfs, profiled, notes,
+        String report = report(records, xmx, poll, machine, measured, onTmpfs, profiled, prototypes, notes,
                 PrrIo.seconds(System.nanoTime() - started));
         Files.writeString(out.resolve("results.md"), report);
         System.out.println();
@@ -174,7 +191,8 @@ public final class PrrBenchmark {
     }
 
     private static String report(int records, String xmx, String poll, String machine, List<PrrHubRun.Result> measured,
-                                 PrrHubRun.Result onTmpfs, PrrHubRun.Result profiled, List<String> notes,
+                                 PrrHubRun.Result onTmpfs, PrrHubRun.Result profiled,
+                                 List<PrrDispatchPrototype.Result> prototypes, List<String> notes,
                                  double wallSeconds) {
         StringBuilder b = new StringBuilder();
         b.append("# PRR batch → printer queue: results\n\n");
@@ -191,31 +209,44 @@ public final class PrrBenchmark {
         }
         b.append("| run | storage | records/s end to end | seconds to all N in queue/ | dispatch records/s (10→90 %) "
                 + "| receipt on broker (s) | peak heap used MiB (GC log) | max after GC MiB | jcmd max used MiB "
-                + "| GCs | hub CPU s | load 1m before/after |\n");
+                + "| GCs | hub CPU s (of it kernel) | load 1m before/after |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (PrrHubRun.Result r : all) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.0f | %.1f | %.0f | %.0f | %s | %d | %.1f | %.1f / %.1f |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.0f | %.1f | %.0f | %.0f | %s | %d | %.1f (%.1f) | %.1f / %.1f |%n",
                     r.label(), r.storage(), r.complete() ? String.format(Locale.ROOT, "%.0f", r.recordsPerSecond())
                             : "incomplete", r.seconds(), r.steadyRecordsPerSecond(), r.receiptSeconds(),
                     r.gc().peakUsedMiB(), r.gc().peakAfterGcMiB(),
                     r.jcmdSamples() > 0 ? String.format(Locale.ROOT, "%.0f (%d samples)", r.jcmdMaxUsedMiB(), r.jcmdSamples())
-                            : "-", r.gc().collections(), r.hubCpuSeconds(), r.loadBefore(), r.loadAfter()));
+                            : "-", r.gc().collections(), r.hubCpuSeconds(), r.hubSystemCpuSeconds(), r.loadBefore(), r.loadAfter()));
         }
         b.append("\nTimeline (seconds after publish, from the hub's log): batch on the hub's disk / batch parsed and "
                 + "committed (jobs + receipt in one transaction) / first job QUEUED / last job QUEUED; hub start-up.\n\n");
         for (PrrHubRun.Result r : all) {
             PrrHubRun.Timeline t = r.timeline();
             b.append(String.format(Locale.ROOT, "- %s: received %.2f, parsed %.2f, first QUEUED %.2f, last QUEUED %.2f "
-                            + "(%d QUEUED lines, %d PRR ids queued twice); first job file seen %.2f; hub up after %.1f s; "
+                            + "(%d QUEUED lines, %d PRR ids queued twice; first to last QUEUED %.0f records/s); first job "
+                            + "file seen %.2f; hub up after %.1f s; "
                             + "heap in the batch window: peak %.0f MiB, after GC %.0f MiB, %d GCs (all run: %d, %.0f ms "
                             + "pauses, %d full); driver CPU (SFTP servers, broker, watcher) %.1f s%n",
                     r.label(), t.received(), t.parsed(), t.firstQueued(), t.lastQueued(), t.queuedLines(),
-                    t.prrIdsQueuedTwice(), r.firstJobSeconds(), r.startupSeconds(), r.gc().batchPeakUsedMiB(),
+                    t.prrIdsQueuedTwice(), t.lastQueued() > t.firstQueued() ? (t.queuedLines() - 1) / (t.lastQueued() - t.firstQueued()) : 0,
+                    r.firstJobSeconds(), r.startupSeconds(), r.gc().batchPeakUsedMiB(),
                     r.gc().batchPeakAfterGcMiB(), r.gc().batchCollections(), r.gc().collections(),
                     r.gc().pauseMillis(), r.gc().fullCollections(), r.driverCpuSeconds()));
+            if (!r.syscalls().isEmpty()) {
+                b.append(String.format(Locale.ROOT, "  - hub system calls during the batch (perf stat): %s = %.2f "
+                        + "fsync+fdatasync per record%n", r.syscalls(), r.syncsPerRecord()));
+            }
             b.append(String.format(Locale.ROOT, "  - check: %s; receipt: accepted %d, rejected %d, %d receipt(s) for "
                             + "the batch; state store after stop: %s%n",
                     r.verification(), r.receiptAccepted(), r.receiptRejected(), r.receiptCount(), r.storeStates()));
+        }
+        if (!prototypes.isEmpty()) {
+            b.append("\nDispatch step alone (PrrDispatchPrototype: real HubStore and PrintJobs, same disk, no Camel, no "
+                    + "log lines): as-is = 4 fsyncs per job (part file, 2 commits, folder); one-commit = markQueued in "
+                    + "one transaction (3); grouped = per pass of 500: fsync each file, one commit, one folder fsync.\n\n"
+                    + "| variant | jobs | seconds | jobs/s |\n|---|---|---|---|\n");
+            b.append(PrrDispatchPrototype.format(prototypes));
         }
         for (String note : notes) {
             b.append("\nNote: ").append(note).append('\n');

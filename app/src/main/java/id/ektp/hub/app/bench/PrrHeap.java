@@ -26,8 +26,9 @@ final class PrrHeap {
                      double batchPeakAfterGcMiB, int batchCollections) {}
 
     // [12.345s][info][gc          ] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 3.456ms
+    // (the cause may contain digits: "G1 Evacuation Pause", "G1 Humongous Allocation")
     private static final Pattern COLLECTION = Pattern.compile(
-            "^\\[([\\d.]+)s\\].*?\\[gc\\s*\\] GC\\(\\d+\\) (Pause [^\\d]*?)\\s*(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)\\s*([\\d.]+)ms");
+            "^\\[([\\d.]+)s\\].*?\\[gc\\s*\\] GC\\(\\d+\\) (Pause .*?) (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\) ([\\d.]+)ms");
     // [20.1s][info][gc,heap,exit] garbage-first heap   total 262144K, used 123456K [0x...
     private static final Pattern HEAP_TOTAL = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K");
 

@@ -51,11 +51,19 @@ final class PrrHubRun {
     record Result(String label, String storage, int records, boolean complete, double startupSeconds,
                   double seconds, double firstJobSeconds, double seconds10to90, double receiptSeconds,
                   int receiptAccepted, int receiptRejected, long receiptCount, Timeline timeline,
-                  double hubCpuSeconds, double driverCpuSeconds, PrrHeap.GcFigures gc, double jcmdMaxUsedMiB,
+                  double hubCpuSeconds, double hubSystemCpuSeconds, double driverCpuSeconds, PrrHeap.GcFigures gc, double jcmdMaxUsedMiB,
                   int jcmdSamples, double loadBefore, double loadAfter, String verification, String storeStates,
-                  Path runDir, Path jfr, long publishEpochMillis, long endEpochMillis) {
+                  Map<String, Long> syscalls, Path runDir, Path jfr, long publishEpochMillis, long endEpochMillis) {
         double recordsPerSecond() {
             return seconds > 0 ? records / seconds : 0;
+        }
+
+        /** fsync + fdatasync calls of the hub per record during the batch; -1 if not counted. */
+        double syncsPerRecord() {
+            if (syscalls.isEmpty()) {
+                return -1;
+            }
+            return (syscalls.getOrDefault("fsync", 0L) + syscalls.getOrDefault("fdatasync", 0L)) / (double) records;
         }
 
         /** The dispatch rate between the 10 % and the 90 % mark of the queue. */
@@ -130,8 +138,10 @@ final class PrrHubRun {
             PrrIo.sleep(2000);
             sampler = new PrrHeap.Sampler(hub.pid(), settings.jcmdEveryMillis());
 
+            PrrSyscalls perf = PrrSyscalls.start(hub.pid(), runDir.resolve("perf-syscalls.csv"));
             double loadBefore = PrrIo.loadAverage();
             double hubCpuBefore = PrrIo.processCpuSeconds(hub.pid());
+            double hubSysBefore = PrrIo.processSystemCpuSeconds(hub.pid());
             double ownCpuBefore = PrrIo.ownCpuSeconds();
             long publishEpochMillis = System.currentTimeMillis();
             long t0 = System.nanoTime();
@@ -189,7 +199,9 @@ final class PrrHubRun {
             }
             long end = System.nanoTime();
             long endEpochMillis = System.currentTimeMillis();
+            Map<String, Long> syscalls = perf == null ? Map.of() : perf.stop();
             double hubCpu = PrrIo.processCpuSeconds(hub.pid()) - hubCpuBefore;
+            double hubSys = PrrIo.processSystemCpuSeconds(hub.pid()) - hubSysBefore;
             double ownCpu = PrrIo.ownCpuSeconds() - ownCpuBefore;
             double loadAfter = PrrIo.loadAverage();
             sampler.close();
@@ -219,8 +231,8 @@ final class PrrHubRun {
                     at10 >= 0 && at90 >= 0 ? PrrIo.seconds(at90 - at10) : -1,
                     receiptAt >= 0 ? PrrIo.seconds(receiptAt - t0) : -1,
                     receipt == null ? -1 : receipt.accepted(), receipt == null ? -1 : receipt.rejected(), receiptCount,
-                    timeline, hubCpu, ownCpu, gc, sampler.maxUsedMiB(), sampler.count(), loadBefore, loadAfter,
-                    verification, states, runDir, jfr, publishEpochMillis, endEpochMillis);
+                    timeline, hubCpu, hubSys, ownCpu, gc, sampler.maxUsedMiB(), sampler.count(), loadBefore, loadAfter,
+                    verification, states, syscalls, runDir, jfr, publishEpochMillis, endEpochMillis);
             if (!settings.keepFiles()) {
                 PrrIo.deleteTree(storageRoot.resolve("printers"));
                 PrrIo.deleteTree(dataDir.resolve("spool"));

@@ -98,6 +98,17 @@ final class PrrIo {
         }
     }
 
+    /** System (kernel) CPU seconds of a process so far; -1 if unreadable. */
+    static double processSystemCpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[12]) / CLOCK_TICKS; // stime
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** CPU seconds of this JVM (the SFTP servers, the broker and the driver). */
     static double ownCpuSeconds() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())

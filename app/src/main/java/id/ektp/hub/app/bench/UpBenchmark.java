@@ -268,10 +268,13 @@ public final class UpBenchmark {
                 + "after, given as many packets of the same size again (other ids), timed from their appearance in "
                 + "the outbox until all are in the inbox: the steady state of a hub that runs for months. "
                 + "Ratio = baseline time / hub time (throughput hub/baseline; 1.0 = as fast as OpenSSH). "
-                + "Every delivered file was checked (SHA-256) against the device's.\n\n");
+                + "Every delivered file was checked (SHA-256) against the device's. Heap: 'peak used' is the "
+                + "most the hub's heap held just before any collection (G1 lets garbage pile up to the -Xmx "
+                + "limit before collecting, so this is mostly garbage); 'live' is what a full collection after "
+                + "each phase left, i.e. what the hub really keeps.\n\n");
         r.append("| scenario | run | MB | baseline s (down + up) | baseline MB/s | baseline pkt/s | hub cold s | "
                 + "cold MB/s | cold pkt/s | **ratio cold** | hub warm s | warm MB/s | warm pkt/s | **ratio warm** | "
-                + "hub peak heap MiB (used / after GC) |\n");
+                + "hub heap MiB: peak used / live |\n");
         r.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row row : rows) {
             double mb = row.bytes() / 1e6;
@@ -285,8 +288,9 @@ public final class UpBenchmark {
                     mb / cold.seconds(), row.packets() / cold.seconds(), row.ratio(),
                     warm == null ? "- | - | - | -" : String.format(Locale.ROOT, "%.2f | %.1f | %.0f | **%.2f**",
                             warm.seconds(), mb / warm.seconds(), row.packets() / warm.seconds(), row.warmRatio()),
-                    String.format(Locale.ROOT, "%.0f / %.0f", row.hub().gc().peakUsedMiB(),
-                            row.hub().gc().peakAfterGcMiB())));
+                    String.format(Locale.ROOT, "%.0f / %s", row.hub().gc().peakUsedMiB(),
+                            row.hub().gc().liveAfterFullGcMiB() < 0 ? "?" : String.format(Locale.ROOT, "%.0f",
+                                    row.hub().gc().liveAfterFullGcMiB()))));
         }
 
         r.append("\nWhere the time went: seconds from the phase's start when the hub logged its first and last "
@@ -315,7 +319,8 @@ public final class UpBenchmark {
 
         r.append("\nHub CPU seconds by thread during the phase (kernel thread names: Java's first 15 characters, "
                 + "digits dropped; every Camel route thread is 'Camel (camel-)', JSch's session reader 'Connect "
-                + "thread', the JIT compilers 'C CompilerThre'); GCs over the whole run:\n\n");
+                + "thread', the JIT compilers 'C CompilerThre'); GCs over the whole run (the full ones are those of the "
+                + "heap histograms taken after each phase, see heap-histogram-*.txt in the run's folder):\n\n");
         for (Row row : rows) {
             for (HubRun.Phase phase : new HubRun.Phase[] {row.hub().cold(), row.hub().warm()}) {
                 if (phase == null) {
@@ -334,8 +339,9 @@ public final class UpBenchmark {
             }
             GcLog gc = row.hub().gc();
             r.append(String.format(Locale.ROOT, "- %s run %d: %d GCs (%d full), %.0f ms paused in all, heap committed "
-                            + "at most %.0f MiB%n", row.scenario().describe(), row.run(), gc.collections(),
-                    gc.fullCollections(), gc.pauseMillis(), gc.peakCommittedMiB()));
+                            + "at most %.0f MiB, at most %.0f MiB left after a young collection%n",
+                    row.scenario().describe(), row.run(), gc.collections(), gc.fullCollections(), gc.pauseMillis(),
+                    gc.peakCommittedMiB(), gc.peakAfterGcMiB()));
         }
 
         r.append("\n## Against the targets\n\n");
@@ -349,13 +355,14 @@ public final class UpBenchmark {
             double warmMean = of.stream().mapToDouble(Row::warmRatio).average().orElse(Double.NaN);
             double warmMin = of.stream().mapToDouble(Row::warmRatio).min().orElse(Double.NaN);
             double heap = of.stream().mapToDouble(x -> x.hub().gc().peakUsedMiB()).max().orElse(0);
+            double live = of.stream().mapToDouble(x -> x.hub().gc().liveAfterFullGcMiB()).max().orElse(-1);
             boolean large = scenario.name().equals("large");
             r.append(String.format(Locale.ROOT, "- %s: ratio cold mean %.2f (worst %.2f)%s, warm mean %.2f (worst %.2f)%s; "
-                            + "peak heap %.0f MiB under -Xmx%s%n", scenario.describe(), mean, min,
+                            + "peak heap %.0f MiB used, %.0f MiB live, under -Xmx%s%n", scenario.describe(), mean, min,
                     large ? (min >= 0.8 ? " — target ≥ 0.8 met" : " — target ≥ 0.8 NOT met") : "",
                     warmMean, warmMin, large && !Double.isNaN(warmMin)
                             ? (warmMin >= 0.8 ? " — target met" : " — target NOT met") : "",
-                    heap, options.xmx));
+                    heap, live, options.xmx));
         }
         double heap = rows.stream().mapToDouble(x -> x.hub().gc().peakUsedMiB()).max().orElse(0);
         r.append(String.format(Locale.ROOT, "- heap target (< 256 MiB): %s (highest peak %.0f MiB used, -Xmx%s)%n",
@@ -474,7 +481,7 @@ public final class UpBenchmark {
             if (o.large < 0 || o.small < 0 || o.runs < 1 || o.warmups < 0 || o.timeoutMinutes < 1 || o.large > 999_999 || o.small > 999_999) {
                 throw new ParseException("counts must be 0-999999, runs and timeout at least 1", 0);
             }
-            if (o.jar == null || !Files.isRegularFile(o.jar)) {
+            if (!o.help && (o.jar == null || !Files.isRegularFile(o.jar))) {
                 throw new ParseException("no hub jar: pass --jar app/target/ektp-hub.jar", 0);
             }
             return o;
