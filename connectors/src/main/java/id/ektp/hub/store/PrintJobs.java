@@ -119,14 +119,20 @@ public final class PrintJobs {
     }
 
     public void markQueued(String prrId, String printerId, Instant queuedAt) {
-        update(prrId, "state = 'QUEUED', printer_id = ?, queued_at = ?", printerId, queuedAt.toString());
-        audit(prrId, "QUEUED", "printer " + printerId);
+        store.transact(c -> { // the state and its audit line: one commit, one fsync
+            update(prrId, "state = 'QUEUED', printer_id = ?, queued_at = ?", printerId, queuedAt.toString());
+            audit(prrId, "QUEUED", "printer " + printerId);
+            return null;
+        });
     }
 
     /** A result: one more print on the job, and its next state. */
     public void recordPrint(String prrId, PrintJobState next, String lastResult) {
-        update(prrId, "state = ?, prints = prints + 1, last_result = ?", next.name(), lastResult);
-        audit(prrId, next.name(), lastResult);
+        store.transact(c -> {
+            update(prrId, "state = ?, prints = prints + 1, last_result = ?", next.name(), lastResult);
+            audit(prrId, next.name(), lastResult);
+            return null;
+        });
     }
 
     /** Whether this result was recorded before; records it if not. */
