@@ -26,6 +26,14 @@ final class HubProperties {
         p.put("camel.server.enabled", "true");
         p.put("camel.server.host", config.http().host());
         p.put("camel.server.port", String.valueOf(config.http().port()));
+        // /observe/health and /observe/metrics on the same host and port (ICD section 4). Since
+        // Camel 4.12 they belong to a separate management server; in 4.18.0 it shares the main
+        // server when both ports are equal (ManagementHttpServer), which HttpObserveTest checks.
+        p.put("camel.management.enabled", "true");
+        p.put("camel.management.port", String.valueOf(config.http().port()));
+        p.put("camel.management.healthCheckEnabled", "true");
+        p.put("camel.management.metricsEnabled", "true");
+        p.put("camel.metrics.enabled", "true");
         p.put("hub.regency.code", config.regency().code());
         p.put("hub.regency.compact", config.regency().compactCode());
         p.put("hub.spool.received", spool.received().toString());
