@@ -55,8 +55,23 @@ public final class PacketRecords {
         });
     }
 
+    /**
+     * RECEIVING → RECEIVED only: once the file is in {@code received/}, validation may take it
+     * and move the packet on before this runs, and a later state must not be overwritten.
+     */
     public void markReceived(String packetId) {
-        transition(packetId, PacketState.RECEIVED, null, null);
+        Instant now = clock.instant();
+        store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE packet SET state = 'RECEIVED', updated_at = ? WHERE packet_id = ? AND state = 'RECEIVING'")) {
+                ps.setString(1, now.toString());
+                ps.setString(2, packetId);
+                if (ps.executeUpdate() == 1) {
+                    Audit.append(c, now, "packet:" + packetId, PacketState.RECEIVED.name(), null);
+                }
+            }
+            return null;
+        });
     }
 
     public void markOutbound(String packetId, Instant capturedAt) {

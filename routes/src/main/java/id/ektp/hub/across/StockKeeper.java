@@ -108,7 +108,10 @@ public final class StockKeeper {
         }
         int unused = counts.getOrDefault("UNUSED", 0);
         return store.transact(c -> {
-            ledger.append(messages.instant(), Kind.DESTRUCTION, -unused, ref, counts + ", witness " + witness);
+            if (!ledger.append(messages.instant(), Kind.DESTRUCTION, -unused, ref, counts + ", witness " + witness)) {
+                // recorded meanwhile by a concurrent call: no second report
+                throw new Refused("a destruction for period " + period + " on " + destroyedAt + " is already recorded");
+            }
             return reports.destruction(period, counts, destroyedAt, witness);
         });
     }

@@ -74,7 +74,12 @@ public final class BatchProcessor {
         String stored = path.getFileName().toString();
         String fileName = stored.substring(stored.indexOf('~') + 1);
         String sha256 = Spool.sha256Of(path);
-        if (jobs.batchState(sha256).filter(s -> !s.equals("RECEIVED")).isPresent()) {
+        String state = jobs.batchState(sha256).orElse("RECEIVED");
+        if (state.equals("QUARANTINED")) { // recorded before a crash; the move was not done
+            SecureFiles.moveDurably(path, quarantineDir.resolve(quarantineId(sha256, fileName) + ".json"));
+            return;
+        }
+        if (!state.equals("RECEIVED")) {
             Files.deleteIfExists(path); // done before a crash; only the file was left
             return;
         }
@@ -193,8 +198,13 @@ public final class BatchProcessor {
         outbox.raise(id, Queues.PRR_RECEIPTS, Queues.PRR_RECEIPT, Messages.text(receipt));
     }
 
+    /** The same batch always gets the same quarantine id, so a redo after a crash finds it. */
+    private static String quarantineId(String sha256, String fileName) {
+        return "batch~" + sha256.substring(0, 12) + "~" + fileName.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     private void quarantineWhole(Path path, String sha256, String fileName, String batchId, BadBatch e) throws IOException {
-        String id = "batch~" + sha256.substring(0, 12) + "~" + fileName.replaceAll("[^A-Za-z0-9._-]", "_");
+        String id = quarantineId(sha256, fileName);
         store.transact(c -> {
             quarantine.hold(id, FLOW, batchId == null ? fileName : batchId, "batches/" + id + ".json",
                     "ministry outbox", e.reason, e.getMessage());

@@ -44,7 +44,6 @@ public final class JobDispatcher {
     private final Messages messages;
     private final Supplier<Printers> printers;
     private final Map<String, Boolean> online = new ConcurrentHashMap<>();
-    private volatile boolean recovered;
 
     public JobDispatcher(PrintJobs jobs, Messages messages, Supplier<Printers> printers) {
         this.jobs = jobs;
@@ -52,12 +51,13 @@ public final class JobDispatcher {
         this.printers = printers;
     }
 
-    /** One pass: finishes interrupted renames (first pass), then queues what is pending. */
+    /**
+     * One pass: finishes renames a crash interrupted, then queues what is pending. Every pass,
+     * not only the first: a printer offline at the restart keeps its temp files until it is back.
+     * Between passes no temp file is outstanding, so any found here is a crash's.
+     */
     public int dispatch(Exchange exchange) throws IOException {
-        if (!recovered) {
-            finishInterrupted();
-            recovered = true;
-        }
+        finishInterrupted();
         Printers current = printers.get();
         int queued = 0;
         List<PrintJob> pending = jobs.inState(PrintJobState.PENDING, BATCH);
@@ -104,7 +104,7 @@ public final class JobDispatcher {
                     boolean queued = jobs.find(prrId).map(j -> j.state() == PrintJobState.QUEUED).orElse(false);
                     if (queued) {
                         publish(part, Printers.queue(printer).resolve(prrId + ".json"));
-                        BatchIntake.LOG.info("prr {}: QUEUED on printer {} (finished after a restart)", prrId, printer.id());
+                        BatchIntake.LOG.info("prr {}: QUEUED on printer {} (rename finished after an interruption)", prrId, printer.id());
                     } else {
                         Files.deleteIfExists(part); // still PENDING: it is written again
                     }

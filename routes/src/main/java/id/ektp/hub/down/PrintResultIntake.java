@@ -36,6 +36,7 @@ import org.apache.camel.Header;
  */
 public final class PrintResultIntake {
     public static final String PRINTER_HEADER = "ektpPrinter";
+    static final long MAX_RESULT_BYTES = 64 * 1024;
     static final Set<String> REASONS = Set.of("INK_SMEAR", "PHOTO_UNCLEAR", "CHIP_WRITE_FAILED", "CARD_DAMAGED", "DATA_MISMATCH");
 
     private final HubStore store;
@@ -63,6 +64,11 @@ public final class PrintResultIntake {
     }
 
     public void record(@Body File file, @Header(PRINTER_HEADER) String printerId) throws IOException {
+        if (file.length() > MAX_RESULT_BYTES) { // a result is a few hundred bytes; never read a huge file whole
+            reject(file, printerId, "INVALID_RESULT", "the file has " + file.length() + " bytes; a result has at most "
+                    + MAX_RESULT_BYTES);
+            return;
+        }
         String text = Files.readString(file.toPath());
         JsonNode result;
         try {
@@ -77,8 +83,7 @@ public final class PrintResultIntake {
             return;
         }
         String prrId = result.get("prrId").asText();
-        PrintJob job = jobs.find(prrId).orElse(null);
-        if (job == null) {
+        if (jobs.find(prrId).isEmpty()) {
             reject(file, printerId, "UNKNOWN_PRR", "no print job " + prrId + " was queued by this hub");
             return;
         }
@@ -92,6 +97,7 @@ public final class PrintResultIntake {
                 return null; // seen before a crash: counted once
             }
             stock.blankUsed(key, status + " " + prrId + " on " + printerId);
+            PrintJob job = jobs.find(prrId).orElseThrow(); // read under the transaction's lock
             int prints = job.prints() + 1;
             if ("PRINTED".equals(status)) {
                 jobs.recordPrint(prrId, PrintJobState.PRINTED, "PRINTED " + serial);

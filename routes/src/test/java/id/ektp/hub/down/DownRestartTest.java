@@ -147,4 +147,43 @@ class DownRestartTest {
         assertEquals("prr-3310-20261123-0201", Messages.json().readTree(receipts.get(0).text()).get("batchId").asText());
         assertEquals(PrintJobState.QUEUED, hub.printJobs().find("PRR-3310-U000001").orElseThrow().state());
     }
+
+    @Test
+    void aQuarantinedBatchWhoseMoveWasInterruptedEndsInQuarantineNotDeleted() throws Exception {
+        env.config();
+        Path received = Files.createDirectories(env.dataDir().resolve("spool/batches/received"));
+        Path bad = PrrBatchFactory.publishText("{\"schema\": \"ektp.prr-batch/7\", \"batchId\": \"b\"}",
+                "prr-3310-20261123-0301.json", received);
+        String sha = Spool.sha256Of(bad);
+        Path spooled = received.resolve(sha.substring(0, 12) + "~" + bad.getFileName());
+        Files.move(bad, spooled);
+        try (HubStore store = HubStore.open(env.dataDir())) {
+            new PrintJobs(store, Clock.systemUTC()).batchDone(sha, "prr-3310-20261123-0301.json", "b", "QUARANTINED", 0, 0);
+        }
+        env.startHub();
+        Path quarantined = env.dataDir().resolve("quarantine/batches/batch~" + sha.substring(0, 12) + "~prr-3310-20261123-0301.json.json");
+        await().atMost(PATIENCE).until(() -> Files.exists(quarantined));
+        assertTrue(!Files.exists(spooled));
+    }
+
+    @Test
+    void aJobWhoseRenameWasInterruptedIsPublishedWhenItsPrinterComesBack() throws Exception {
+        env.config();
+        Path queue = printer.resolve("queue");
+        try (HubStore store = HubStore.open(env.dataDir())) {
+            PrintJobs jobs = new PrintJobs(store, Clock.systemUTC());
+            jobs.create("PRR-3310-W000001", "prr-3310-20261123-0302", "33.10.05", "3310054507900001",
+                    "{\"prrId\":\"PRR-3310-W000001\",\"pickupKecamatanCode\":\"33.10.05\"}");
+            Files.writeString(queue.resolve(".PRR-3310-W000001.json.part"), "{\"prrId\":\"PRR-3310-W000001\"}");
+            jobs.markQueued("PRR-3310-W000001", "DKC-1", Instant.now());
+        }
+        // The printer's share is not mounted when the hub starts: its queue/ is not there.
+        Path unmounted = printer.resolve("queue.unmounted");
+        Files.move(queue, unmounted);
+        Hub hub = env.startHub();
+        await().atMost(PATIENCE).until(() -> hub.printJobs().find("PRR-3310-W000001").isPresent());
+        Files.move(unmounted, queue);
+        await().atMost(PATIENCE).until(() -> Files.exists(queue.resolve("PRR-3310-W000001.json")));
+        assertEquals(List.of("PRR-3310-W000001.json"), names(queue));
+    }
 }
