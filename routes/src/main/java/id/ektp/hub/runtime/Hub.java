@@ -10,6 +10,8 @@ import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.down.BatchRoute;
 import id.ektp.hub.down.PrinterRoute;
+import id.ektp.hub.observe.ConfigState;
+import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.store.PrintJobs;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
@@ -103,6 +105,14 @@ public final class Hub implements AutoCloseable {
 
     public DeviceLinks deviceLinks() {
         return services.deviceLinks;
+    }
+
+    public PeerLinks peerLinks() {
+        return services.peerLinks;
+    }
+
+    public ConfigState configState() {
+        return services.configState;
     }
 
     public PacketRecords packets() {

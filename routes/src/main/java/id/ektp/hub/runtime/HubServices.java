@@ -14,6 +14,8 @@ import id.ektp.hub.down.BatchProcessor;
 import id.ektp.hub.down.JobDispatcher;
 import id.ektp.hub.down.PrintResultIntake;
 import id.ektp.hub.down.Printers;
+import id.ektp.hub.observe.ConfigState;
+import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.store.PrintJobs;
 import java.util.function.Predicate;
 import id.ektp.hub.config.HubConfig.Device;
@@ -57,6 +59,8 @@ public final class HubServices {
     final PrintJobs printJobs;
     final JobDispatcher dispatcher;
     final BatchIntake batchIntake;
+    final PeerLinks peerLinks;
+    final ConfigState configState;
     private final Map<String, Object> beans;
 
     HubServices(HubConfig initial, HubStore store, Spool spool, Clock clock) throws IOException {
@@ -68,6 +72,8 @@ public final class HubServices {
         this.outbox = new Outbox(store, clock);
         this.ledger = new StockLedger(store);
         this.deviceLinks = new DeviceLinks(clock);
+        this.peerLinks = new PeerLinks(clock);
+        this.configState = new ConfigState(initial.source(), Spool.sha256Of(initial.source()), clock.instant());
         Messages messages = new Messages(initial.regency(), clock);
         this.reports = new FailureReports(outbox, messages);
         this.stock = new StockKeeper(store, ledger, outbox, messages, reports, initial.stock());
@@ -85,6 +91,8 @@ public final class HubServices {
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),
                 Map.entry("deviceLinks", deviceLinks),
+                Map.entry("peerLinks", peerLinks),
+                Map.entry("configState", configState),
                 Map.entry("packetIntake", new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes)),
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
                         new PacketInspector(maxPacketBytes), outboundQueue)),
