@@ -17,10 +17,13 @@ public final class ConfigState {
      * @param appliedAt   when the running configuration took effect
      * @param rejectedAt  when the last refused edit was seen; null when the file on disk is the one running
      * @param problems    what is wrong with that edit, each "key.path: what is wrong"; empty when none
+     * @param restartNeeded settings of the applied file that only take effect at the next start
      */
-    public record Snapshot(Path file, String sha256, Instant appliedAt, Instant rejectedAt, List<String> problems) {
+    public record Snapshot(Path file, String sha256, Instant appliedAt, Instant rejectedAt, List<String> problems,
+                           List<String> restartNeeded) {
         public Snapshot {
             problems = List.copyOf(problems);
+            restartNeeded = List.copyOf(restartNeeded);
         }
 
         public boolean valid() {
@@ -31,18 +34,18 @@ public final class ConfigState {
     private final AtomicReference<Snapshot> current;
 
     public ConfigState(Path file, String sha256, Instant appliedAt) {
-        this.current = new AtomicReference<>(new Snapshot(file, sha256, appliedAt, null, List.of()));
+        this.current = new AtomicReference<>(new Snapshot(file, sha256, appliedAt, null, List.of(), List.of()));
     }
 
     public Snapshot current() {
         return current.get();
     }
 
-    public void applied(String sha256, Instant at) {
-        current.updateAndGet(s -> new Snapshot(s.file(), sha256, at, null, List.of()));
+    public void applied(String sha256, Instant at, List<String> restartNeeded) {
+        current.updateAndGet(s -> new Snapshot(s.file(), sha256, at, null, List.of(), restartNeeded));
     }
 
     public void rejected(Instant at, List<String> problems) {
-        current.updateAndGet(s -> new Snapshot(s.file(), s.sha256(), s.appliedAt(), at, problems));
+        current.updateAndGet(s -> new Snapshot(s.file(), s.sha256(), s.appliedAt(), at, problems, s.restartNeeded()));
     }
 }

@@ -73,6 +73,7 @@ public final class Hub implements AutoCloseable {
         main.configure().addRoutesBuilder(new SchedulesRoute(config.stock().checkSchedule(),
                 config.reports().statusInterval().toMillis()));
         main.configure().addRoutesBuilder(new AdminApiRoute());
+        main.configure().addRoutesBuilder(new ConfigWatchRoute());
         HubProperties.of(config, spool).forEach(main::addInitialProperty);
         return new Hub(services, main);
     }

@@ -34,6 +34,8 @@ final class HubProperties {
         p.put("camel.management.healthCheckEnabled", "true");
         p.put("camel.management.metricsEnabled", "true");
         p.put("camel.metrics.enabled", "true");
+        // Config hot reload: how often the file's checksum is compared (a read of a small file).
+        p.put("hub.config.watchMillis", "2000");
         p.put("hub.regency.code", config.regency().code());
         p.put("hub.regency.compact", config.regency().compactCode());
         p.put("hub.spool.received", spool.received().toString());

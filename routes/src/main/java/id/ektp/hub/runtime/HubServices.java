@@ -61,6 +61,7 @@ public final class HubServices {
     final BatchIntake batchIntake;
     final PeerLinks peerLinks;
     final ConfigState configState;
+    final ConfigReload configReload;
     private final Map<String, Object> beans;
 
     HubServices(HubConfig initial, HubStore store, Spool spool, Clock clock) throws IOException {
@@ -88,6 +89,10 @@ public final class HubServices {
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
         OutboundQueue outboundQueue = new OutboundQueue(spool.outbound());
         long maxPacketBytes = initial.limits().maxPacketBytes();
+        DeviceWatch deviceWatch = new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
+                devices, initial.reports().deviceDownAfter());
+        AdminApi adminApi = new AdminApi(stock, initial.http().adminTokenFile());
+        this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, adminApi);
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),
                 Map.entry("deviceLinks", deviceLinks),
@@ -101,10 +106,10 @@ public final class HubServices {
                 Map.entry("stockKeeper", stock),
                 Map.entry("allocationIntake", new AllocationIntake(stock, quarantine, initial.dataDir(),
                         initial.regency().code(), clock)),
-                Map.entry("deviceWatch", new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
-                        devices, initial.reports().deviceDownAfter())),
+                Map.entry("deviceWatch", deviceWatch),
                 Map.entry("hubStatusReport", status),
-                Map.entry("adminApi", new AdminApi(stock, initial.http().adminTokenFile())),
+                Map.entry("adminApi", adminApi),
+                Map.entry("configReload", configReload),
                 Map.entry("batchIntake", batchIntake),
                 Map.entry("batchProcessor", new BatchProcessor(store, printJobs, outbox, quarantine, messages,
                         configuredKecamatan, initial.dataDir())),

@@ -2,7 +2,9 @@ package id.ektp.hub.up;
 
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.runtime.SftpTimeouts;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -38,6 +40,22 @@ public final class DeviceIntakeRoute extends RouteBuilder {
         return ROUTE_PREFIX + device.key();
     }
 
+    /** The template's parameters for one device: also what a config reload adds a device route with. */
+    public static Map<String, String> parameters(Device device) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("deviceKey", device.key());
+        p.put("host", device.sftp().host());
+        p.put("port", String.valueOf(device.sftp().port()));
+        p.put("username", device.sftp().username());
+        p.put("privateKeyFile", device.sftp().privateKeyFile().toString());
+        p.put("knownHostsFile", device.sftp().knownHostsFile().toString());
+        p.put("outboxDir", device.outboxDir());
+        p.put("pollMillis", String.valueOf(device.pollInterval().toMillis()));
+        p.put("connectTimeoutMillis", String.valueOf(device.sftp().connectTimeout().toMillis()));
+        p.put("aliveIntervalMillis", String.valueOf(SftpTimeouts.aliveIntervalMillis(device.sftp())));
+        return p;
+    }
+
     @Override
     public void configure() {
         // No redelivery: the next poll is the retry, and a failed exchange must not be
@@ -68,18 +86,7 @@ public final class DeviceIntakeRoute extends RouteBuilder {
                 .bean("packetIntake", "receive");
 
         for (Device device : devices) {
-            templatedRoute(TEMPLATE)
-                    .routeId(routeId(device))
-                    .parameter("deviceKey", device.key())
-                    .parameter("host", device.sftp().host())
-                    .parameter("port", String.valueOf(device.sftp().port()))
-                    .parameter("username", device.sftp().username())
-                    .parameter("privateKeyFile", device.sftp().privateKeyFile().toString())
-                    .parameter("knownHostsFile", device.sftp().knownHostsFile().toString())
-                    .parameter("outboxDir", device.outboxDir())
-                    .parameter("pollMillis", String.valueOf(device.pollInterval().toMillis()))
-                    .parameter("connectTimeoutMillis", String.valueOf(device.sftp().connectTimeout().toMillis()))
-                    .parameter("aliveIntervalMillis", String.valueOf(SftpTimeouts.aliveIntervalMillis(device.sftp())));
+            templatedRoute(TEMPLATE).routeId(routeId(device)).parameters(parameters(device));
         }
     }
 }

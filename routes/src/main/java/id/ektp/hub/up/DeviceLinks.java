@@ -60,6 +60,11 @@ public final class DeviceLinks extends RemoteFilePollingConsumerPollStrategy {
         return false; // never retry at once: the next scheduled poll is the retry
     }
 
+    /** Forgets a device no longer configured (removed by a config reload). */
+    public void forget(String deviceKey) {
+        links.remove(deviceKey);
+    }
+
     public Optional<Link> link(String deviceKey) {
         return Optional.ofNullable(links.get(deviceKey));
     }

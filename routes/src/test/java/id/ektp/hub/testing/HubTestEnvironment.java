@@ -99,6 +99,11 @@ public final class HubTestEnvironment implements AutoCloseable {
         }
     }
 
+    /** Takes a device out of the next {@link #config()}; its account and files stay on the device server. */
+    public void removeDevice(String deviceId) {
+        devices.remove(deviceId);
+    }
+
     /** Extra top-level YAML appended to the config (e.g. a limits section). */
     public HubTestEnvironment withExtraYaml(String yaml) {
         this.extraYaml = yaml;

@@ -1,0 +1,161 @@
+package id.ektp.hub.runtime;
+
+import id.ektp.hub.across.DeviceWatch;
+import id.ektp.hub.across.SchedulesRoute;
+import id.ektp.hub.across.StockKeeper;
+import id.ektp.hub.admin.AdminApi;
+import id.ektp.hub.config.ConfigLoader;
+import id.ektp.hub.config.ConfigProblem;
+import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.config.HubConfig.Device;
+import id.ektp.hub.config.InvalidConfigException;
+import id.ektp.hub.observe.ConfigState;
+import id.ektp.hub.spool.Spool;
+import id.ektp.hub.up.DeviceIntakeRoute;
+import id.ektp.hub.up.DeviceLinks;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Config hot reload. Each check reads the configuration file's checksum; when the bytes
+ * changed, the file is validated with the same loader as {@code validate}. A valid edit is
+ * applied without a restart; an invalid one changes nothing: the hub keeps running the last
+ * good configuration and {@link ConfigState} (status page, {@code /api/status}) and the log say
+ * which key is wrong and why.
+ *
+ * <p>Nothing in flight is lost or doubled. A device route removed or replaced is stopped
+ * gracefully: a download under way completes and is recorded before the route goes, and the
+ * device's copy is deleted only after that, as always. Packets already spooled belong to the
+ * UP flow, not to the device route: they are still validated and forwarded. Jobs waiting for a
+ * removed printer stay in the hub until a printer serves their kecamatan again.
+ */
+public final class ConfigReload {
+    private static final Logger LOG = LoggerFactory.getLogger("ektp.config");
+    /** How long a device route may take to finish a download in flight before it is stopped. */
+    private static final long STOP_TIMEOUT_SECONDS = 60;
+
+    private final AtomicReference<HubConfig> config;
+    private final ConfigState state;
+    private final Clock clock;
+    private final StockKeeper stock;
+    private final DeviceWatch deviceWatch;
+    private final DeviceLinks deviceLinks;
+    private final AdminApi adminApi;
+    /** The checksum of the file as last checked, applied or refused: the same bytes are not checked twice. */
+    private String lastSeen;
+
+    ConfigReload(AtomicReference<HubConfig> config, ConfigState state, Clock clock, StockKeeper stock,
+                 DeviceWatch deviceWatch, DeviceLinks deviceLinks, AdminApi adminApi) {
+        this.config = config;
+        this.state = state;
+        this.clock = clock;
+        this.stock = stock;
+        this.deviceWatch = deviceWatch;
+        this.deviceLinks = deviceLinks;
+        this.adminApi = adminApi;
+        this.lastSeen = state.current().sha256();
+    }
+
+    /** One check of the file; applies or refuses an edit. Called by the config-watch route. */
+    public synchronized void check(Exchange exchange) throws Exception {
+        Path file = state.current().file();
+        String sha;
+        try {
+            sha = Spool.sha256Of(file);
+        } catch (IOException e) {
+            refuse("(unreadable)", List.of("(file): cannot read " + file + ": " + e.getMessage()));
+            return;
+        }
+        if (sha.equals(lastSeen)) {
+            return;
+        }
+        HubConfig edited;
+        try {
+            edited = ConfigLoader.load(file);
+        } catch (InvalidConfigException e) {
+            refuse(sha, e.problems().stream().map(ConfigProblem::toString).toList());
+            return;
+        }
+        ConfigChange change = ConfigChange.between(config.get(), edited);
+        apply(exchange.getContext(), change);
+        lastSeen = sha;
+        state.applied(sha, clock.instant(), change.restartNeeded());
+    }
+
+    private void refuse(String sha, List<String> problems) {
+        if (sha.equals(lastSeen)) {
+            return;
+        }
+        lastSeen = sha;
+        state.rejected(clock.instant(), problems);
+        LOG.warn("{}: edit REFUSED, still running the configuration applied at {} ({} problem(s)):",
+                state.current().file(), state.current().appliedAt(), problems.size());
+        problems.forEach(p -> LOG.warn("  {}", p));
+    }
+
+    private void apply(CamelContext context, ConfigChange change) throws Exception {
+        if (change.isEmpty()) {
+            LOG.info("{}: edited, nothing the hub does changes", state.current().file());
+            config.set(change.running());
+            return;
+        }
+        for (Device device : change.devicesRemoved()) {
+            removeRoute(context, DeviceIntakeRoute.routeId(device));
+            deviceLinks.forget(device.key());
+        }
+        for (Device device : change.devicesChanged()) {
+            removeRoute(context, DeviceIntakeRoute.routeId(device));
+        }
+        // The new config is in place before routes start: the flows read it as they go.
+        config.set(change.running());
+        for (Device device : change.devicesAdded()) {
+            addDeviceRoute(context, device);
+        }
+        for (Device device : change.devicesChanged()) {
+            addDeviceRoute(context, device);
+        }
+        if (change.stockChanged()) {
+            stock.policy(change.running().stock());
+        }
+        if (change.reportsChanged()) {
+            deviceWatch.downAfter(change.running().reports().deviceDownAfter());
+        }
+        if (change.adminTokenFileChanged()) {
+            adminApi.token(change.running().http().adminTokenFile());
+        }
+        if (change.schedulesChanged()) {
+            for (String id : List.of(SchedulesRoute.STOCK_CHECK, SchedulesRoute.DEVICE_WATCH, SchedulesRoute.HUB_STATUS)) {
+                removeRoute(context, id);
+            }
+            context.addRoutes(new SchedulesRoute(change.running().stock().checkSchedule(),
+                    change.running().reports().statusInterval().toMillis()));
+        }
+        LOG.info("{}: edit APPLIED: {}", state.current().file(), String.join("; ", change.summary()));
+        change.restartNeeded().forEach(line -> LOG.warn("  {}", line));
+    }
+
+    private static void addDeviceRoute(CamelContext context, Device device) {
+        TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(context, DeviceIntakeRoute.TEMPLATE)
+                .routeId(DeviceIntakeRoute.routeId(device));
+        DeviceIntakeRoute.parameters(device).forEach(builder::parameter);
+        builder.add();
+    }
+
+    /** Stops a route gracefully (what is in flight completes) and removes it. */
+    private static void removeRoute(CamelContext context, String routeId) throws Exception {
+        if (context.getRoute(routeId) == null) {
+            return;
+        }
+        context.getRouteController().stopRoute(routeId, STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        context.removeRoute(routeId);
+    }
+}

@@ -1,0 +1,153 @@
+package id.ektp.hub.runtime;
+
+import static id.ektp.hub.testing.HubTestEnvironment.names;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import id.ektp.hub.observe.ConfigState;
+import id.ektp.hub.sandbox.packets.PacketSpec;
+import id.ektp.hub.store.PacketState;
+import id.ektp.hub.testing.HubTestEnvironment;
+import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
+import id.ektp.hub.up.DeviceIntakeRoute;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Config hot reload against a running hub: real file edits, real device and ministry SFTP servers. */
+class ConfigReloadTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(40);
+    private static final OffsetDateTime MORNING = OffsetDateTime.of(2026, 11, 23, 8, 0, 0, 0, ZoneOffset.ofHours(7));
+    private static final String CWS = "up-intake-331005-CWS01";
+    private static final String TRC = "up-intake-331006-TRC01";
+    private static final String KLT = "up-intake-331007-KLT01";
+
+    @TempDir
+    Path root;
+    HubTestEnvironment env;
+
+    @AfterEach
+    void stop() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    static PacketSpec spec(String kecamatan, String device, int seq) {
+        return PacketSpec.builder().kecamatanCode(kecamatan).deviceId(device).sequence(seq)
+                .capturedAt(MORNING.plusMinutes(seq)).targetBytes(32 * 1024).seed(seq * 7919L).build();
+    }
+
+    private static PacketState state(Hub hub, PacketSpec spec) {
+        return hub.packets().find(spec.packetId()).map(p -> p.state()).orElse(null);
+    }
+
+    private void awaitApplied(Hub hub, Instant before) {
+        await().atMost(PATIENCE).until(() -> hub.configState().current().appliedAt().isAfter(before));
+    }
+
+    @Test
+    void aDeviceAddedIsPolledAndOneRemovedStopsWhileItsSpooledPacketsAreStillForwarded() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Hub hub = env.startHub();
+        // The ministry is away: what the hub took from TRC01 waits in its spool.
+        env.ministryServer().stop();
+        PacketSpec spooled = spec("33.10.06", "TRC01", 1);
+        env.drop(spooled);
+        await().atMost(PATIENCE).until(() -> state(hub, spooled) == PacketState.OUTBOUND);
+
+        Instant before = hub.configState().current().appliedAt();
+        Path trcOutbox = env.outbox("TRC01");
+        env.removeDevice("TRC01");
+        env.addDevice(new TestDevice("33.10.07", "KLT01"));
+        env.config(); // rewrites hub.yaml
+        awaitApplied(hub, before);
+
+        assertNull(hub.camelContext().getRoute(TRC), "the removed device's route is gone");
+        assertNotNull(hub.camelContext().getRoute(KLT), "the added device has its route");
+        assertNotNull(hub.camelContext().getRoute(CWS), "an unchanged device keeps its route");
+        assertEquals(List.of("33.10.05", "33.10.07"), hub.config().devices().stream().map(d -> d.kecamatan()).toList());
+
+        // Left on the removed device before a packet on the added one: if TRC01 were still
+        // polled (every 200 ms, like KLT01), it would have been taken by the time KLT01's is.
+        PacketSpec leftBehind = spec("33.10.06", "TRC01", 2);
+        env.packetFactory().writeDone(env.packetFactory().write(leftBehind, trcOutbox));
+        PacketSpec added = spec("33.10.07", "KLT01", 3);
+        env.drop(added);
+        await().atMost(PATIENCE).until(() -> state(hub, added) == PacketState.OUTBOUND);
+        assertTrue(Files.exists(trcOutbox.resolve(leftBehind.packetId() + ".zip")),
+                "a removed device is no longer polled");
+        assertNull(state(hub, leftBehind));
+
+        env.ministryServer().start();
+        await().atMost(PATIENCE).until(() -> state(hub, spooled) == PacketState.FORWARDED
+                && state(hub, added) == PacketState.FORWARDED);
+        assertEquals(List.of(spooled.packetId() + ".zip", added.packetId() + ".zip").stream().sorted().toList(),
+                names(env.ministryInbox()), "the removed device's spooled packet still went up, once");
+    }
+
+    @Test
+    void anInvalidEditChangesNothingAndSaysWhichKeyIsWrongUntilItIsFixed() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Hub hub = env.startHub();
+        Path file = hub.configState().current().file();
+        String good = Files.readString(file);
+        ConfigState.Snapshot running = hub.configState().current();
+
+        // A typo in a poll interval and an unknown key: both reported, nothing applied.
+        Files.writeString(file, good.replaceFirst("pollInterval: 200ms", "pollInterval: 200 parsecs")
+                .replace("printers:", "printerz: []\nprinters:"));
+        await().atMost(PATIENCE).until(() -> !hub.configState().current().problems().isEmpty());
+        ConfigState.Snapshot refused = hub.configState().current();
+        assertEquals(running.sha256(), refused.sha256(), "still running the last good configuration");
+        assertEquals(running.appliedAt(), refused.appliedAt());
+        assertNotNull(refused.rejectedAt());
+        assertTrue(refused.problems().stream().anyMatch(p -> p.startsWith("devices[0].pollInterval")), refused.problems().toString());
+        assertTrue(refused.problems().stream().anyMatch(p -> p.contains("printerz")), refused.problems().toString());
+        assertTrue(hub.camelContext().getRoute(CWS).getEndpoint().getEndpointUri().contains("delay=200"));
+
+        // The hub goes on working meanwhile.
+        PacketSpec meanwhile = spec("33.10.05", "CWS01", 7);
+        env.drop(meanwhile);
+        await().atMost(PATIENCE).until(() -> state(hub, meanwhile) == PacketState.FORWARDED);
+
+        // Fixed, with a new poll interval for CWS01: applied, the route replaced, the error gone.
+        Files.writeString(file, good.replaceFirst("pollInterval: 200ms", "pollInterval: 300ms"));
+        await().atMost(PATIENCE).until(() -> hub.configState().current().problems().isEmpty());
+        assertNull(hub.configState().current().rejectedAt());
+        assertTrue(hub.camelContext().getRoute(CWS).getEndpoint().getEndpointUri().contains("delay=300"),
+                hub.camelContext().getRoute(CWS).getEndpoint().getEndpointUri());
+        assertTrue(hub.camelContext().getRoute(TRC).getEndpoint().getEndpointUri().contains("delay=200"));
+        PacketSpec after = spec("33.10.05", "CWS01", 8);
+        env.drop(after);
+        await().atMost(PATIENCE).until(() -> state(hub, after) == PacketState.FORWARDED);
+    }
+
+    @Test
+    void settingsThatNeedARestartAreNamedAndTheRestIsApplied() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Hub hub = env.startHub();
+        Path file = hub.configState().current().file();
+        Instant before = hub.configState().current().appliedAt();
+        int port = hub.config().http().port();
+        Files.writeString(file, Files.readString(file)
+                .replace("port: " + port + ",", "port: " + (port + 1) + ",")
+                .replace("reorderDaysOfCover: 7", "reorderDaysOfCover: 9"));
+        awaitApplied(hub, before);
+        assertEquals(List.of("http.port changed: takes effect at the next restart"),
+                hub.configState().current().restartNeeded());
+        assertEquals(port, hub.config().http().port(), "the running server keeps its port until the restart");
+        assertEquals(9, hub.config().stock().reorderDaysOfCover());
+        assertEquals(DeviceIntakeRoute.routeId(hub.config().devices().get(0)), CWS);
+    }
+}
