@@ -142,12 +142,15 @@ class ConfigReloadTest {
         int port = hub.config().http().port();
         Files.writeString(file, Files.readString(file)
                 .replace("port: " + port + ",", "port: " + (port + 1) + ",")
-                .replace("reorderDaysOfCover: 7", "reorderDaysOfCover: 9"));
+                .replace("reorderDaysOfCover: 7", "reorderDaysOfCover: 9")
+                .replace("checkSchedule: \"0 0 7 * * ?\"", "checkSchedule: \"0 30 6 * * ?\""));
         awaitApplied(hub, before);
         assertEquals(List.of("http.port changed: takes effect at the next restart"),
                 hub.configState().current().restartNeeded());
         assertEquals(port, hub.config().http().port(), "the running server keeps its port until the restart");
         assertEquals(9, hub.config().stock().reorderDaysOfCover());
         assertEquals(DeviceIntakeRoute.routeId(hub.config().devices().get(0)), CWS);
+        String stockCheck = hub.camelContext().getRoute(id.ektp.hub.across.SchedulesRoute.STOCK_CHECK).getEndpoint().getEndpointUri();
+        assertTrue(stockCheck.contains("0+30+6"), "the stock check runs on its new schedule: " + stockCheck);
     }
 }
