@@ -1,6 +1,7 @@
 package id.ektp.hub.runtime;
 
 import id.ektp.hub.admin.AdminApi;
+import id.ektp.hub.admin.QuarantineDesk;
 import id.ektp.hub.across.AllocationIntake;
 import id.ektp.hub.across.DeviceWatch;
 import id.ektp.hub.across.FailureReports;
@@ -32,6 +33,7 @@ import id.ektp.hub.up.PacketForwarding;
 import id.ektp.hub.up.PacketInspector;
 import id.ektp.hub.up.PacketIntake;
 import id.ektp.hub.up.PacketQuarantine;
+import id.ektp.hub.up.PacketRelease;
 import id.ektp.hub.up.PacketValidation;
 import java.io.IOException;
 import java.time.Clock;
@@ -88,6 +90,19 @@ public final class HubServices {
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
         OutboundQueue outboundQueue = new OutboundQueue(spool.outbound());
         long maxPacketBytes = initial.limits().maxPacketBytes();
+        // Release re-checks with the very instances the flows use: the same rules, the same limits.
+        PacketInspector inspector = new PacketInspector(maxPacketBytes);
+        AllocationIntake allocationIntake = new AllocationIntake(store, stock, quarantine, initial.dataDir(),
+                initial.regency().code(), clock);
+        BatchProcessor batchProcessor = new BatchProcessor(store, printJobs, outbox, quarantine, messages,
+                configuredKecamatan, initial.dataDir());
+        PrintResultIntake printResultIntake = new PrintResultIntake(store, printJobs, stock, reports, outbox, messages,
+                quarantine, () -> config.get().printing().maxAttempts(), initial.dataDir());
+        QuarantineDesk quarantineDesk = new QuarantineDesk(quarantine, initial.dataDir(), Map.of(
+                "packets", new PacketRelease(store, packets, quarantine, spool, inspector, outboundQueue)::release,
+                "batches", batchProcessor::release,
+                "results", printResultIntake::release,
+                "messages", allocationIntake::release));
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),
                 Map.entry("deviceLinks", deviceLinks),
@@ -95,22 +110,19 @@ public final class HubServices {
                 Map.entry("configState", configState),
                 Map.entry("packetIntake", new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes)),
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
-                        new PacketInspector(maxPacketBytes), outboundQueue)),
+                        inspector, outboundQueue)),
                 Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue)),
                 Map.entry("outboxRelay", new OutboxRelay(outbox, initial.regency().code())),
                 Map.entry("stockKeeper", stock),
-                Map.entry("allocationIntake", new AllocationIntake(stock, quarantine, initial.dataDir(),
-                        initial.regency().code(), clock)),
+                Map.entry("allocationIntake", allocationIntake),
                 Map.entry("deviceWatch", new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                         devices, initial.reports().deviceDownAfter())),
                 Map.entry("hubStatusReport", status),
-                Map.entry("adminApi", new AdminApi(stock, initial.http().adminTokenFile())),
+                Map.entry("adminApi", new AdminApi(stock, quarantineDesk, initial.http().adminTokenFile())),
                 Map.entry("batchIntake", batchIntake),
-                Map.entry("batchProcessor", new BatchProcessor(store, printJobs, outbox, quarantine, messages,
-                        configuredKecamatan, initial.dataDir())),
+                Map.entry("batchProcessor", batchProcessor),
                 Map.entry("jobDispatcher", dispatcher),
-                Map.entry("printResultIntake", new PrintResultIntake(store, printJobs, stock, reports, outbox, messages,
-                        quarantine, () -> config.get().printing().maxAttempts(), initial.dataDir())));
+                Map.entry("printResultIntake", printResultIntake));
     }
 
     Map<String, Object> beans() {
