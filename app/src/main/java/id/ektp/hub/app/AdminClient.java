@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 
@@ -28,11 +29,33 @@ final class AdminClient {
     }
 
     Response post(String path, String json) throws IOException, InterruptedException {
-        String token = Files.readString(config.http().adminTokenFile()).strip();
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+        HttpRequest request = authorized(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         return send(request);
+    }
+
+    Response delete(String path) throws IOException, InterruptedException {
+        return send(authorized(path).DELETE().build());
+    }
+
+    /** {@code id} as one path segment: quarantine ids are plain, but never trust that in a URL. */
+    static String segment(String id) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c < 128 && (Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0)) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
+    }
+
+    private HttpRequest.Builder authorized(String path) throws IOException {
+        String token = Files.readString(config.http().adminTokenFile()).strip();
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token);
     }
 
     Response get(String path) throws IOException, InterruptedException {

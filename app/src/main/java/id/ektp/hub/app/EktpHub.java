@@ -43,7 +43,7 @@ public final class EktpHub {
             return USAGE;
         }
         try {
-            return command.execute(Options.parse(Arrays.copyOfRange(args, 1, args.length)), out, err);
+            return command.execute(Options.parse(Arrays.copyOfRange(args, 1, args.length), command.takesWords()), out, err);
         } catch (Options.UsageException e) {
             err.println("ektp-hub " + args[0] + ": " + e.getMessage());
             usage(err);
@@ -58,7 +58,15 @@ public final class EktpHub {
                   run --config FILE          run the hub until stopped (SIGTERM stops it gracefully)
                   validate --config FILE     check a configuration and every file it names
                   sandbox [--dir DIR]        run the hub against simulated devices, ministry and printers
-                  quarantine --config FILE   list quarantined items with their reasons
+                  quarantine --config FILE [all]
+                                             list quarantined items with their reasons (all: released
+                                             and dropped ones too)
+                  quarantine --config FILE show ID
+                                             one item with its audit trail
+                  quarantine --config FILE release ID
+                                             check the item again and forward it if it is valid now
+                  quarantine --config FILE drop ID
+                                             drop the item (the audit trail keeps it)
 
                 admin calls to the running hub (its HTTP API, with the token in http.adminTokenFile):
                   stock-arrival --config FILE --allocation ID --received N

@@ -5,24 +5,40 @@ import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.config.InvalidConfigException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code --name value} pairs after the command word; nothing more is needed. */
+/**
+ * {@code --name value} pairs after the command word, and for the few commands that take them
+ * ({@code quarantine release ID}) plain words.
+ */
 final class Options {
     private final Map<String, String> values;
+    private final List<String> words;
 
-    private Options(Map<String, String> values) {
+    private Options(Map<String, String> values, List<String> words) {
         this.values = values;
+        this.words = words;
     }
 
     static Options parse(String[] args) throws UsageException {
+        return parse(args, false);
+    }
+
+    static Options parse(String[] args, boolean wordsAllowed) throws UsageException {
         Map<String, String> values = new HashMap<>();
+        List<String> words = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + arg + "'");
+                if (!wordsAllowed) {
+                    throw new UsageException("unexpected argument '" + arg + "'");
+                }
+                words.add(arg);
+                continue;
             }
             String name = arg.substring(2);
             int eq = name.indexOf('=');
@@ -34,7 +50,12 @@ final class Options {
                 throw new UsageException("--" + name + " needs a value");
             }
         }
-        return new Options(values);
+        return new Options(values, List.copyOf(words));
+    }
+
+    /** The plain words, in order. */
+    List<String> words() {
+        return words;
     }
 
     Optional<String> get(String name) {

@@ -1,12 +1,16 @@
 package id.ektp.hub.app;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.packets.PacketDefect;
+import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.store.StockLedger.Allocation;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +53,42 @@ class AdminCommandLineTest {
 
         CommandLineTest.Result typo = CommandLineTest.run("stock-request", "--config", config, "--quantity", "lots", "--reason", "x");
         assertEquals(64, typo.exit());
+    }
+
+    @Test
+    void anOperatorListsReleasesAndDropsQuarantinedItemsFromTheCommandLine() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Hub hub = env.startHub();
+        String config = root.resolve("hub.yaml").toString();
+        PacketSpec bad = PacketSpec.builder().kecamatanCode("33.10.05").deviceId("CWS01").sequence(4)
+                .targetBytes(8 * 1024).defect(PacketDefect.CHECKSUM_MISMATCH).build();
+        env.drop(bad);
+        await().atMost(Duration.ofSeconds(30)).until(() -> hub.quarantine().held().size() == 1);
+        String id = hub.quarantine().held().get(0).quarantineId();
+
+        CommandLineTest.Result list = CommandLineTest.run("quarantine", "--config", config);
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().startsWith("1 item(s)") && list.out().contains(id) && list.out().contains("CHECKSUM_MISMATCH"),
+                list.out());
+
+        CommandLineTest.Result release = CommandLineTest.run("quarantine", "release", id, "--config", config);
+        assertEquals(1, release.exit());
+        assertTrue(release.err().contains("still invalid"), release.err());
+
+        CommandLineTest.Result drop = CommandLineTest.run("quarantine", "--config", config, "drop", id);
+        assertEquals(0, drop.exit(), drop.err());
+        assertTrue(drop.out().contains("\"state\":\"DROPPED\""), drop.out());
+        CommandLineTest.Result all = CommandLineTest.run("quarantine", "all", "--config", config);
+        assertTrue(all.out().contains("[DROPPED]"), all.out());
+        assertEquals(64, CommandLineTest.run("quarantine", "release", "--config", config).exit(), "release needs an id");
+
+        hub.close();
+        CommandLineTest.Result stopped = CommandLineTest.run("quarantine", "release", id, "--config", config);
+        assertEquals(1, stopped.exit());
+        assertTrue(stopped.err().contains("not answering"), stopped.err());
+        CommandLineTest.Result offline = CommandLineTest.run("quarantine", "all", "--config", config);
+        assertEquals(0, offline.exit(), offline.err());
+        assertTrue(offline.err().contains("reading its state store") && offline.out().contains("[DROPPED]"), offline.out());
     }
 
     @Test

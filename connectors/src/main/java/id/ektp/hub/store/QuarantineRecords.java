@@ -45,7 +45,7 @@ public final class QuarantineRecords {
                 ps.setString(8, now.toString());
                 ps.executeUpdate();
             }
-            Audit.append(c, now, "quarantine:" + quarantineId, "HELD", reason + ": " + detail);
+            Audit.append(c, now, subject(quarantineId), "HELD", reason + ": " + detail);
             return null;
         });
         return entry;
@@ -75,6 +75,94 @@ public final class QuarantineRecords {
             }
             return result;
         });
+    }
+
+    /** Every item, held or not, oldest first: what the audit listing shows. */
+    public List<QuarantineEntry> all() {
+        return store.read(c -> {
+            List<QuarantineEntry> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT * FROM quarantine ORDER BY quarantined_at, quarantine_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(entry(rs));
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
+     * HELD → RELEASED, with an audit line; false (and nothing written) when the item is not
+     * held, so two releases can never both go ahead. Joins the caller's transaction, so the
+     * flow's own state change commits with it.
+     */
+    public boolean release(String quarantineId, String detail) {
+        return leave(quarantineId, QuarantineEntry.RELEASED, detail);
+    }
+
+    /** HELD → DROPPED, with an audit line (the trail outlives the file); false when not held. */
+    public boolean drop(String quarantineId, String detail) {
+        return leave(quarantineId, QuarantineEntry.DROPPED, detail);
+    }
+
+    /**
+     * A release found the item still invalid: it stays held, now showing the reason found this
+     * time (which may differ from the first), and the attempt is in the audit trail.
+     */
+    public void stillHeld(String quarantineId, String reason, String detail) {
+        Instant now = clock.instant();
+        store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE quarantine SET reason = ?, detail = ? WHERE quarantine_id = ? AND state = 'HELD'")) {
+                ps.setString(1, reason);
+                ps.setString(2, detail);
+                ps.setString(3, quarantineId);
+                ps.executeUpdate();
+            }
+            Audit.append(c, now, subject(quarantineId), "RECHECKED", "still invalid: " + reason + ": " + detail);
+            return null;
+        });
+    }
+
+    /** One line of an item's audit trail. */
+    public record TrailLine(Instant at, String event, String detail) {}
+
+    /** What happened to an item, in order: held, rechecked, released or dropped. */
+    public List<TrailLine> trail(String quarantineId) {
+        return store.read(c -> {
+            List<TrailLine> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT at, event, detail FROM audit WHERE subject = ? ORDER BY seq")) {
+                ps.setString(1, subject(quarantineId));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(new TrailLine(Instant.parse(rs.getString(1)), rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    private boolean leave(String quarantineId, String state, String detail) {
+        Instant now = clock.instant();
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE quarantine SET state = ? WHERE quarantine_id = ? AND state = 'HELD'")) {
+                ps.setString(1, state);
+                ps.setString(2, quarantineId);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            Audit.append(c, now, subject(quarantineId), state, detail);
+            return true;
+        });
+    }
+
+    private static String subject(String quarantineId) {
+        return "quarantine:" + quarantineId;
     }
 
     private static QuarantineEntry entry(ResultSet rs) throws SQLException {

@@ -3,6 +3,8 @@ package id.ektp.hub.across;
 import com.fasterxml.jackson.databind.JsonNode;
 import id.ektp.hub.codes.Codes;
 import id.ektp.hub.spool.SecureFiles;
+import id.ektp.hub.store.HubStore;
+import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger.Allocation;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
@@ -27,14 +30,16 @@ public final class AllocationIntake {
     private static final Logger LOG = LoggerFactory.getLogger("ektp.stock");
     public static final String FLOW = "ACROSS";
 
+    private final HubStore store;
     private final StockKeeper stock;
     private final QuarantineRecords quarantine;
     private final Path quarantineDir;
     private final String regencyCode;
     private final Clock clock;
 
-    public AllocationIntake(StockKeeper stock, QuarantineRecords quarantine, Path dataDir, String regencyCode,
-                            Clock clock) throws IOException {
+    public AllocationIntake(HubStore store, StockKeeper stock, QuarantineRecords quarantine, Path dataDir,
+                            String regencyCode, Clock clock) throws IOException {
+        this.store = store;
         this.clock = clock;
         this.stock = stock;
         this.quarantine = quarantine;
@@ -59,6 +64,30 @@ public final class AllocationIntake {
                     "ministry broker", e.reason, e.getMessage());
             LOG.warn("allocation message {} rejected: {}: {} (kept in {})", messageId, e.reason, e.getMessage(), file);
         }
+    }
+
+    /**
+     * An operator's release of a quarantined allocation: the kept text is parsed again with the
+     * same rules (a WRONG_REGENCY one passes once the hub's regency code is corrected) and, if
+     * valid, recorded as announced with the entry marked RELEASED in the same transaction.
+     * Returns {@code "REASON: sentence"} when it stays held. Announcing is idempotent by
+     * allocation id, so a repeat after a crash only removes the kept text.
+     */
+    public Optional<String> release(QuarantineEntry entry, Path file) throws IOException {
+        Allocation allocation;
+        try {
+            allocation = parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (Malformed e) {
+            return Optional.of(e.reason + ": " + e.getMessage());
+        }
+        store.transact(c -> {
+            quarantine.release(entry.quarantineId(), "checked again: valid; allocation " + allocation.allocationId()
+                    + " recorded as announced");
+            stock.announced(allocation);
+            return null;
+        });
+        Files.deleteIfExists(file);
+        return Optional.empty();
     }
 
     Allocation parse(String text) throws Malformed {

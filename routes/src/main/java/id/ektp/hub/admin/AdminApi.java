@@ -1,9 +1,13 @@
 package id.ektp.hub.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import id.ektp.hub.across.Messages;
 import id.ektp.hub.across.StockKeeper;
+import id.ektp.hub.codes.Nik;
+import id.ektp.hub.store.QuarantineEntry;
+import id.ektp.hub.store.QuarantineRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +22,9 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 
 /**
- * The admin calls of ICD section 4 that change the hub: each checks the bearer token, reads
- * its JSON body strictly and answers with JSON. Problems with the input are
+ * The admin calls of ICD section 4: those that change the hub check the bearer token, read
+ * their JSON body strictly and answer with JSON; the quarantine listing is read-only, like the
+ * status page. Problems with the input are
  * {@link BadRequest}s naming the field; a missing or wrong token is {@link Unauthorized}.
  */
 public final class AdminApi {
@@ -40,10 +45,12 @@ public final class AdminApi {
     }
 
     private final StockKeeper stock;
+    private final QuarantineDesk quarantine;
     private volatile byte[] token;
 
-    public AdminApi(StockKeeper stock, Path adminTokenFile) throws IOException {
+    public AdminApi(StockKeeper stock, QuarantineDesk quarantine, Path adminTokenFile) throws IOException {
         this.stock = stock;
+        this.quarantine = quarantine;
         token(adminTokenFile);
     }
 
@@ -107,6 +114,76 @@ public final class AdminApi {
         }
         String witness = text(in, "witness");
         return json(Map.of("reportId", stock.recordDestruction(period, byCategory, destroyedAt, witness)));
+    }
+
+    /** {@code GET /api/quarantine[?all=true]}: held items, oldest first; with {@code all}, released and dropped too. */
+    public String listQuarantine(@Header("all") String all) {
+        boolean everything;
+        if (all == null || all.equals("false")) {
+            everything = false;
+        } else if (all.equals("true") || all.isEmpty()) {
+            everything = true;
+        } else {
+            throw new BadRequest("all must be true or false, not '" + all + "'");
+        }
+        List<QuarantineEntry> entries = everything ? quarantine.records().all() : quarantine.records().held();
+        ObjectNode answer = Messages.json().createObjectNode();
+        answer.put("count", entries.size());
+        ArrayNode items = answer.putArray("items");
+        entries.forEach(e -> items.add(item(e)));
+        return Messages.text(answer);
+    }
+
+    /** {@code GET /api/quarantine/{id}}: one item with its audit trail (kept after a drop). */
+    public String quarantineItem(@Header("id") String id) {
+        ObjectNode answer = item(quarantine.find(id));
+        ArrayNode trail = answer.putArray("trail");
+        for (QuarantineRecords.TrailLine line : quarantine.records().trail(id)) {
+            trail.addObject().put("at", line.at().toString()).put("event", line.event())
+                    .put("detail", Nik.maskAll(line.detail()));
+        }
+        return Messages.text(answer);
+    }
+
+    /** {@code POST /api/quarantine/{id}/release}: check again and forward if now valid. */
+    public String releaseQuarantined(@Header("id") String id) throws IOException {
+        QuarantineDesk.Outcome outcome = quarantine.release(id);
+        ObjectNode answer = item(outcome.entry());
+        answer.put("alreadyReleased", outcome.alreadyDone());
+        return Messages.text(answer);
+    }
+
+    /** {@code DELETE /api/quarantine/{id}}: drop the item; the audit trail keeps it. */
+    public String dropQuarantined(@Header("id") String id) throws IOException {
+        QuarantineDesk.Outcome outcome = quarantine.drop(id, "dropped by an operator (admin API)");
+        ObjectNode answer = item(outcome.entry());
+        answer.put("alreadyDropped", outcome.alreadyDone());
+        return Messages.text(answer);
+    }
+
+    /** A 409's body: the error, and the item as it stands (still held, with the reason found now). */
+    static String conflict(QuarantineDesk.Conflict e) {
+        ObjectNode answer = Messages.json().createObjectNode();
+        answer.put("error", Nik.maskAll(e.getMessage()));
+        if (e.entry() != null) {
+            answer.set("item", item(e.entry()));
+        }
+        return Messages.text(answer);
+    }
+
+    /** An entry as the API shows it; details are masked, as they may quote a NIK. */
+    private static ObjectNode item(QuarantineEntry e) {
+        ObjectNode node = Messages.json().createObjectNode();
+        node.put("id", e.quarantineId());
+        node.put("flow", e.flow());
+        node.put("subject", e.subjectId());
+        node.put("file", "quarantine/" + e.fileName());
+        node.put("source", e.source());
+        node.put("reason", e.reason());
+        node.put("detail", Nik.maskAll(e.detail()));
+        node.put("since", e.quarantinedAt().toString());
+        node.put("state", e.state());
+        return node;
     }
 
     static String error(String message) {

@@ -5,9 +5,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * The admin calls that change the hub, on the hub's HTTP server ({@code http.host:http.port}).
- * Every one needs {@code Authorization: Bearer <token>}: 401 without it, 400 with a body that
- * names what is wrong, 200 with a JSON answer otherwise.
+ * The admin calls, on the hub's HTTP server ({@code http.host:http.port}). Every call that
+ * changes the hub ({@code POST}, {@code DELETE}) needs {@code Authorization: Bearer <token>}:
+ * 401 without it, 400 with a body that names what is wrong, 404 for an unknown quarantine id,
+ * 409 for a quarantined item still invalid (or already dropped), 200 with a JSON answer otherwise.
  */
 public final class AdminApiRoute extends RouteBuilder {
     @Override
@@ -19,6 +20,14 @@ public final class AdminApiRoute extends RouteBuilder {
         onException(AdminApi.BadRequest.class, StockKeeper.Refused.class).handled(true)
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(400))
                 .to("direct:api-error");
+        onException(QuarantineDesk.NotFound.class).handled(true)
+                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(404))
+                .to("direct:api-error");
+        onException(QuarantineDesk.Conflict.class).handled(true)
+                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(409))
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setBody(exchange -> AdminApi.conflict(exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                        QuarantineDesk.Conflict.class)));
 
         from("direct:api-error").routeId("api-error")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
@@ -27,6 +36,28 @@ public final class AdminApiRoute extends RouteBuilder {
         post("/api/stock/arrivals", "api-stock-arrivals", "confirmArrival");
         post("/api/stock/requests", "api-stock-requests", "requestStock");
         post("/api/destructions", "api-destructions", "recordDestruction");
+
+        // Quarantine (ICD section 4). Reading needs no token, like the status page; release and
+        // drop do. One consumer per path, the method chosen inside: ids come from the path.
+        from("platform-http:/api/quarantine?httpMethodRestrict=GET")
+                .routeId("api-quarantine-list")
+                .bean("adminApi", "listQuarantine")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+        from("platform-http:/api/quarantine/{id}?httpMethodRestrict=GET,DELETE")
+                .routeId("api-quarantine-item")
+                .choice()
+                    .when(header(Exchange.HTTP_METHOD).isEqualTo("DELETE"))
+                        .bean("adminApi", "authorize")
+                        .bean("adminApi", "dropQuarantined")
+                    .otherwise()
+                        .bean("adminApi", "quarantineItem")
+                .end()
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+        from("platform-http:/api/quarantine/{id}/release?httpMethodRestrict=POST")
+                .routeId("api-quarantine-release")
+                .bean("adminApi", "authorize")
+                .bean("adminApi", "releaseQuarantined")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
     }
 
     private void post(String path, String routeId, String method) {

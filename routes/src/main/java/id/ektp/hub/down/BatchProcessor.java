@@ -13,6 +13,7 @@ import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PrintJobs;
+import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import java.io.File;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -57,6 +59,7 @@ public final class BatchProcessor {
     private final Messages messages;
     private final PrrRecordCheck check;
     private final Path quarantineDir;
+    private final Path received;
 
     public BatchProcessor(HubStore store, PrintJobs jobs, Outbox outbox, QuarantineRecords quarantine, Messages messages,
                           Predicate<String> configuredKecamatan, Path dataDir) throws IOException {
@@ -67,6 +70,39 @@ public final class BatchProcessor {
         this.messages = messages;
         this.check = new PrrRecordCheck(configuredKecamatan);
         this.quarantineDir = SecureFiles.ownerOnlyDirectories(dataDir.resolve("quarantine/batches"));
+        this.received = SecureFiles.ownerOnlyDirectories(dataDir.resolve("spool/batches/received"));
+    }
+
+    /**
+     * An operator's release of a batch quarantined whole: the file is read again with the same
+     * checks and, if it passes now (say the hub's regency code was corrected), it goes back to
+     * {@code spool/batches/received/} as RECEIVED, to be turned into print jobs and a receipt
+     * like any batch. Returns {@code "REASON: sentence"} when it stays held. The batch is known
+     * by its content hash, so a file changed in quarantine is not this batch and is refused.
+     * Run again after a crash between the commit and the move, it finishes the move.
+     */
+    public Optional<String> release(QuarantineEntry entry, Path file) throws IOException {
+        String sha256 = Spool.sha256Of(file);
+        String id = entry.quarantineId();
+        String fileName = id.substring(id.indexOf('~', "batch~".length()) + 1);
+        if (!id.equals(quarantineId(sha256, fileName))) {
+            return Optional.of("CONTENT_CHANGED: the file in quarantine is not the batch the ministry sent (sha256 "
+                    + sha256.substring(0, 12) + "…); drop it and ask the ministry to send the batch again");
+        }
+        String batchId;
+        try {
+            batchId = read(file, new ArrayList<>(), new ArrayList<>());
+        } catch (BadBatch e) {
+            return Optional.of(e.reason + ": " + e.getMessage());
+        }
+        store.transact(c -> {
+            quarantine.release(id, "checked again: valid; back to the batch spool");
+            jobs.batchDone(sha256, fileName, batchId, "RECEIVED", 0, 0);
+            return null;
+        });
+        SecureFiles.moveDurably(file, received.resolve(sha256.substring(0, 12) + "~" + fileName));
+        BatchIntake.LOG.info("batch file {}: released from quarantine, queued for processing", fileName);
+        return Optional.empty();
     }
 
     public void process(@Body File file) throws IOException {

@@ -15,12 +15,14 @@ import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PrintJob;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.PrintJobs;
+import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntSupplier;
@@ -64,35 +66,74 @@ public final class PrintResultIntake {
     }
 
     public void record(@Body File file, @Header(PRINTER_HEADER) String printerId) throws IOException {
-        if (file.length() > MAX_RESULT_BYTES) { // a result is a few hundred bytes; never read a huge file whole
-            reject(file, printerId, "INVALID_RESULT", "the file has " + file.length() + " bytes; a result has at most "
-                    + MAX_RESULT_BYTES);
+        Checked checked = check(file);
+        if (checked.reason() != null) {
+            reject(file, printerId, checked.reason(), checked.detail());
             return;
+        }
+        apply(checked.result(), printerId, () -> { });
+    }
+
+    /**
+     * An operator's release of a quarantined result: the kept copy is checked again with the
+     * same rules (an UNKNOWN_PRR result becomes valid once its job exists, say after its batch
+     * was released) and, if it passes, recorded exactly as if it had just arrived, the entry
+     * marked RELEASED in the same transaction. Returns {@code "REASON: sentence"} when it stays
+     * held. Recording is idempotent (a result counts once), so a repeat after a crash only
+     * removes the copy.
+     */
+    public Optional<String> release(QuarantineEntry entry, Path file) throws IOException {
+        String printerId = entry.source().substring(entry.source().indexOf(' ') + 1); // "printer DKC-1"
+        Checked checked = check(file.toFile());
+        if (checked.reason() != null) {
+            return Optional.of(checked.reason() + ": " + checked.detail());
+        }
+        apply(checked.result(), printerId,
+                () -> quarantine.release(entry.quarantineId(), "checked again: valid; recorded"));
+        Files.deleteIfExists(file);
+        return Optional.empty();
+    }
+
+    /** A parsed result, or why it cannot be taken. */
+    private record Checked(JsonNode result, String reason, String detail) {
+        static Checked refused(String reason, String detail) {
+            return new Checked(null, reason, detail);
+        }
+    }
+
+    private Checked check(File file) throws IOException {
+        if (file.length() > MAX_RESULT_BYTES) { // a result is a few hundred bytes; never read a huge file whole
+            return Checked.refused("INVALID_RESULT", "the file has " + file.length() + " bytes; a result has at most "
+                    + MAX_RESULT_BYTES);
         }
         String text = Files.readString(file.toPath());
         JsonNode result;
         try {
             result = Messages.json().readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            reject(file, printerId, "MALFORMED_JSON", "not JSON: " + e.getOriginalMessage());
-            return;
+            return Checked.refused("MALFORMED_JSON", "not JSON: " + e.getOriginalMessage());
         }
         String problem = problem(result);
         if (problem != null) {
-            reject(file, printerId, problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
-            return;
+            return Checked.refused(problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
         }
         String prrId = result.get("prrId").asText();
         if (jobs.find(prrId).isEmpty()) {
-            reject(file, printerId, "UNKNOWN_PRR", "no print job " + prrId + " was queued by this hub");
-            return;
+            return Checked.refused("UNKNOWN_PRR", "no print job " + prrId + " was queued by this hub");
         }
+        return new Checked(result, null, null);
+    }
+
+    /** Records a checked result; {@code alsoInTransaction} commits with it. */
+    private void apply(JsonNode result, String printerId, Runnable alsoInTransaction) {
+        String prrId = result.get("prrId").asText();
         String status = result.get("status").asText();
         String reason = result.path("reason").asText(null);
         String serial = result.get("blankSerial").asText();
         String at = result.get("at").asText();
         String key = prrId + "|" + serial + "|" + at;
         store.transact(c -> {
+            alsoInTransaction.run();
             if (!jobs.recordResult(key, prrId, printerId, status, reason, serial, at)) {
                 return null; // seen before a crash: counted once
             }

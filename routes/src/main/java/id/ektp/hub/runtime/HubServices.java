@@ -1,6 +1,7 @@
 package id.ektp.hub.runtime;
 
 import id.ektp.hub.admin.AdminApi;
+import id.ektp.hub.admin.QuarantineDesk;
 import id.ektp.hub.across.AllocationIntake;
 import id.ektp.hub.across.DeviceWatch;
 import id.ektp.hub.across.FailureReports;
@@ -32,6 +33,7 @@ import id.ektp.hub.up.PacketForwarding;
 import id.ektp.hub.up.PacketInspector;
 import id.ektp.hub.up.PacketIntake;
 import id.ektp.hub.up.PacketQuarantine;
+import id.ektp.hub.up.PacketRelease;
 import id.ektp.hub.up.PacketValidation;
 import java.io.IOException;
 import java.time.Clock;
@@ -89,9 +91,22 @@ public final class HubServices {
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
         OutboundQueue outboundQueue = new OutboundQueue(spool.outbound());
         long maxPacketBytes = initial.limits().maxPacketBytes();
+        // Release re-checks with the very instances the flows use: the same rules, the same limits.
+        PacketInspector inspector = new PacketInspector(maxPacketBytes);
+        AllocationIntake allocationIntake = new AllocationIntake(store, stock, quarantine, initial.dataDir(),
+                initial.regency().code(), clock);
+        BatchProcessor batchProcessor = new BatchProcessor(store, printJobs, outbox, quarantine, messages,
+                configuredKecamatan, initial.dataDir());
+        PrintResultIntake printResultIntake = new PrintResultIntake(store, printJobs, stock, reports, outbox, messages,
+                quarantine, () -> config.get().printing().maxAttempts(), initial.dataDir());
+        QuarantineDesk quarantineDesk = new QuarantineDesk(quarantine, initial.dataDir(), Map.of(
+                "packets", new PacketRelease(store, packets, quarantine, spool, inspector, outboundQueue)::release,
+                "batches", batchProcessor::release,
+                "results", printResultIntake::release,
+                "messages", allocationIntake::release));
         DeviceWatch deviceWatch = new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                 devices, initial.reports().deviceDownAfter());
-        AdminApi adminApi = new AdminApi(stock, initial.http().adminTokenFile());
+        AdminApi adminApi = new AdminApi(stock, quarantineDesk, initial.http().adminTokenFile());
         this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, adminApi);
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),
@@ -100,22 +115,19 @@ public final class HubServices {
                 Map.entry("configState", configState),
                 Map.entry("packetIntake", new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes)),
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
-                        new PacketInspector(maxPacketBytes), outboundQueue)),
+                        inspector, outboundQueue)),
                 Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue)),
                 Map.entry("outboxRelay", new OutboxRelay(outbox, initial.regency().code())),
                 Map.entry("stockKeeper", stock),
-                Map.entry("allocationIntake", new AllocationIntake(stock, quarantine, initial.dataDir(),
-                        initial.regency().code(), clock)),
+                Map.entry("allocationIntake", allocationIntake),
                 Map.entry("deviceWatch", deviceWatch),
                 Map.entry("hubStatusReport", status),
                 Map.entry("adminApi", adminApi),
                 Map.entry("configReload", configReload),
                 Map.entry("batchIntake", batchIntake),
-                Map.entry("batchProcessor", new BatchProcessor(store, printJobs, outbox, quarantine, messages,
-                        configuredKecamatan, initial.dataDir())),
+                Map.entry("batchProcessor", batchProcessor),
                 Map.entry("jobDispatcher", dispatcher),
-                Map.entry("printResultIntake", new PrintResultIntake(store, printJobs, stock, reports, outbox, messages,
-                        quarantine, () -> config.get().printing().maxAttempts(), initial.dataDir())));
+                Map.entry("printResultIntake", printResultIntake));
     }
 
     Map<String, Object> beans() {

@@ -121,4 +121,22 @@ class AdminApiTest {
         assertEquals("MANUAL", sent.get("reason").asText());
         assertEquals("school enrollment drive", sent.get("note").asText());
     }
+
+    /** docker-compose.yml's healthcheck asks this; a hub whose routes started answers 200. */
+    @Test
+    void theReadinessEndpointTheContainerHealthcheckUsesAnswers() throws Exception {
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + env.httpPort() + "/observe/health/ready"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ready.statusCode(), ready.body());
+    }
+
+    @Test
+    void withoutTheTokenNoQuarantineItemIsReleasedOrDropped() throws Exception {
+        assertEquals(401, post("/api/quarantine/any-id/release", null, "").statusCode());
+        HttpResponse<String> drop = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + env.httpPort() + "/api/quarantine/any-id"))
+                .timeout(Duration.ofSeconds(10)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, drop.statusCode(), "the token is checked before the id is looked up");
+    }
 }

@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# The hub as a container: docker-compose.yml runs it; docs/deploy.md says how.
+
+# 1. Build ektp-hub.jar with the same Maven build as everywhere else (tests run in CI, not here).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+# The cache mount keeps ~/.m2 between builds, so a rebuild does not download everything again.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests package
+
+# 2. Run it on a plain Java 17 runtime, as its own unprivileged user.
+FROM eclipse-temurin:17-jre
+# curl only for the container healthcheck (docker-compose.yml).
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+# A fixed uid, so the secret files on the host can be given to it (chown 10001, chmod 600).
+RUN groupadd --system --gid 10001 ektp \
+ && useradd --system --uid 10001 --gid ektp --home-dir /var/lib/ektp-hub --shell /usr/sbin/nologin ektp \
+ && mkdir -p /var/lib/ektp-hub/data /var/lib/ektp-printers /etc/ektp-hub \
+ && chown -R ektp:ektp /var/lib/ektp-hub /var/lib/ektp-printers \
+ && chmod 700 /var/lib/ektp-hub /var/lib/ektp-hub/data
+COPY --from=build /src/app/target/ektp-hub.jar /opt/ektp-hub/ektp-hub.jar
+USER 10001:10001
+WORKDIR /var/lib/ektp-hub
+EXPOSE 8080
+# SIGTERM (docker stop) makes the hub finish what is in flight and stop (within 30 s).
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/ektp-hub/ektp-hub.jar"]
+CMD ["run", "--config", "/etc/ektp-hub/hub.yaml"]
