@@ -1,5 +1,8 @@
 package id.ektp.hub.across;
 
+import id.ektp.hub.observe.PeerFeed;
+import id.ektp.hub.observe.PeerLinks;
+import jakarta.jms.JMSException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -27,7 +30,10 @@ public final class OutboxRelayRoute extends RouteBuilder {
                 .redeliveryDelay(1000).useExponentialBackOff().backOffMultiplier(2)
                 .maximumRedeliveryDelay(retryMaxDelayMillis)
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logRetryStackTrace(false)
-                .allowRedeliveryWhileStopping(false));
+                .allowRedeliveryWhileStopping(false)
+                // every failed send, retries included; a local failure (the outbox) is not the broker's
+                .onExceptionOccurred(PeerFeed.downOn(PeerLinks.MINISTRY_BROKER,
+                        JMSException.class, org.springframework.jms.JmsException.class)));
 
         // greedy: while a poll found messages, poll again at once instead of after the delay.
         from("scheduler:outbox?delay=500&initialDelay=0&greedy=true")
@@ -36,6 +42,7 @@ public final class OutboxRelayRoute extends RouteBuilder {
                 .split(body()).stopOnException()
                     .bean("outboxRelay", "toJms")
                     .to(MinistryBroker.COMPONENT + ":queue:EKTP.UNROUTED?deliveryPersistent=true&preserveMessageQos=false")
+                    .process(PeerFeed.up(PeerLinks.MINISTRY_BROKER))
                     .bean("outboxRelay", "sent")
                 .end();
     }

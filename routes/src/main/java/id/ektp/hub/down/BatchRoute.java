@@ -10,6 +10,8 @@ import org.apache.camel.builder.RouteBuilder;
 public final class BatchRoute extends RouteBuilder {
     public static final String INTAKE_ROUTE_ID = "down-batch-intake";
     public static final String PROCESS_ROUTE_ID = "down-batch-process";
+    /** The poll strategy bean ({@link id.ektp.hub.observe.PeerPolls}) feeding the ministry SFTP link. */
+    public static final String MINISTRY_POLLS = "ministrySftpPolls";
 
     @Override
     public void configure() {
@@ -27,7 +29,9 @@ public final class BatchRoute extends RouteBuilder {
                 + "&include=RAW(prr-[0-9]{4}-[0-9]{8}-[0-9]+\\.json)&sortBy=file:name"
                 + "&streamDownload=true&stepwise=false&delete=true"
                 + "&delay={{ministry.sftp.pollMillis}}&initialDelay=0&maxMessagesPerPoll=20"
-                + "&jschLoggingLevel=WARN&runLoggingLevel=DEBUG")
+                + "&jschLoggingLevel=WARN&runLoggingLevel=DEBUG"
+                // each poll tells PeerLinks whether the ministry SFTP server answered
+                + "&throwExceptionOnConnectFailed=true&pollStrategy=#" + MINISTRY_POLLS)
                 .routeId(INTAKE_ROUTE_ID)
                 .bean("batchIntake", "receive");
 

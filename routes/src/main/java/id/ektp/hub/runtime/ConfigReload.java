@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -50,11 +51,13 @@ public final class ConfigReload {
     private final DeviceWatch deviceWatch;
     private final DeviceLinks deviceLinks;
     private final AdminApi adminApi;
+    /** Told of each configuration applied, after the routes changed (the metrics follow the devices). */
+    private final Consumer<HubConfig> followers;
     /** The checksum of the file as last checked, applied or refused: the same bytes are not checked twice. */
     private String lastSeen;
 
     ConfigReload(AtomicReference<HubConfig> config, ConfigState state, Clock clock, StockKeeper stock,
-                 DeviceWatch deviceWatch, DeviceLinks deviceLinks, AdminApi adminApi) {
+                 DeviceWatch deviceWatch, DeviceLinks deviceLinks, AdminApi adminApi, Consumer<HubConfig> followers) {
         this.config = config;
         this.state = state;
         this.clock = clock;
@@ -62,6 +65,7 @@ public final class ConfigReload {
         this.deviceWatch = deviceWatch;
         this.deviceLinks = deviceLinks;
         this.adminApi = adminApi;
+        this.followers = followers;
         this.lastSeen = state.current().sha256();
     }
 
@@ -139,6 +143,7 @@ public final class ConfigReload {
             context.addRoutes(new SchedulesRoute(change.running().stock().checkSchedule(),
                     change.running().reports().statusInterval().toMillis()));
         }
+        followers.accept(change.running());
         LOG.info("{}: edit APPLIED: {}", state.current().file(), String.join("; ", change.summary()));
         change.restartNeeded().forEach(line -> LOG.warn("  {}", line));
     }

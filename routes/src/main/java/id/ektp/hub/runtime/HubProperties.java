@@ -34,6 +34,20 @@ final class HubProperties {
         p.put("camel.management.healthCheckEnabled", "true");
         p.put("camel.management.metricsEnabled", "true");
         p.put("camel.metrics.enabled", "true");
+        // Health (docs/design.md, "Health and metrics"): ready = Camel context started, every
+        // route started (the per-route checks) and the local stores usable (HubHealthChecks).
+        // Peers never decide it: the hub stores and forwards, so a dead kecamatan device or a
+        // ministry link down for days is work waiting on disk, not a hub to take out of service.
+        // Camel's consumer checks would turn readiness DOWN as soon as an SFTP consumer's polls
+        // fail (one dead device of 26 would do), so they are off; every peer shows instead as a
+        // detail of the always-UP ektp-peers check and as ektp_device_up / ektp_peer_up.
+        p.put("camel.health.enabled", "true");
+        p.put("camel.health.routesEnabled", "true");
+        p.put("camel.health.consumersEnabled", "false");
+        p.put("camel.health.producersEnabled", "false");
+        p.put("camel.health.registryEnabled", "true");
+        // List every check, UP ones too, so the peers are always shown (?data=true adds details).
+        p.put("camel.health.exposureLevel", "full");
         // Config hot reload: how often the file's checksum is compared (a read of a small file).
         p.put("hub.config.watchMillis", "2000");
         p.put("hub.regency.code", config.regency().code());

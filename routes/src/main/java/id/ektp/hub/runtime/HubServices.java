@@ -11,12 +11,21 @@ import id.ektp.hub.across.OutboxRelay;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.down.BatchIntake;
+import id.ektp.hub.down.BatchRoute;
 import id.ektp.hub.down.BatchProcessor;
 import id.ektp.hub.down.JobDispatcher;
 import id.ektp.hub.down.PrintResultIntake;
 import id.ektp.hub.down.Printers;
 import id.ektp.hub.observe.ConfigState;
+import id.ektp.hub.observe.HubHealthChecks;
+import id.ektp.hub.observe.HubMetrics;
+import id.ektp.hub.observe.PacketBytes;
 import id.ektp.hub.observe.PeerLinks;
+import id.ektp.hub.observe.PeerPolls;
+import id.ektp.hub.observe.PeerStates;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import id.ektp.hub.store.PrintJobs;
 import java.util.function.Predicate;
 import id.ektp.hub.config.HubConfig.Device;
@@ -107,12 +116,23 @@ public final class HubServices {
         DeviceWatch deviceWatch = new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                 devices, initial.reports().deviceDownAfter());
         AdminApi adminApi = new AdminApi(stock, quarantineDesk, initial.http().adminTokenFile());
-        this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, adminApi);
+        // Health and metrics (id.ektp.hub.observe). The meter registry is ours, bound under the
+        // name camel-micrometer-prometheus looks up, so Camel's route meters and ours share one scrape.
+        PeerStates peerStates = new PeerStates(config::get, deviceLinks, peerLinks);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HubMetrics metrics = new HubMetrics(packets, outbox, printJobs, stock, peerStates, config::get, clock);
+        metrics.bindTo(meters);
+        this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, adminApi,
+                applied -> metrics.followDevices(applied.devices()));
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),
                 Map.entry("deviceLinks", deviceLinks),
                 Map.entry("peerLinks", peerLinks),
                 Map.entry("configState", configState),
+                Map.entry("hubHealthChecks", new HubHealthChecks(store, spool, peerStates)),
+                Map.entry(MicrometerConstants.METRICS_REGISTRY_NAME, meters),
+                Map.entry("packetBytes", new PacketBytes(meters, initial.devices())),
+                Map.entry(BatchRoute.MINISTRY_POLLS, new PeerPolls(peerLinks, PeerLinks.MINISTRY_SFTP)),
                 Map.entry("packetIntake", new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes)),
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
                         inspector, outboundQueue)),

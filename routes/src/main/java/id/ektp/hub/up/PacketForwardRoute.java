@@ -1,6 +1,10 @@
 package id.ektp.hub.up;
 
+import com.jcraft.jsch.JSchException;
+import id.ektp.hub.observe.PeerFeed;
+import id.ektp.hub.observe.PeerLinks;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.component.file.GenericFileOperationFailedException;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -39,7 +43,11 @@ public final class PacketForwardRoute extends RouteBuilder {
                 .redeliveryDelay(1000).useExponentialBackOff().backOffMultiplier(2)
                 .maximumRedeliveryDelay(retryMaxDelayMillis)
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logRetryStackTrace(false)
-                .allowRedeliveryWhileStopping(false));
+                .allowRedeliveryWhileStopping(false)
+                // every failed upload attempt, not only the first: the health check and metrics
+                // show the ministry down while the retries go on. Local failures do not count.
+                .onExceptionOccurred(PeerFeed.downOn(PeerLinks.MINISTRY_SFTP,
+                        GenericFileOperationFailedException.class, JSchException.class)));
 
         from("file:{{hub.spool.outbound}}?antInclude=*.zip&readLock=none&delete=true"
                 + "&sortBy=file:name&eagerMaxMessagesPerPoll=false&maxMessagesPerPoll=500"
@@ -70,6 +78,7 @@ public final class PacketForwardRoute extends RouteBuilder {
                         + "&serverAliveInterval={{ministry.sftp.aliveIntervalMillis}}&serverAliveCountMax=3"
                         + "&maximumReconnectAttempts=0"
                         + "&tempFileName=${file:name}.part&fileExist=Override&fastExistsCheck=true"
-                        + "&jschLoggingLevel=WARN");
+                        + "&jschLoggingLevel=WARN")
+                .process(PeerFeed.up(PeerLinks.MINISTRY_SFTP));
     }
 }

@@ -1,15 +1,26 @@
 package id.ektp.hub.admin;
 
+import static id.ektp.hub.observe.ObserveClient.sample;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import id.ektp.hub.observe.PeerLinks;
+import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.packets.PacketDefect;
+import id.ektp.hub.sandbox.packets.PacketSpec;
+import id.ektp.hub.store.StockLedger.Kind;
 import id.ektp.hub.testing.HubTestEnvironment;
+import java.nio.file.Files;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +34,8 @@ class HttpObserveTest {
     Path root;
     HubTestEnvironment env;
     final HttpClient http = HttpClient.newHttpClient();
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     @AfterEach
     void stop() {
@@ -56,5 +69,86 @@ class HttpObserveTest {
             separate = false;
         }
         assertTrue(!separate, "no separate management server on 9876");
+    }
+
+    @Test
+    void eachHealthEndpointAnswersWithItsOwnStatusCode() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Hub hub = env.startHub();
+        await().atMost(PATIENCE).until(() -> get("/observe/health/ready").statusCode() == 200);
+        assertEquals(200, get("/observe/health").statusCode());
+        assertEquals(200, get("/observe/health/live").statusCode());
+        assertTrue(get("/observe/health").body().contains("ektp-peers"), "the peers check is always listed");
+
+        hub.camelContext().getRouteController().stopRoute("up-forward");
+        assertEquals(503, get("/observe/health/ready").statusCode());
+        assertEquals(503, get("/observe/health").statusCode());
+        assertEquals(200, get("/observe/health/live").statusCode(), "a stopped route does not ask for a restart");
+    }
+
+    @Test
+    void metricsShowBacklogsBytesStockAndLinksAfterPacketsFlowed() throws Exception {
+        // No broker: the PACKET_REJECTED report of the bad packet waits in the outbox.
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Hub hub = env.startHub();
+        hub.ledger().append(Instant.now(), Kind.ARRIVAL, 120, "arrival:test", "120 blanks for the test");
+
+        PacketSpec good = PacketSpec.builder().kecamatanCode("33.10.05").deviceId("CWS01").sequence(1).seed(11).build();
+        long goodBytes = Files.size(env.drop(good));
+        PacketSpec bad = PacketSpec.builder().kecamatanCode("33.10.06").deviceId("TRC01").sequence(2).seed(12)
+                .defect(PacketDefect.CHECKSUM_MISMATCH).build();
+        long badBytes = Files.size(env.drop(bad));
+        await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(good.packetId() + ".zip")));
+        System.gc(); // the gauges must outlive a collection (Micrometer holds a gauge's object weakly by default)
+
+        await().atMost(PATIENCE).until(() -> scraped("ektp_finished_items", "flow", "up", "state", "FORWARDED") == 1
+                && scraped("ektp_finished_items", "flow", "up", "state", "QUARANTINED") == 1
+                && scraped("ektp_peer_up", "peer", PeerLinks.MINISTRY_BROKER) == 0
+                && scraped("ektp_backlog_oldest_age_seconds", "flow", "outbox", "state", "UNSENT") >= 1);
+        String text = get("/observe/metrics").body();
+
+        assertEquals(0, value(text, "ektp_backlog_items", "flow", "up", "state", "RECEIVED"));
+        assertEquals(0, value(text, "ektp_backlog_items", "flow", "up", "state", "OUTBOUND"));
+        assertEquals(0, value(text, "ektp_backlog_oldest_age_seconds", "flow", "up", "state", "OUTBOUND"));
+        assertEquals(1, value(text, "ektp_backlog_items", "flow", "outbox", "state", "UNSENT"), "PACKET_REJECTED waits");
+        assertEquals(0, value(text, "ektp_backlog_items", "flow", "down", "state", "PENDING"));
+        assertEquals(0, value(text, "ektp_backlog_items", "flow", "down", "state", "QUEUED"));
+        assertEquals(0, value(text, "ektp_finished_items", "flow", "down", "state", "PRINTED"));
+
+        assertEquals(goodBytes, value(text, "ektp_packets_received_bytes_total", "device", "331005-CWS01"));
+        assertEquals(badBytes, value(text, "ektp_packets_received_bytes_total", "device", "331006-TRC01"));
+        assertEquals(goodBytes, value(text, "ektp_packets_forwarded_bytes_total"), "only the valid packet went on");
+
+        assertEquals(120, value(text, "ektp_stock_blanks_on_hand"));
+        assertEquals(0, value(text, "ektp_stock_daily_usage"));
+        assertEquals(Double.POSITIVE_INFINITY, value(text, "ektp_stock_days_of_cover"), "nothing used yet");
+
+        assertEquals(1, value(text, "ektp_device_up", "device", "331005-CWS01", "kecamatan", "33.10.05"));
+        assertEquals(1, value(text, "ektp_device_up", "device", "331006-TRC01"));
+        assertEquals(2, value(text, "ektp_devices", "state", "UP"));
+        assertEquals(0, value(text, "ektp_devices", "state", "DOWN"));
+        assertEquals(1, value(text, "ektp_peer_up", "peer", PeerLinks.MINISTRY_SFTP));
+        assertTrue(Double.isNaN(value(text, "ektp_peer_up", "peer", PeerLinks.printer("DKC-1"))), "not contacted");
+
+        assertTrue(value(text, "camel_exchanges_total", "routeId", "up-forward") >= 1, "Camel's own route meters too");
+        assertTrue(sample(text, "camel_exchanges_failed_total", Map.of("routeId", "across-outbox")).isPresent());
+
+        env.deviceServer().stop();
+        await().atMost(PATIENCE).until(() -> scraped("ektp_devices", "state", "DOWN") == 2
+                && scraped("ektp_device_up", "device", "331005-CWS01") == 0);
+    }
+
+    private double scraped(String name, String... labels) throws Exception {
+        return value(get("/observe/metrics").body(), name, labels);
+    }
+
+    private static double value(String text, String name, String... labels) {
+        Map<String, String> wanted = new java.util.HashMap<>();
+        for (int i = 0; i < labels.length; i += 2) {
+            wanted.put(labels[i], labels[i + 1]);
+        }
+        OptionalDouble found = sample(text, name, wanted);
+        assertTrue(found.isPresent(), () -> name + wanted + " in\n" + text);
+        return found.getAsDouble();
     }
 }

@@ -52,6 +52,12 @@ class ConfigReloadTest {
         return hub.packets().find(spec.packetId()).map(p -> p.state()).orElse(null);
     }
 
+    private String metrics() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + env.httpPort() + "/observe/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     private void awaitApplied(Hub hub, Instant before) {
         await().atMost(PATIENCE).until(() -> hub.configState().current().appliedAt().isAfter(before));
     }
@@ -77,6 +83,9 @@ class ConfigReloadTest {
         assertNotNull(hub.camelContext().getRoute(KLT), "the added device has its route");
         assertNotNull(hub.camelContext().getRoute(CWS), "an unchanged device keeps its route");
         assertEquals(List.of("33.10.05", "33.10.07"), hub.config().devices().stream().map(d -> d.kecamatan()).toList());
+        String metrics = metrics();
+        assertTrue(metrics.contains("device=\"331007-KLT01\""), "the added device has its ektp_device_up series");
+        assertTrue(!metrics.contains("device=\"331006-TRC01\",kecamatan"), "the removed device's series is gone");
 
         // Left on the removed device before a packet on the added one: if TRC01 were still
         // polled (every 200 ms, like KLT01), it would have been taken by the time KLT01's is.

@@ -1,0 +1,196 @@
+package id.ektp.hub.observe;
+
+import id.ektp.hub.across.StockKeeper;
+import id.ektp.hub.across.StockSnapshot;
+import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.config.HubConfig.Device;
+import id.ektp.hub.observe.PeerStates.Kind;
+import id.ektp.hub.observe.PeerStates.Peer;
+import id.ektp.hub.observe.PeerStates.Status;
+import id.ektp.hub.store.Backlog;
+import id.ektp.hub.store.Outbox;
+import id.ektp.hub.store.PacketRecords;
+import id.ektp.hub.store.PacketState;
+import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.store.PrintJobs;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The hub's own gauges, read from the state store and the links when Prometheus scrapes
+ * {@code /observe/metrics} (names as Prometheus shows them; the table is in docs/design.md):
+ *
+ * <ul>
+ *   <li>{@code ektp_backlog_items{flow,state}} and {@code ektp_backlog_oldest_age_seconds{flow,state}}:
+ *       what waits, per flow and state ({@code up}: RECEIVING, RECEIVED, OUTBOUND; {@code outbox}:
+ *       UNSENT; {@code down}: PENDING, QUEUED), and how long the oldest has waited (0 when none);</li>
+ *   <li>{@code ektp_finished_items{flow,state}}: items in a final state so far (up: FORWARDED,
+ *       QUARANTINED; down: PRINTED, FAILED);</li>
+ *   <li>{@code ektp_stock_blanks_on_hand}, {@code ektp_stock_daily_usage} (7-day average) and
+ *       {@code ektp_stock_days_of_cover} (+Inf while nothing was used);</li>
+ *   <li>{@code ektp_device_up{device}} and {@code ektp_peer_up{peer}}: 1 up, 0 down, NaN not
+ *       contacted since the hub started; {@code ektp_devices{state}}: how many devices in each.</li>
+ * </ul>
+ *
+ * One scrape reads the store once: the readings are kept for a second, so the dozen gauges
+ * of a scrape share one consistent snapshot and hold the store's lock for a few queries only.
+ */
+public final class HubMetrics implements MeterBinder {
+    static final String UP = "up";
+    static final String OUTBOX = "outbox";
+    static final String DOWN = "down";
+    private static final long READINGS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private record Readings(Map<PacketState, Backlog> packets, Backlog outbox, Map<PrintJobState, Backlog> jobs,
+                            StockSnapshot stock) {}
+
+    private final PacketRecords packets;
+    private final Outbox outbox;
+    private final PrintJobs printJobs;
+    private final StockKeeper stock;
+    private final PeerStates peers;
+    private final Supplier<HubConfig> config;
+    private final Clock clock;
+    private Readings readings;
+    private MeterRegistry registry;
+    /** The ektp_device_up series by device key: a config reload adds and removes them. */
+    private final Map<String, Gauge> deviceGauges = new HashMap<>();
+    private long readAtNanos;
+
+    public HubMetrics(PacketRecords packets, Outbox outbox, PrintJobs printJobs, StockKeeper stock, PeerStates peers,
+                      Supplier<HubConfig> config, Clock clock) {
+        this.packets = packets;
+        this.outbox = outbox;
+        this.printJobs = printJobs;
+        this.stock = stock;
+        this.peers = peers;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (PacketState state : List.of(PacketState.RECEIVING, PacketState.RECEIVED, PacketState.OUTBOUND)) {
+            backlog(registry, UP, state.name(), r -> r.packets().get(state));
+        }
+        backlog(registry, OUTBOX, "UNSENT", Readings::outbox);
+        for (PrintJobState state : List.of(PrintJobState.PENDING, PrintJobState.QUEUED)) {
+            backlog(registry, DOWN, state.name(), r -> r.jobs().get(state));
+        }
+        for (PacketState state : List.of(PacketState.FORWARDED, PacketState.QUARANTINED)) {
+            finished(registry, UP, state.name(), r -> r.packets().get(state));
+        }
+        for (PrintJobState state : List.of(PrintJobState.PRINTED, PrintJobState.FAILED)) {
+            finished(registry, DOWN, state.name(), r -> r.jobs().get(state));
+        }
+
+        gauge("ektp.stock.blanks.on.hand", m -> m.read().stock().onHand())
+                .description("Blank cards on hand (the stock ledger)").register(registry);
+        gauge("ektp.stock.daily.usage", m -> m.read().stock().avgDailyUsage())
+                .description("Blanks used per day, averaged over the last 7 days").register(registry);
+        gauge("ektp.stock.days.of.cover", m -> m.read().stock().daysOfCover())
+                .description("Days the blanks on hand last at the 7-day average use; +Inf while none are used")
+                .register(registry);
+
+        this.registry = registry;
+        followDevices(config.get().devices());
+        for (Status status : Status.values()) {
+            gauge("ektp.devices", m -> m.devicesIn(status))
+                    .description("Kecamatan devices per link state")
+                    .tag("state", status.name()).register(registry);
+        }
+        for (Peer peer : peers.all()) {
+            if (peer.kind() != Kind.DEVICE) {
+                gauge("ektp.peer.up", m -> m.peerUp(peer.name(), peer.kind()))
+                        .description("1 while the peer's last contact succeeded, 0 while it failed, NaN before the first contact")
+                        .tag("peer", peer.name()).register(registry);
+            }
+        }
+    }
+
+    /** One ektp_device_up series per configured device; called at the start and after each config reload. */
+    public synchronized void followDevices(List<Device> devices) {
+        Set<String> keys = devices.stream().map(Device::key).collect(Collectors.toSet());
+        deviceGauges.entrySet().removeIf(e -> {
+            if (keys.contains(e.getKey())) {
+                return false;
+            }
+            registry.remove(e.getValue());
+            return true;
+        });
+        for (Device device : devices) {
+            deviceGauges.computeIfAbsent(device.key(), key -> gauge("ektp.device.up", m -> m.deviceUp(key))
+                    .description("1 while the kecamatan device answers its polls, 0 while it does not, NaN before the first poll")
+                    .tag("device", key).tag("kecamatan", device.kecamatan())
+                    .register(registry));
+        }
+    }
+
+    private void backlog(MeterRegistry registry, String flow, String state, Function<Readings, Backlog> of) {
+        gauge("ektp.backlog.items", m -> of.apply(m.read()).count())
+                .description("Items waiting, per flow and state")
+                .tag("flow", flow).tag("state", state).register(registry);
+        gauge("ektp.backlog.oldest.age", m -> m.ageSeconds(of.apply(m.read()).oldest()))
+                .description("How long the oldest waiting item has waited (0 when none)")
+                .baseUnit("seconds").tag("flow", flow).tag("state", state).register(registry);
+    }
+
+    private void finished(MeterRegistry registry, String flow, String state, Function<Readings, Backlog> of) {
+        gauge("ektp.finished.items", m -> of.apply(m.read()).count())
+                .description("Items in a final state, per flow and state")
+                .tag("flow", flow).tag("state", state).register(registry);
+    }
+
+    /** Held strongly: Micrometer's default weak reference would let this object be collected, and every gauge read NaN. */
+    private Gauge.Builder<HubMetrics> gauge(String name, ToDoubleFunction<HubMetrics> value) {
+        return Gauge.builder(name, this, value).strongReference(true);
+    }
+
+    private synchronized Readings read() {
+        long now = System.nanoTime();
+        if (readings == null || now - readAtNanos > READINGS_MAX_AGE_NANOS) {
+            readings = new Readings(packets.backlog(), outbox.backlog(), printJobs.backlog(), stock.snapshot());
+            readAtNanos = now;
+        }
+        return readings;
+    }
+
+    private double ageSeconds(Instant oldest) {
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
+    }
+
+    private double deviceUp(String key) {
+        return config.get().devices().stream().filter(d -> d.key().equals(key)).findFirst()
+                .map(d -> value(peers.device(d).status()))
+                .orElse(Double.NaN); // no longer configured
+    }
+
+    private double devicesIn(Status status) {
+        return config.get().devices().stream().filter(d -> peers.device(d).status() == status).count();
+    }
+
+    private double peerUp(String name, Kind kind) {
+        return value(peers.peer(name, kind).status());
+    }
+
+    private static double value(Status status) {
+        return switch (status) {
+            case UP -> 1;
+            case DOWN -> 0;
+            case NOT_CONTACTED -> Double.NaN;
+        };
+    }
+}
