@@ -16,6 +16,7 @@ import id.ektp.hub.down.PrintResultIntake;
 import id.ektp.hub.down.Printers;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.observe.PeerLinks;
+import id.ektp.hub.status.StatusView;
 import id.ektp.hub.store.PrintJobs;
 import java.util.function.Predicate;
 import id.ektp.hub.config.HubConfig.Device;
@@ -61,6 +62,7 @@ public final class HubServices {
     final BatchIntake batchIntake;
     final PeerLinks peerLinks;
     final ConfigState configState;
+    final StatusView statusView;
     private final Map<String, Object> beans;
 
     HubServices(HubConfig initial, HubStore store, Spool spool, Clock clock) throws IOException {
@@ -83,6 +85,8 @@ public final class HubServices {
         this.printJobs = new PrintJobs(store, clock);
         this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()));
         this.batchIntake = new BatchIntake(spool, printJobs, initial.dataDir());
+        this.statusView = new StatusView(config::get, messages, deviceLinks, peerLinks, configState, packets, printJobs,
+                outbox, stock, ledger, quarantine);
         Predicate<String> configuredKecamatan = k -> config.get().devices().stream().anyMatch(d -> d.kecamatan().equals(k));
 
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
@@ -104,6 +108,7 @@ public final class HubServices {
                 Map.entry("deviceWatch", new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                         devices, initial.reports().deviceDownAfter())),
                 Map.entry("hubStatusReport", status),
+                Map.entry("statusView", statusView),
                 Map.entry("adminApi", new AdminApi(stock, initial.http().adminTokenFile())),
                 Map.entry("batchIntake", batchIntake),
                 Map.entry("batchProcessor", new BatchProcessor(store, printJobs, outbox, quarantine, messages,
