@@ -27,6 +27,12 @@ final class AdminClient {
         this.base = URI.create("http://" + host + ":" + config.http().port());
     }
 
+    /** For the read-only calls ({@link #get}) only, to a hub at {@code base} ({@code http://host:port}). */
+    AdminClient(URI base) {
+        this.config = null;
+        this.base = base;
+    }
+
     Response post(String path, String json) throws IOException, InterruptedException {
         String token = Files.readString(config.http().adminTokenFile()).strip();
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))

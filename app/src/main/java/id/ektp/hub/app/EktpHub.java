@@ -21,6 +21,7 @@ public final class EktpHub {
             "validate", new ValidateCommand(),
             "sandbox", new SandboxCommand(),
             "quarantine", new QuarantineCommand(),
+            "status", new StatusCommand(),
             "stock-arrival", AdminCommand.stockArrival(),
             "stock-request", AdminCommand.stockRequest(),
             "destruction", AdminCommand.destruction());
@@ -59,6 +60,9 @@ public final class EktpHub {
                   validate --config FILE     check a configuration and every file it names
                   sandbox [--dir DIR]        run the hub against simulated devices, ministry and printers
                   quarantine --config FILE   list quarantined items with their reasons
+                  status --config FILE | --url URL
+                                             what the running hub says of its devices, backlogs,
+                                             links, stock, quarantine and configuration
 
                 admin calls to the running hub (its HTTP API, with the token in http.adminTokenFile):
                   stock-arrival --config FILE --allocation ID --received N

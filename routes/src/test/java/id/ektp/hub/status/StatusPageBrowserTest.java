@@ -45,6 +45,13 @@ class StatusPageBrowserTest {
     /** For what is neither the refresh nor the poll: the failed connect, the request, the rendering. */
     static final Duration SLACK = Duration.ofMillis(1500);
     static final Duration PATIENCE = Duration.ofSeconds(30);
+    /**
+     * Only the WebDriver protocol is used; Selenium's note that it has no CDP bindings for this
+     * chromium version is noise here. Held here: java.util.logging keeps loggers weakly.
+     */
+    static final List<java.util.logging.Logger> QUIET = List.of(
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
+            java.util.logging.Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
 
     @TempDir
     Path root;
@@ -75,10 +82,7 @@ class StatusPageBrowserTest {
     }
 
     static ChromeDriver chromium(Path profile) {
-        // Only the WebDriver protocol is used; Selenium's note that it has no CDP bindings for this
-        // chromium version is noise here.
-        java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder").setLevel(java.util.logging.Level.OFF);
-        java.util.logging.Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver").setLevel(java.util.logging.Level.OFF);
+        QUIET.forEach(logger -> logger.setLevel(java.util.logging.Level.OFF));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
