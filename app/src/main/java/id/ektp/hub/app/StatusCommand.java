@@ -6,6 +6,9 @@ import id.ektp.hub.config.HubConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +23,7 @@ final class StatusCommand implements Command {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Failure reports printed, newest first (the page shows more). */
     private static final int REPORTS = 5;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
     @Override
     public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
@@ -60,12 +64,12 @@ final class StatusCommand implements Command {
     }
 
     static void print(JsonNode s, PrintStream out) {
-        out.printf("%s (%s), %s%n", s.at("/regency/name").asText(), s.at("/regency/code").asText(), s.get("at").asText());
+        out.printf("%s (%s), %s%n", s.at("/regency/name").asText(), s.at("/regency/code").asText(), time(s.get("at")));
 
         JsonNode config = s.get("config");
         if (!config.get("valid").asBoolean()) {
             out.printf("%nCONFIGURATION EDIT REFUSED at %s; the hub keeps running the last good one. Fix %s:%n",
-                    config.get("rejectedAt").asText(), config.get("file").asText());
+                    time(config.get("rejectedAt")), config.get("file").asText());
             config.get("problems").forEach(p -> out.println("  - " + p.asText()));
         }
 
@@ -125,11 +129,11 @@ final class StatusCommand implements Command {
         for (JsonNode r : st.get("openRequests")) {
             out.printf("    %s %-9s %6d blanks%s, raised %s%n", r.get("kind").asText(), r.get("reason").asText(),
                     r.get("quantity").asInt(), r.get("target").isNull() ? "" : " from " + r.get("target").asText(),
-                    r.get("createdAt").asText());
+                    time(r.get("createdAt")));
         }
         for (JsonNode a : st.get("awaitingArrival")) {
             out.printf("  awaiting arrival: %s, %d blanks, announced %s%n", a.get("allocationId").asText(),
-                    a.get("quantity").asInt(), a.get("announcedAt").asText());
+                    a.get("quantity").asInt(), time(a.get("announcedAt")));
         }
 
         JsonNode q = s.get("quarantine");
@@ -142,17 +146,29 @@ final class StatusCommand implements Command {
         out.printf("%nRecent failure reports:%s%n", reports.isEmpty() ? " none" : "");
         for (int i = 0; i < Math.min(REPORTS, reports.size()); i++) {
             JsonNode r = reports.get(i);
-            out.printf("  %s %-15s %s: %s%s%n", r.get("raisedAt").asText(), r.get("kind").asText(),
+            out.printf("  %s %-15s %s: %s%s%n", time(r.get("raisedAt")), r.get("kind").asText(),
                     r.get("subject").asText(), r.get("detail").asText(), r.get("sent").asBoolean() ? "" : " (not sent yet)");
         }
 
         out.printf("%nConfiguration %s, sha256 %s, applied %s%n", config.get("file").asText(),
-                config.get("sha256").asText(), config.get("appliedAt").asText());
+                config.get("sha256").asText(), time(config.get("appliedAt")));
     }
 
     private static String backlog(JsonNode b) {
         long count = b.get("count").asLong();
         return count == 0 ? "0" : count + " (oldest " + age(b.get("oldestAgeSeconds")) + ")";
+    }
+
+    /** An ISO time with offset as the hub sends it, to the second: {@code 2026-11-24 04:57:33 +07:00}. */
+    static String time(JsonNode iso) {
+        if (iso == null || iso.isNull()) {
+            return "?";
+        }
+        try {
+            return TIME.format(OffsetDateTime.parse(iso.asText()));
+        } catch (DateTimeParseException e) {
+            return iso.asText();
+        }
     }
 
     /** Seconds as "45s", "12m", "3h05m", "2d04h". */
