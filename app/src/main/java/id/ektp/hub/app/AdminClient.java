@@ -28,6 +28,12 @@ final class AdminClient {
         this.base = URI.create("http://" + host + ":" + config.http().port());
     }
 
+    /** For the read-only calls ({@link #get}) only, to a hub at {@code base} ({@code http://host:port}). */
+    AdminClient(URI base) {
+        this.config = null;
+        this.base = base;
+    }
+
     Response post(String path, String json) throws IOException, InterruptedException {
         HttpRequest request = authorized(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();

@@ -21,6 +21,7 @@ public final class EktpHub {
             "validate", new ValidateCommand(),
             "sandbox", new SandboxCommand(),
             "quarantine", new QuarantineCommand(),
+            "status", new StatusCommand(),
             "stock-arrival", AdminCommand.stockArrival(),
             "stock-request", AdminCommand.stockRequest(),
             "destruction", AdminCommand.destruction());
@@ -67,6 +68,9 @@ public final class EktpHub {
                                              check the item again and forward it if it is valid now
                   quarantine --config FILE drop ID
                                              drop the item (the audit trail keeps it)
+                  status --config FILE | --url URL
+                                             what the running hub says of its devices, backlogs,
+                                             links, stock, quarantine and configuration
 
                 admin calls to the running hub (its HTTP API, with the token in http.adminTokenFile):
                   stock-arrival --config FILE --allocation ID --received N

@@ -92,6 +92,38 @@ public final class Outbox {
         });
     }
 
+    /** A message as raised, and whether the broker has taken it ({@code sentAt} null while not). */
+    public record Raised(long seq, String messageId, String queue, String type, String body, Instant createdAt,
+                         Instant sentAt, int attempts, String lastError) {}
+
+    /**
+     * The newest {@code limit} messages raised to {@code queue}, newest first, among the last
+     * {@code window} messages raised to any queue (so the read stays bounded however long the
+     * outbox's history grows). Read-only, for the status page.
+     */
+    public List<Raised> recent(String queue, int limit, int window) {
+        return store.read(c -> {
+            List<Raised> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT * FROM outbox WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM outbox) - ? AND queue = ?
+                    ORDER BY seq DESC LIMIT ?""")) {
+                ps.setInt(1, window);
+                ps.setString(2, queue);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String sent = rs.getString("sent_at");
+                        result.add(new Raised(rs.getLong("seq"), rs.getString("message_id"), rs.getString("queue"),
+                                rs.getString("type"), rs.getString("body"), Instant.parse(rs.getString("created_at")),
+                                sent == null ? null : Instant.parse(sent), rs.getInt("attempts"),
+                                rs.getString("last_error")));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
     /** Unsent messages: how many, since when. */
     public Backlog backlog() {
         return store.read(c -> {

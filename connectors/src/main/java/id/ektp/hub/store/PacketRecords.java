@@ -107,6 +107,31 @@ public final class PacketRecords {
         });
     }
 
+    /**
+     * The newest packet a device sent under its own packet id prefix ({@code 331005-CWS01-…}),
+     * newest by the capture time its id carries; empty if it has sent none yet. Read-only, for
+     * the status page: it walks the primary key's index from the end of the device's prefix,
+     * so it stays cheap however many packets the table holds. A packet whose id names another
+     * device (quarantined as such) is not counted.
+     */
+    public Optional<PacketRecord> latestFrom(String kecamatan, String deviceId) {
+        String prefix = kecamatan.replace(".", "") + "-" + deviceId + "-";
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT * FROM packet WHERE packet_id >= ? AND packet_id < ? AND kecamatan = ? AND device_id = ?
+                    ORDER BY packet_id DESC LIMIT 1""")) {
+                ps.setString(1, prefix);
+                // '.' follows '-': every id with the prefix sorts below it
+                ps.setString(2, prefix.substring(0, prefix.length() - 1) + ".");
+                ps.setString(3, kecamatan);
+                ps.setString(4, deviceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(record(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     private void transition(String packetId, PacketState state, Instant capturedAt, String detail) {
         Instant now = clock.instant();
         store.transact(c -> {
@@ -142,6 +167,14 @@ public final class PacketRecords {
                         instant(rs.getString("updated_at")), rs.getString("detail")));
             }
         }
+    }
+
+    private static PacketRecord record(ResultSet rs) throws SQLException {
+        return new PacketRecord(
+                rs.getString("packet_id"), rs.getString("kecamatan"), rs.getString("device_id"),
+                rs.getString("sha256"), rs.getLong("size"), PacketState.valueOf(rs.getString("state")),
+                instant(rs.getString("captured_at")), instant(rs.getString("received_at")),
+                instant(rs.getString("updated_at")), rs.getString("detail"));
     }
 
     private static Instant instant(String text) {

@@ -186,6 +186,23 @@ public final class StockLedger {
         });
     }
 
+    /** Every open request, of any kind and reason, newest first. Read-only, for the status page. */
+    public List<StockRequest> openRequests() {
+        return store.read(c -> {
+            List<StockRequest> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT * FROM stock_request WHERE closed_at IS NULL ORDER BY created_at DESC");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new StockRequest(rs.getString("request_id"), rs.getString("kind"),
+                            rs.getString("reason"), rs.getInt("quantity"), rs.getString("target"),
+                            Instant.parse(rs.getString("created_at")), null));
+                }
+            }
+            return result;
+        });
+    }
+
     public void close(String kind, String reason, Instant at) {
         store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement(

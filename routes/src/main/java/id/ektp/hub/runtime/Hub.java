@@ -12,6 +12,8 @@ import id.ektp.hub.down.BatchRoute;
 import id.ektp.hub.down.PrinterRoute;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.observe.PeerLinks;
+import id.ektp.hub.status.StatusRoute;
+import id.ektp.hub.status.StatusView;
 import id.ektp.hub.store.PrintJobs;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
@@ -74,6 +76,7 @@ public final class Hub implements AutoCloseable {
                 config.reports().statusInterval().toMillis()));
         main.configure().addRoutesBuilder(new AdminApiRoute());
         main.configure().addRoutesBuilder(new ConfigWatchRoute());
+        main.configure().addRoutesBuilder(new StatusRoute());
         HubProperties.of(config, spool).forEach(main::addInitialProperty);
         return new Hub(services, main);
     }
@@ -142,6 +145,10 @@ public final class Hub implements AutoCloseable {
 
     public HubStatusReport status() {
         return services.status;
+    }
+
+    public StatusView statusView() {
+        return services.statusView;
     }
 
     @Override

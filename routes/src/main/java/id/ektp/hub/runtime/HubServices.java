@@ -26,6 +26,7 @@ import id.ektp.hub.observe.PeerStates;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import id.ektp.hub.status.StatusView;
 import id.ektp.hub.store.PrintJobs;
 import java.util.function.Predicate;
 import id.ektp.hub.config.HubConfig.Device;
@@ -73,6 +74,7 @@ public final class HubServices {
     final PeerLinks peerLinks;
     final ConfigState configState;
     final ConfigReload configReload;
+    final StatusView statusView;
     private final Map<String, Object> beans;
 
     HubServices(HubConfig initial, HubStore store, Spool spool, Clock clock) throws IOException {
@@ -95,6 +97,8 @@ public final class HubServices {
         this.printJobs = new PrintJobs(store, clock);
         this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()));
         this.batchIntake = new BatchIntake(spool, printJobs, initial.dataDir());
+        this.statusView = new StatusView(config::get, messages, deviceLinks, peerLinks, configState, packets, printJobs,
+                outbox, stock, ledger, quarantine);
         Predicate<String> configuredKecamatan = k -> config.get().devices().stream().anyMatch(d -> d.kecamatan().equals(k));
 
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
@@ -142,6 +146,7 @@ public final class HubServices {
                 Map.entry("allocationIntake", allocationIntake),
                 Map.entry("deviceWatch", deviceWatch),
                 Map.entry("hubStatusReport", status),
+                Map.entry("statusView", statusView),
                 Map.entry("adminApi", adminApi),
                 Map.entry("configReload", configReload),
                 Map.entry("batchIntake", batchIntake),

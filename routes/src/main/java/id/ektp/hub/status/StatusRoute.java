@@ -1,0 +1,49 @@
+package id.ektp.hub.status;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The read-only status calls on the hub's HTTP server ({@code http.host:http.port}), no token
+ * needed: {@code GET /api/status}, the {@link StatusView} document, and {@code GET /}, the status
+ * page: one static HTML file with its CSS and script inline (nothing to build, nothing fetched
+ * from elsewhere: the hub may be offline) that reads {@code /api/status} every 10 seconds
+ * ({@code /?refresh=N} for N seconds).
+ */
+public final class StatusRoute extends RouteBuilder {
+    /** The page, on the class path. */
+    public static final String PAGE = "status/index.html";
+
+    @Override
+    public void configure() {
+        byte[] page = page();
+
+        from("platform-http:/api/status?httpMethodRestrict=GET")
+                .routeId("status-api")
+                .removeHeaders("*")
+                .bean("statusView", "json")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setHeader("Cache-Control", constant("no-store"));
+
+        from("platform-http:/?httpMethodRestrict=GET")
+                .routeId("status-page")
+                .removeHeaders("*")
+                .setBody(exchange -> page)
+                .setHeader(Exchange.CONTENT_TYPE, constant("text/html; charset=utf-8"))
+                .setHeader("Cache-Control", constant("no-cache"));
+    }
+
+    static byte[] page() {
+        try (InputStream in = StatusRoute.class.getClassLoader().getResourceAsStream(PAGE)) {
+            if (in == null) {
+                throw new IllegalStateException(PAGE + " is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

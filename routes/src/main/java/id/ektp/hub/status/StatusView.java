@@ -1,0 +1,341 @@
+package id.ektp.hub.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import id.ektp.hub.across.Messages;
+import id.ektp.hub.across.Queues;
+import id.ektp.hub.across.StockKeeper;
+import id.ektp.hub.across.StockSnapshot;
+import id.ektp.hub.codes.Nik;
+import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.config.HubConfig.Device;
+import id.ektp.hub.config.HubConfig.Printer;
+import id.ektp.hub.observe.ConfigState;
+import id.ektp.hub.observe.PeerLinks;
+import id.ektp.hub.store.Backlog;
+import id.ektp.hub.store.Outbox;
+import id.ektp.hub.store.PacketRecords;
+import id.ektp.hub.store.PacketState;
+import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.store.PrintJobs;
+import id.ektp.hub.store.QuarantineEntry;
+import id.ektp.hub.store.QuarantineRecords;
+import id.ektp.hub.store.StockLedger;
+import id.ektp.hub.store.StockLedger.Allocation;
+import id.ektp.hub.store.StockLedger.StockRequest;
+import id.ektp.hub.up.DeviceLinks;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /api/status}: what an operator needs at a glance, as one JSON document ({@value #SCHEMA}):
+ * each kecamatan device (down first), the backlogs per flow with their oldest item's age, the
+ * ministry and printer links, blank stock, quarantine, recent failure reports and which
+ * configuration runs. Times are ISO-8601 with the regency's offset, ages whole seconds. The
+ * status page and the {@code status} command read it; NIKs never appear (masked if any text
+ * carries one).
+ */
+public final class StatusView {
+    public static final String SCHEMA = "ektp.hub-api-status/1";
+    /** Failure reports shown, newest first, and how far back in the outbox to look for them. */
+    static final int RECENT_REPORTS = 20;
+    static final int REPORT_WINDOW = 20_000;
+    /** Quarantined items listed one by one (all are counted). */
+    static final int QUARANTINE_ITEMS = 50;
+    static final int OPEN_REQUESTS = 10;
+
+    static final String UP = "UP";
+    static final String DOWN = "DOWN";
+    static final String UNKNOWN = "UNKNOWN";
+
+    private final Supplier<HubConfig> config;
+    private final Messages messages;
+    private final DeviceLinks deviceLinks;
+    private final PeerLinks peerLinks;
+    private final ConfigState configState;
+    private final PacketRecords packets;
+    private final PrintJobs printJobs;
+    private final Outbox outbox;
+    private final StockKeeper stock;
+    private final StockLedger ledger;
+    private final QuarantineRecords quarantine;
+
+    public StatusView(Supplier<HubConfig> config, Messages messages, DeviceLinks deviceLinks, PeerLinks peerLinks,
+                      ConfigState configState, PacketRecords packets, PrintJobs printJobs, Outbox outbox,
+                      StockKeeper stock, StockLedger ledger, QuarantineRecords quarantine) {
+        this.config = config;
+        this.messages = messages;
+        this.deviceLinks = deviceLinks;
+        this.peerLinks = peerLinks;
+        this.configState = configState;
+        this.packets = packets;
+        this.printJobs = printJobs;
+        this.outbox = outbox;
+        this.stock = stock;
+        this.ledger = ledger;
+        this.quarantine = quarantine;
+    }
+
+    /** The document as text, for the route. */
+    public String json() {
+        return Messages.text(build());
+    }
+
+    public ObjectNode build() {
+        HubConfig cfg = config.get();
+        Instant now = messages.instant();
+        ObjectNode status = messages.document(SCHEMA);
+        ObjectNode regency = status.putObject("regency");
+        regency.put("code", cfg.regency().code());
+        regency.put("name", cfg.regency().name());
+        status.put("at", messages.time(now));
+        devices(status.putArray("devices"), cfg.devices(), now);
+        backlogs(status.putObject("backlogs"), now);
+        links(status.putArray("links"), cfg.printers(), now);
+        stock(status.putObject("stock"), cfg.stock(), now);
+        quarantine(status.putObject("quarantine"), now);
+        failureReports(status.putArray("failureReports"), now);
+        config(status.putObject("config"));
+        return status;
+    }
+
+    private void devices(ArrayNode out, List<Device> devices, Instant now) {
+        Map<String, String> stateOfKecamatan = new TreeMap<>();
+        List<ObjectNode> rows = new ArrayList<>();
+        for (Device device : devices) {
+            ObjectNode d = Messages.json().createObjectNode();
+            d.put("key", device.key());
+            d.put("kecamatanCode", device.kecamatan());
+            d.put("name", device.name());
+            d.put("deviceId", device.deviceId());
+            deviceLinks.link(device.key()).ifPresentOrElse(link -> {
+                d.put("state", link.up() ? UP : DOWN);
+                d.put("since", messages.time(link.since()));
+                d.put("sinceSeconds", age(link.since(), now));
+                d.put("lastPoll", messages.time(link.lastPoll()));
+                d.put("lastError", Nik.maskAll(link.lastError()));
+            }, () -> {
+                d.put("state", UNKNOWN);
+                d.putNull("since");
+                d.putNull("sinceSeconds");
+                d.putNull("lastPoll");
+                d.putNull("lastError");
+            });
+            packets.latestFrom(device.kecamatan(), device.deviceId()).ifPresentOrElse(p -> {
+                ObjectNode last = d.putObject("lastPacket");
+                last.put("packetId", p.packetId());
+                last.put("state", p.state().name());
+                last.put("receivedAt", messages.time(p.receivedAt()));
+                last.put("ageSeconds", age(p.receivedAt(), now));
+            }, () -> d.putNull("lastPacket"));
+            stateOfKecamatan.merge(device.kecamatan(), d.get("state").asText(), StatusView::better);
+            rows.add(d);
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            ArrayNode neighbours = rows.get(i).putArray("neighbours");
+            for (String code : devices.get(i).neighbours()) {
+                ObjectNode n = neighbours.addObject();
+                n.put("kecamatanCode", code);
+                devices.stream().filter(d -> d.kecamatan().equals(code)).findFirst()
+                        .ifPresentOrElse(d -> n.put("name", d.name()), () -> n.putNull("name"));
+                n.put("state", stateOfKecamatan.getOrDefault(code, UNKNOWN));
+            }
+        }
+        // Down first, then not contacted yet, then up; the configuration's order within each.
+        rows.stream().sorted(Comparator.comparingInt(d -> rank(d.get("state").asText()))).forEach(out::add);
+    }
+
+    private void backlogs(ObjectNode out, Instant now) {
+        Map<PacketState, Backlog> up = packets.backlog();
+        ObjectNode upFlow = out.putObject("up");
+        put(upFlow.putObject("received"), up.get(PacketState.RECEIVED), now);
+        put(upFlow.putObject("outbound"), up.get(PacketState.OUTBOUND), now);
+        upFlow.put("forwarded", up.get(PacketState.FORWARDED).count());
+        upFlow.put("quarantined", up.get(PacketState.QUARANTINED).count());
+        Map<PrintJobState, Backlog> down = printJobs.backlog();
+        ObjectNode downFlow = out.putObject("down");
+        put(downFlow.putObject("pending"), down.get(PrintJobState.PENDING), now);
+        put(downFlow.putObject("queued"), down.get(PrintJobState.QUEUED), now);
+        downFlow.put("printed", down.get(PrintJobState.PRINTED).count());
+        downFlow.put("failed", down.get(PrintJobState.FAILED).count());
+        put(out.putObject("outbox"), outbox.backlog(), now);
+    }
+
+    private void links(ArrayNode out, List<Printer> printers, Instant now) {
+        Map<String, PeerLinks.Link> seen = peerLinks.all();
+        Set<String> peers = new LinkedHashSet<>(List.of(PeerLinks.MINISTRY_SFTP, PeerLinks.MINISTRY_BROKER));
+        printers.forEach(p -> peers.add(PeerLinks.printer(p.id())));
+        peers.addAll(seen.keySet());
+        for (String peer : peers) {
+            ObjectNode l = out.addObject();
+            l.put("peer", peer);
+            l.put("kind", peer.startsWith("printer-") ? "printer" : peer);
+            PeerLinks.Link link = seen.get(peer);
+            if (link == null) {
+                l.put("state", UNKNOWN);
+                l.putNull("since");
+                l.putNull("sinceSeconds");
+                l.putNull("lastContact");
+                l.putNull("lastError");
+            } else {
+                l.put("state", link.up() ? UP : DOWN);
+                l.put("since", messages.time(link.since()));
+                l.put("sinceSeconds", age(link.since(), now));
+                l.put("lastContact", messages.time(link.lastContact()));
+                l.put("lastError", Nik.maskAll(link.lastError()));
+            }
+        }
+    }
+
+    private void stock(ObjectNode out, HubConfig.Stock policy, Instant now) {
+        StockSnapshot s = stock.snapshot();
+        out.put("onHand", s.onHand());
+        out.put("avgDailyUsage", Math.round(s.avgDailyUsage() * 10) / 10.0);
+        out.put("daysOfCover", s.daysOfCoverOrNull());
+        String level = s.onHand() <= 0 || s.daysOfCover() < policy.criticalDaysOfCover() ? "CRITICAL"
+                : s.daysOfCover() < policy.reorderDaysOfCover() ? "LOW" : "OK";
+        out.put("level", level);
+        out.put("reorderDaysOfCover", policy.reorderDaysOfCover());
+        out.put("criticalDaysOfCover", policy.criticalDaysOfCover());
+        out.put("targetDaysOfCover", policy.targetDaysOfCover());
+        List<StockRequest> open = ledger.openRequests();
+        out.put("openRequestCount", open.size());
+        ArrayNode requests = out.putArray("openRequests");
+        for (StockRequest r : open.subList(0, Math.min(OPEN_REQUESTS, open.size()))) {
+            ObjectNode n = requests.addObject();
+            n.put("requestId", r.requestId());
+            n.put("kind", r.kind());
+            n.put("reason", r.reason());
+            n.put("quantity", r.quantity());
+            n.put("target", r.target());
+            n.put("createdAt", messages.time(r.createdAt()));
+            n.put("ageSeconds", age(r.createdAt(), now));
+        }
+        ArrayNode awaiting = out.putArray("awaitingArrival");
+        for (Allocation a : ledger.awaitingArrival()) {
+            ObjectNode n = awaiting.addObject();
+            n.put("allocationId", a.allocationId());
+            n.put("quantity", a.quantity());
+            n.put("shippedAt", a.shippedAt());
+            n.put("announcedAt", messages.time(a.announcedAt()));
+            n.put("ageSeconds", age(a.announcedAt(), now));
+        }
+    }
+
+    private void quarantine(ObjectNode out, Instant now) {
+        List<QuarantineEntry> held = quarantine.held();
+        out.put("count", held.size());
+        Map<String, Integer> byReason = new TreeMap<>();
+        held.forEach(e -> byReason.merge(e.reason(), 1, Integer::sum));
+        ObjectNode reasons = out.putObject("byReason");
+        byReason.forEach(reasons::put);
+        ArrayNode items = out.putArray("items");
+        for (int i = held.size() - 1; i >= Math.max(0, held.size() - QUARANTINE_ITEMS); i--) {
+            QuarantineEntry e = held.get(i);
+            ObjectNode n = items.addObject();
+            n.put("quarantineId", e.quarantineId());
+            n.put("flow", e.flow());
+            n.put("subjectId", Nik.maskAll(e.subjectId()));
+            n.put("source", e.source());
+            n.put("reason", e.reason());
+            n.put("detail", Nik.maskAll(e.detail()));
+            n.put("quarantinedAt", messages.time(e.quarantinedAt()));
+            n.put("ageSeconds", age(e.quarantinedAt(), now));
+        }
+    }
+
+    private void failureReports(ArrayNode out, Instant now) {
+        for (Outbox.Raised raised : outbox.recent(Queues.FAILURES, RECENT_REPORTS, REPORT_WINDOW)) {
+            ObjectNode n = out.addObject();
+            JsonNode body = parse(raised.body());
+            String kind = body.path("kind").asText("UNKNOWN");
+            n.put("reportId", raised.messageId());
+            n.put("kind", kind);
+            n.put("raisedAt", messages.time(raised.createdAt()));
+            n.put("ageSeconds", age(raised.createdAt(), now));
+            n.put("sent", raised.sentAt() != null);
+            n.put("sentAt", messages.time(raised.sentAt()));
+            String subject;
+            String detail;
+            switch (kind) {
+                case "PACKET_REJECTED" -> {
+                    subject = body.path("packetId").asText();
+                    detail = body.path("reason").asText();
+                }
+                case "DEVICE_DOWN", "DEVICE_UP" -> {
+                    subject = body.path("kecamatanCode").asText() + " " + body.path("deviceId").asText();
+                    List<String> working = new ArrayList<>();
+                    body.path("nearestWorking").forEach(k -> working.add(k.asText()));
+                    detail = body.path("cause").asText("")
+                            + (kind.equals("DEVICE_DOWN") ? "; nearestWorking " + working : "");
+                }
+                case "PRINT_FAILURE" -> {
+                    subject = body.path("prrId").asText();
+                    detail = body.path("reason").asText() + " (printer " + body.path("printerId").asText() + ")";
+                }
+                case "DESTRUCTION" -> {
+                    subject = body.path("period").asText();
+                    detail = body.path("counts").toString() + ", witness " + body.path("witness").asText();
+                }
+                default -> {
+                    subject = "";
+                    detail = "";
+                }
+            }
+            n.put("subject", Nik.maskAll(subject));
+            n.put("detail", Nik.maskAll(detail));
+        }
+    }
+
+    private void config(ObjectNode out) {
+        ConfigState.Snapshot c = configState.current();
+        out.put("file", c.file() == null ? null : c.file().toString());
+        out.put("sha256", c.sha256());
+        out.put("appliedAt", messages.time(c.appliedAt()));
+        out.put("valid", c.valid());
+        out.put("rejectedAt", messages.time(c.rejectedAt()));
+        ArrayNode problems = out.putArray("problems");
+        c.problems().forEach(problems::add);
+    }
+
+    private void put(ObjectNode node, Backlog backlog, Instant now) {
+        node.put("count", backlog.count());
+        node.put("oldest", messages.time(backlog.oldest()));
+        node.put("oldestAgeSeconds", age(backlog.oldest(), now));
+    }
+
+    private static Long age(Instant then, Instant now) {
+        return then == null ? null : Math.max(0, Duration.between(then, now).getSeconds());
+    }
+
+    private static int rank(String state) {
+        return switch (state) {
+            case DOWN -> 0;
+            case UNKNOWN -> 1;
+            default -> 2;
+        };
+    }
+
+    /** A kecamatan with several devices is as good as its best one. */
+    private static String better(String a, String b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return Messages.json().readTree(body);
+        } catch (IOException e) {
+            return Messages.json().createObjectNode();
+        }
+    }
+}

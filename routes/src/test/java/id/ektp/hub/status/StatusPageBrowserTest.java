@@ -1,0 +1,167 @@
+package id.ektp.hub.status;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
+import id.ektp.hub.sandbox.sftp.SshKeys;
+import id.ektp.hub.store.StockLedger.Allocation;
+import id.ektp.hub.testing.HubTestEnvironment;
+import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The status page in a real headless browser (Debian's chromium, driven by Selenium through
+ * Debian's chromedriver) against a hub with real SFTP peers: it loads, shows the configured
+ * devices and the blank stock, and a device whose SSH server stops shows as down within one
+ * refresh of the page plus one poll of the device. Skipped, saying so, where chromium or
+ * chromedriver is not installed ({@code .ci/run} installs both).
+ */
+class StatusPageBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** The page's refresh for this test ({@code /?refresh=2}); the page's default is 10 s. */
+    static final Duration REFRESH = Duration.ofSeconds(2);
+    /** HubTestEnvironment's device poll interval. */
+    static final Duration DEVICE_POLL = Duration.ofMillis(200);
+    /** For what is neither the refresh nor the poll: the failed connect, the request, the rendering. */
+    static final Duration SLACK = Duration.ofMillis(1500);
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+    /**
+     * Only the WebDriver protocol is used; Selenium's note that it has no CDP bindings for this
+     * chromium version is noise here. Held here: java.util.logging keeps loggers weakly.
+     */
+    static final List<java.util.logging.Logger> QUIET = List.of(
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
+            java.util.logging.Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
+
+    @TempDir
+    Path root;
+    @TempDir
+    Path profile;
+    HubTestEnvironment env;
+    EmbeddedSftpServer wedi;
+    ChromeDriver browser;
+
+    @BeforeEach
+    void needsABrowser() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "status page browser test skipped: " + CHROMIUM + " or " + CHROMEDRIVER + " is not installed"
+                        + " (apt-get install chromium chromium-driver; .ci/run does)");
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (wedi != null) {
+            wedi.close();
+        }
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    static ChromeDriver chromium(Path profile) {
+        QUIET.forEach(logger -> logger.setLevel(java.util.logging.Level.OFF));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--window-size=1280,1600");
+        // The driver named explicitly: Selenium Manager is never asked to find (or fetch) one.
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    WebElement row(String deviceKey) {
+        return browser.findElement(By.cssSelector("#device-rows tr[data-device='" + deviceKey + "']"));
+    }
+
+    String state(String deviceKey) {
+        try {
+            return row(deviceKey).getAttribute("data-state");
+        } catch (NoSuchElementException notYet) {
+            return null;
+        }
+    }
+
+    @Test
+    void showsTheDevicesAndStockAndADeviceGoingDownWithinOneRefresh() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        // A third device on an SSH server of its own, so that it alone can be stopped.
+        wedi = EmbeddedSftpServer.builder().host("127.0.0.1").port(0)
+                .hostKeyFile(root.resolve("secrets/wedi_host_key")).start();
+        wedi.writeKnownHosts(root.resolve("secrets/known_hosts"));
+        env.addDevice(TestDevice.at("33.10.14", "WDR01", wedi.port(), "1s").withNeighbours("33.10.05"));
+        wedi.addAccount("wdr01", env.deviceHome("WDR01"),
+                SshKeys.readPublicKey(SshKeys.publicKeyFile(root.resolve("secrets/hub_key"))));
+        env.withBroker();
+        Hub hub = env.startHub();
+        hub.ledger().announce(new Allocation("ALLOC-7", 120, "BLK2026A0000001", "BLK2026A0000120",
+                "2026-11-20T10:00:00+07:00", Instant.now(), null, null));
+        hub.stock().confirmArrival("ALLOC-7", 120);
+
+        browser = chromium(profile);
+        browser.get("http://127.0.0.1:" + env.httpPort() + "/?refresh=" + REFRESH.toSeconds());
+
+        List<String> devices = List.of("331005-CWS01", "331006-TRC01", "331014-WDR01");
+        await().atMost(PATIENCE).until(() -> devices.stream().allMatch(d -> "UP".equals(state(d))));
+        assertTrue(row("331005-CWS01").getText().contains("Device CWS01"), row("331005-CWS01").getText());
+        assertTrue(row("331005-CWS01").getText().contains("33.10.05"));
+        assertTrue(row("331014-WDR01").getText().contains("TERHUBUNG"), "up is said in words, not colour alone");
+        assertEquals("120", browser.findElement(By.id("stock-onhand")).getText());
+        assertTrue(browser.findElement(By.id("summary-stock")).getText().contains("120"));
+        assertEquals("OK", browser.findElement(By.id("stock-cover-tile")).getAttribute("data-level"));
+        assertTrue(browser.findElement(By.cssSelector("#arrival-rows")).getText().contains("Tidak ada"),
+                "the one allocation arrived: nothing awaited");
+        assertTrue(browser.findElement(By.id("updated-at")).getText().matches("\\d{2}:\\d{2}:\\d{2} WIB"),
+                browser.findElement(By.id("updated-at")).getText());
+        assertTrue(!browser.findElement(By.id("offline")).isDisplayed());
+        assertTrue(!browser.findElement(By.id("config-error")).isDisplayed());
+
+        wedi.stop();
+        long stopped = System.nanoTime();
+        await().atMost(REFRESH.plus(DEVICE_POLL).plus(SLACK)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "DOWN".equals(state("331014-WDR01")));
+        System.out.printf("WDR01 shown down %d ms after its server stopped%n", (System.nanoTime() - stopped) / 1_000_000);
+        WebElement first = browser.findElement(By.cssSelector("#device-rows tr"));
+        assertEquals("331014-WDR01", first.getAttribute("data-device"), "a device down is listed first");
+        String text = first.getText();
+        assertTrue(text.contains("TERPUTUS") && text.contains("DOWN"), text);
+        assertTrue(text.contains("Device CWS01"), "where residents can record meanwhile: " + text);
+        assertTrue(browser.findElement(By.id("summary-devices")).getText().contains("1 / 3"),
+                browser.findElement(By.id("summary-devices")).getText());
+
+        // A refused configuration edit is shown prominently.
+        hub.configState().rejected(Instant.now(), List.of("stock.reorderDaysOfCover: must be a whole number"));
+        await().atMost(REFRESH.plus(SLACK)).until(() -> browser.findElement(By.id("config-error")).isDisplayed());
+        assertTrue(browser.findElement(By.id("config-problems")).getText()
+                .contains("stock.reorderDaysOfCover: must be a whole number"));
+
+        // The hub stops answering: the page says so, and keeps the last data it had.
+        hub.close();
+        await().atMost(REFRESH.multipliedBy(2).plus(SLACK)).until(() -> browser.findElement(By.id("offline")).isDisplayed());
+        assertEquals("DOWN", state("331014-WDR01"));
+    }
+}
