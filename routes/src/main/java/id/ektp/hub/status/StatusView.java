@@ -306,6 +306,8 @@ public final class StatusView {
         out.put("rejectedAt", messages.time(c.rejectedAt()));
         ArrayNode problems = out.putArray("problems");
         c.problems().forEach(problems::add);
+        ArrayNode restart = out.putArray("restartNeeded");
+        c.restartNeeded().forEach(restart::add);
     }
 
     private void put(ObjectNode node, Backlog backlog, Instant now) {

@@ -154,10 +154,15 @@ class StatusPageBrowserTest {
                 browser.findElement(By.id("summary-devices")).getText());
 
         // A refused configuration edit is shown prominently.
-        hub.configState().rejected(Instant.now(), List.of("stock.reorderDaysOfCover: must be a whole number"));
-        await().atMost(REFRESH.plus(SLACK)).until(() -> browser.findElement(By.id("config-error")).isDisplayed());
-        assertTrue(browser.findElement(By.id("config-problems")).getText()
-                .contains("stock.reorderDaysOfCover: must be a whole number"));
+        // A refused configuration edit (a real edit of the file) is shown prominently, within the
+        // config watch's interval (2 s) and one refresh.
+        java.nio.file.Path file = hub.configState().current().file();
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file)
+                .replace("reorderDaysOfCover: 7", "reorderDaysOfCover: seven"));
+        await().atMost(REFRESH.plus(Duration.ofSeconds(2)).plus(SLACK))
+                .until(() -> browser.findElement(By.id("config-error")).isDisplayed());
+        assertTrue(browser.findElement(By.id("config-problems")).getText().contains("stock.reorderDaysOfCover"),
+                browser.findElement(By.id("config-problems")).getText());
 
         // The hub stops answering: the page says so, and keeps the last data it had.
         hub.close();
