@@ -81,7 +81,8 @@ public final class HubServices {
         this.status = new HubStatusReport(messages, packets, outbox, deviceLinks, stock, devices);
 
         this.printJobs = new PrintJobs(store, clock);
-        this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()));
+        this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()),
+                peerLinks);
         this.batchIntake = new BatchIntake(spool, printJobs, initial.dataDir());
         Predicate<String> configuredKecamatan = k -> config.get().devices().stream().anyMatch(d -> d.kecamatan().equals(k));
 
