@@ -2,8 +2,10 @@ package id.ektp.hub.down;
 
 import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.observe.PeerLinks;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
@@ -59,7 +61,7 @@ final class PrinterQueues extends ServiceSupport {
         }
         try {
             link.queue.open();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             failed(link, e);
             return Optional.empty();
         }
@@ -105,13 +107,13 @@ final class PrinterQueues extends ServiceSupport {
 
     /** A queue's own IOException already says what failed; anything else is described from its cause. */
     private static String why(Exception cause) {
-        return cause instanceof java.io.IOException && cause.getMessage() != null ? cause.getMessage()
+        return cause instanceof IOException && cause.getMessage() != null ? cause.getMessage()
                 : PeerLinks.describe(cause);
     }
 
     /** Each printer tried so far: true while it can be reached. */
     Map<String, Boolean> states() {
-        Map<String, Boolean> states = new java.util.TreeMap<>();
+        Map<String, Boolean> states = new TreeMap<>();
         printers.forEach((id, link) -> {
             if (link.online != null) {
                 states.put(id, link.online);

@@ -29,6 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,12 +93,12 @@ class SftpPrinterTest {
     }
 
     List<JsonNode> messages(String queue, int count) throws Exception {
-        List<EmbeddedBroker.ReceivedMessage> got = new java.util.ArrayList<>();
+        List<EmbeddedBroker.ReceivedMessage> got = new ArrayList<>();
         await().atMost(PATIENCE).until(() -> {
             got.addAll(broker.receiveAll(queue, Duration.ofMillis(200)));
             return got.size() >= count;
         });
-        List<JsonNode> result = new java.util.ArrayList<>();
+        List<JsonNode> result = new ArrayList<>();
         for (EmbeddedBroker.ReceivedMessage m : got) {
             result.add(Messages.json().readTree(m.text()));
         }
