@@ -20,6 +20,11 @@ final class PrinterRules {
     private static final List<String> KEYS = List.of("id", "folder", "sftp", "serves");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,32}");
     private static final String DEFAULT = "*";
+    /**
+     * A remote folder: plain path characters only, so it goes into an {@code sftp:} URI and a
+     * log line as written, never read as a URI query or option.
+     */
+    private static final Pattern REMOTE_DIR = Pattern.compile("[A-Za-z0-9._~/-]{1,200}");
 
     private final Path baseDir;
     private final Problems problems;
@@ -89,16 +94,22 @@ final class PrinterRules {
             if (folder != null && Files.exists(folder) && !Files.isDirectory(folder)) {
                 folderNode.report("is not a folder: " + folder);
             }
-        } else if (!sftpNode.isAbsent()) {
-            // Not yet built: refusing it here beats a printer whose jobs would wait forever.
-            sftpNode.report("SFTP printers are not supported by this version yet; use folder (a local or mounted "
-                    + "folder holding queue/ and results/)");
         } else if (sftpNode.requireMap(SftpAccounts.keysPlus("baseDir"))) {
+            // Checked like every other SFTP account: an owner-only key, a known_hosts with entries.
             sftp = SftpAccounts.read(sftpNode, baseDir, problems);
-            remoteBaseDir = sftpNode.get("baseDir").text(".");
+            remoteBaseDir = remoteBaseDir(sftpNode.get("baseDir"));
         }
         List<String> serves = serves(item.get("serves"), item.path());
         return problems.noneSince(mark) ? new Printer(id, folder, sftp, remoteBaseDir, serves) : null;
+    }
+
+    /** {@code sftp.baseDir}: the remote folder holding queue/ and results/, default the login folder. */
+    private static String remoteBaseDir(ConfigNode node) {
+        if (node.isAbsent()) {
+            return ".";
+        }
+        String dir = node.code(REMOTE_DIR, "a remote folder (letters, digits and . _ ~ / -, e.g. spool or /var/spool/ektp)");
+        return dir == null ? null : dir.length() > 1 && dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
     }
 
     private List<String> serves(ConfigNode node, String printer) {

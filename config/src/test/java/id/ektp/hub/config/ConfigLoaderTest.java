@@ -120,6 +120,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anSftpPrintersAccountAndBaseDirAreKept() throws Exception {
+        HubConfig config = new ConfigFixture(tmp)
+                .set("printers[1]", """
+                        {id: DKC-2, serves: ["33.10.06"],
+                         sftp: {host: 10.33.10.201, port: 2222, username: printer, privateKeyFile: ../secrets/id_ed25519,
+                                knownHostsFile: ../secrets/known_hosts, connectTimeout: 3s, baseDir: /var/spool/ektp/}}""")
+                .set("printers[2]", """
+                        {id: DKC-3, serves: ["33.10.05"],
+                         sftp: {host: 10.33.10.202, username: printer, privateKeyFile: ../secrets/id_ed25519,
+                                knownHostsFile: ../secrets/known_hosts}}""")
+                .load();
+
+        HubConfig.Printer dkc2 = config.printers().get(1);
+        assertNull(dkc2.folder());
+        assertEquals(new SftpAccount("10.33.10.201", 2222, "printer", tmp.resolve("secrets/id_ed25519"),
+                tmp.resolve("secrets/known_hosts"), Duration.ofSeconds(3), Duration.ofSeconds(60)), dkc2.sftp());
+        assertEquals("/var/spool/ektp", dkc2.baseDir(), "a trailing slash is dropped");
+        assertEquals(List.of("33.10.06"), dkc2.serves());
+        HubConfig.Printer dkc3 = config.printers().get(2);
+        assertEquals(".", dkc3.baseDir(), "default: the login folder");
+        assertEquals(22, dkc3.sftp().port());
+        assertEquals(Duration.ofSeconds(10), dkc3.sftp().connectTimeout());
+    }
+
+    @Test
     void relativePathsAreTakenFromTheFilesFolderAndAbsoluteOnesKept() throws Exception {
         Path elsewhere = Files.createDirectories(tmp.resolve("var/lib/ektp"));
         HubConfig config = new ConfigFixture(tmp)

@@ -69,6 +69,15 @@ class ConfigRulesTest {
     }
 
     @Test
+    void anSftpPrinterIsValidBesideAFolderPrinter() {
+        ConfigFixture fixture = new ConfigFixture(tmp).set("printers[1]", """
+                {id: DKC-2, serves: ["33.10.06"],
+                 sftp: {host: 10.33.10.201, username: printer, privateKeyFile: ../secrets/id_ed25519,
+                        knownHostsFile: ../secrets/known_hosts, baseDir: spool/ektp}}""");
+        assertEquals(List.of(), fixture.check());
+    }
+
+    @Test
     void withoutADefaultPrinterEveryUnservedKecamatanIsNamed() {
         ConfigFixture fixture = new ConfigFixture(tmp)
                 .set("devices[2]", """
@@ -273,10 +282,23 @@ class ConfigRulesTest {
                         f -> f.set("printers[0].sftp", "{host: h, username: u, privateKeyFile: ../secrets/id_ed25519,"
                                 + " knownHostsFile: ../secrets/known_hosts}")),
                 row("printers[0].folder", "is not a folder: ", f -> f.set("printers[0].folder", "../secrets/known_hosts")),
-                // Until SFTP printers are built, validation refuses them rather than accept a printer
-                // whose jobs would wait forever.
-                row("printers[1].sftp", "SFTP printers are not supported by this version yet",
-                        f -> f.set("printers[1]", sftpPrinter)),
+                // An SFTP printer's account is checked as strictly as a device's.
+                row("printers[1].sftp.knownHostsFile", "is required",
+                        f -> f.set("printers[1]", sftpPrinter).remove("printers[1].sftp.knownHostsFile")),
+                row("printers[1].sftp.privateKeyFile", "permissions rw-r--r-- are too open (group or others have"
+                                + " access): chmod 600",
+                        f -> f.secret("printer_key", "k\n", "rw-r--r--").set("printers[1]", sftpPrinter)
+                                .set("printers[1].sftp.privateKeyFile", "../secrets/printer_key")),
+                row("printers[1].sftp.knownHostsFile", "has no host keys",
+                        f -> f.secret("printer_hosts", "# none yet\n", "rw-r--r--").set("printers[1]", sftpPrinter)
+                                .set("printers[1].sftp.knownHostsFile", "../secrets/printer_hosts")),
+                row("printers[1].sftp.baseDir", "'spool?x=1' is not a remote folder",
+                        f -> f.set("printers[1]", sftpPrinter).set("printers[1].sftp.baseDir", "\"spool?x=1\"")),
+                row("printers[1].sftp.outboxDir", "unknown key; expected one of: host, port, username, privateKeyFile,"
+                                + " knownHostsFile, connectTimeout, readTimeout, baseDir",
+                        f -> f.set("printers[1]", sftpPrinter).set("printers[1].sftp.outboxDir", "queue")),
+                row("printers[1].sftp.connectTimeout", "is not a duration",
+                        f -> f.set("printers[1]", sftpPrinter).set("printers[1].sftp.connectTimeout", "soon")),
                 row("printers[0].serves", "is required", f -> f.remove("printers[0].serves")),
                 row("printers[0].serves", "must not be empty", f -> f.set("printers[0].serves", "[]")),
                 row("printers[1].serves[0]", "'all' is neither \"*\" nor a kecamatan code",

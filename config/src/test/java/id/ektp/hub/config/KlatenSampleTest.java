@@ -2,6 +2,7 @@ package id.ektp.hub.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -116,7 +117,11 @@ class KlatenSampleTest {
         Printer dkc2 = hub.printers().get(1);
         assertEquals("DKC-2", dkc2.id());
         assertFalse(dkc2.isDefault());
-        assertEquals(tmp.resolve("printers/DKC-2"), dkc2.folder());
+        assertNull(dkc2.folder());
+        assertEquals("10.33.10.218", dkc2.sftp().host());
+        assertEquals(tmp.resolve("secrets/id_ed25519"), dkc2.sftp().privateKeyFile());
+        assertEquals(tmp.resolve("secrets/known_hosts"), dkc2.sftp().knownHostsFile());
+        assertEquals("spool", dkc2.baseDir());
         assertFalse(dkc2.serves().isEmpty());
         assertEquals(List.of("33.09", "33.11", "34.03", "34.04"), hub.stock().neighbourRegencies());
         assertEquals(new HubConfig.Stock(7, 30, 2, "0 0 7 * * ?", List.of("33.09", "33.11", "34.03", "34.04")),

@@ -3,136 +3,139 @@ package id.ektp.hub.down;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import id.ektp.hub.across.Messages;
 import id.ektp.hub.config.HubConfig.Printer;
-import id.ektp.hub.spool.SecureFiles;
+import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.store.PrintJob;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.PrintJobs;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 
 /**
- * Puts pending print jobs in their printers' {@code queue/} folders, so that a PRR is never
- * queued twice and never lost, whenever the hub dies:
+ * Puts pending print jobs in their printers' {@code queue/} (a folder or an SFTP account, see
+ * {@link PrinterQueue}), so that a PRR is never queued twice and never lost, whenever the hub
+ * or the link dies:
  *
  * <ol>
- *   <li>the job file is written as {@code queue/.<prrId>.json.part} and forced to disk (a
- *       printer takes only {@code <prrId>.json});</li>
+ *   <li>the job file is written whole as {@code queue/.<prrId>.json.part} (a printer takes
+ *       only {@code <prrId>.json});</li>
  *   <li>the job is marked QUEUED in the state store;</li>
  *   <li>the file is renamed to {@code <prrId>.json}: from here the printer may take it.</li>
  * </ol>
  *
- * A crash before 2 leaves a PENDING job and a stale temp file, rewritten on the next pass; a
- * crash between 2 and 3 leaves a QUEUED job with its temp file, which {@link #finishInterrupted}
- * renames. A printer whose folder is missing is offline: its jobs stay PENDING in the hub.
+ * A crash (or a lost link) before 2 leaves a PENDING job and a stale temp file, written again
+ * on a later pass; one between 2 and 3 leaves a QUEUED job with its temp file, which
+ * {@link #finishInterrupted} renames once the printer can be reached. A printer that cannot be
+ * reached is offline: its jobs stay PENDING in the hub, and other printers go on.
  */
 public final class JobDispatcher {
-    private static final String PART = ".json.part";
+    static final String PART = ".json.part";
     private static final int BATCH = 500;
 
     private final PrintJobs jobs;
     private final Messages messages;
     private final Supplier<Printers> printers;
-    private final Map<String, Boolean> online = new ConcurrentHashMap<>();
+    private final PrinterQueues queues;
 
-    public JobDispatcher(PrintJobs jobs, Messages messages, Supplier<Printers> printers) {
+    public JobDispatcher(PrintJobs jobs, Messages messages, Supplier<Printers> printers, PeerLinks links) {
         this.jobs = jobs;
         this.messages = messages;
         this.printers = printers;
+        this.queues = new PrinterQueues(links);
     }
 
     /**
      * One pass: finishes renames a crash interrupted, then queues what is pending. Every pass,
      * not only the first: a printer offline at the restart keeps its temp files until it is back.
-     * Between passes no temp file is outstanding, so any found here is a crash's.
+     * Between passes no temp file is outstanding, so any found here is a crash's (or a dropped
+     * link's).
      */
     public int dispatch(Exchange exchange) throws IOException {
-        finishInterrupted();
         Printers current = printers.get();
+        Map<String, PrinterQueue> reachable = new HashMap<>();
+        for (Printer printer : current.all()) {
+            queues.reachable(printer, exchange.getContext()).ifPresent(queue -> reachable.put(printer.id(), queue));
+        }
+        finishInterrupted(current, reachable);
         int queued = 0;
         List<PrintJob> pending = jobs.inState(PrintJobState.PENDING, BATCH);
         for (PrintJob job : pending) {
             Printer printer = current.serving(job.pickupKecamatan()).orElse(null);
-            if (printer == null || !isOnline(printer)) {
+            PrinterQueue queue = printer == null ? null : reachable.get(printer.id());
+            if (queue == null) {
                 continue;
             }
-            queue(job, printer);
-            queued++;
+            Instant queuedAt = messages.instant();
+            String document = document(job, queuedAt);
+            try {
+                queue(job, printer, queue, document, queuedAt);
+                queued++;
+            } catch (IOException e) {
+                queues.failed(printer, e);
+                reachable.remove(printer.id()); // its other jobs wait for the next attempt
+            }
+        }
+        for (Printer printer : current.all()) {
+            if (reachable.containsKey(printer.id())) {
+                queues.passed(printer);
+            }
         }
         // Tell a greedy scheduler whether to come straight back.
         exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, queued > 0);
         return queued;
     }
 
-    private void queue(PrintJob job, Printer printer) throws IOException {
-        Path queue = Printers.queue(printer);
-        Path part = queue.resolve("." + job.prrId() + PART);
-        Instant queuedAt = messages.instant();
+    private String document(PrintJob job, Instant queuedAt) throws IOException {
         ObjectNode document = (ObjectNode) Messages.json().readTree(job.record());
         document.put("batchId", job.batchId());
         document.put("queuedAt", messages.time(queuedAt));
-        Files.writeString(part, Messages.text(document), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
-        // The printer's spooler may run as another user of the printer group: group may read, others not.
-        Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-r-----"));
-        SecureFiles.fsync(part);
+        return Messages.text(document);
+    }
+
+    /** The two-phase write; a store failure (not the printer's) propagates and fails the pass. */
+    private void queue(PrintJob job, Printer printer, PrinterQueue queue, String document, Instant queuedAt)
+            throws IOException {
+        String part = "." + job.prrId() + PART;
+        queue.write(part, document);
         jobs.markQueued(job.prrId(), printer.id(), queuedAt);
-        publish(part, queue.resolve(job.prrId() + ".json"));
+        queue.rename(part, job.prrId() + ".json");
         BatchIntake.LOG.info("prr {}: QUEUED on printer {} (print {} of this PRR)", job.prrId(), printer.id(), job.prints() + 1);
     }
 
-    /** Renames the temp files of jobs that were marked QUEUED just before a crash; drops the rest. */
-    void finishInterrupted() throws IOException {
-        for (Printer printer : printers.get().all()) {
-            if (!isOnline(printer)) {
+    /** Renames the temp files of jobs that were marked QUEUED (on that printer) just before a crash; drops the rest. */
+    private void finishInterrupted(Printers current, Map<String, PrinterQueue> reachable) {
+        for (Printer printer : current.all()) {
+            PrinterQueue queue = reachable.get(printer.id());
+            if (queue == null) {
                 continue;
             }
-            try (DirectoryStream<Path> parts = Files.newDirectoryStream(Printers.queue(printer), ".*" + PART)) {
-                for (Path part : parts) {
-                    String name = part.getFileName().toString();
+            try {
+                for (String name : queue.tempNames(PART)) {
                     String prrId = name.substring(1, name.length() - PART.length());
-                    boolean queued = jobs.find(prrId).map(j -> j.state() == PrintJobState.QUEUED).orElse(false);
-                    if (queued) {
-                        publish(part, Printers.queue(printer).resolve(prrId + ".json"));
-                        BatchIntake.LOG.info("prr {}: QUEUED on printer {} (rename finished after an interruption)", prrId, printer.id());
+                    boolean queuedHere = jobs.find(prrId)
+                            .map(j -> j.state() == PrintJobState.QUEUED && printer.id().equals(j.printerId()))
+                            .orElse(false);
+                    if (queuedHere) {
+                        queue.rename(name, prrId + ".json");
+                        BatchIntake.LOG.info("prr {}: QUEUED on printer {} (rename finished after an interruption)",
+                                prrId, printer.id());
                     } else {
-                        Files.deleteIfExists(part); // still PENDING: it is written again
+                        queue.delete(name); // still PENDING: it is written again
                     }
                 }
+            } catch (IOException e) {
+                queues.failed(printer, e);
+                reachable.remove(printer.id());
             }
         }
     }
 
-    private static void publish(Path part, Path target) throws IOException {
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        SecureFiles.fsyncDirectory(target.getParent());
-    }
-
-    private boolean isOnline(Printer printer) {
-        boolean now = Printers.online(printer);
-        Boolean before = online.put(printer.id(), now);
-        if (before == null || before != now) {
-            if (now) {
-                BatchIntake.LOG.info("printer {}: online ({})", printer.id(), Printers.queue(printer));
-            } else {
-                BatchIntake.LOG.warn("printer {}: offline ({} is not there); its jobs wait in the hub",
-                        printer.id(), Printers.queue(printer));
-            }
-        }
-        return now;
-    }
-
+    /** Each printer tried so far: true while it can be reached. */
     public Map<String, Boolean> printerStates() {
-        return Map.copyOf(online);
+        return queues.states();
     }
 }

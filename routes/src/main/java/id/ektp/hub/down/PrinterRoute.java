@@ -1,27 +1,37 @@
 package id.ektp.hub.down;
 
 import id.ektp.hub.config.HubConfig.Printer;
+import id.ektp.hub.config.HubConfig.SftpAccount;
+import id.ektp.hub.runtime.SftpTimeouts;
+import id.ektp.hub.spool.SecureFiles;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * DOWN, steps 3 and 4: pending jobs into the printers' {@code queue/} folders, and each
- * printer's {@code results/} back into the hub (one route per printer, from the
- * {@value #RESULTS_TEMPLATE} template). A result file is deleted only after it was recorded.
+ * DOWN, steps 3 and 4: pending jobs into the printers' {@code queue/}, and each printer's
+ * {@code results/} back into the hub: one route per printer, {@code down-results-<id>}, from
+ * the {@value #RESULTS_TEMPLATE} template for a folder printer and the
+ * {@value #SFTP_RESULTS_TEMPLATE} template for an SFTP printer. A result file is deleted only
+ * after it was recorded.
  */
 public final class PrinterRoute extends RouteBuilder {
     public static final String DISPATCH_ROUTE_ID = "down-dispatch";
     public static final String RESULTS_TEMPLATE = "printer-results";
+    public static final String SFTP_RESULTS_TEMPLATE = "sftp-printer-results";
     public static final String RESULTS_PREFIX = "down-results-";
 
     private final List<Printer> printers;
+    private final Path dataDir;
 
-    public PrinterRoute(List<Printer> printers) {
+    public PrinterRoute(List<Printer> printers, Path dataDir) {
         this.printers = List.copyOf(printers);
+        this.dataDir = dataDir;
     }
 
     @Override
-    public void configure() {
+    public void configure() throws Exception {
+        // No redelivery, never "handled": a failed exchange leaves the result file for the next poll.
         errorHandler(defaultErrorHandler().maximumRedeliveries(0).logStackTrace(false));
 
         from("scheduler:dispatch?delay=500&initialDelay=0&greedy=true")
@@ -37,12 +47,58 @@ public final class PrinterRoute extends RouteBuilder {
                 .setHeader(PrintResultIntake.PRINTER_HEADER, constant("{{printerId}}"))
                 .bean("printResultIntake", "record");
 
+        // The same over SFTP, with the connection options of every other SFTP link.
+        // - readLock=changed without a minimum age: a file is taken once two listings a second
+        //   apart show the same size and time. A minimum age would compare the printer's clock
+        //   with ours; a kecamatan print station's clock may be minutes off.
+        // - localWorkDirectory: the file is downloaded to our disk (an owner-only folder) and
+        //   handed over as a File, whose size PrintResultIntake checks before reading it.
+        // - autoCreate=false: otherwise the consumer connects while the route starts, and one
+        //   dead printer would delay the hub's start. A failed connect fails the poll
+        //   (throwExceptionOnConnectFailed); after one, 15 polls are skipped, so a dead printer
+        //   is tried every half minute, not every two seconds.
+        routeTemplate(SFTP_RESULTS_TEMPLATE)
+                .templateParameter("printerId")
+                .templateParameter("host").templateParameter("port").templateParameter("username")
+                .templateParameter("privateKeyFile").templateParameter("knownHostsFile")
+                .templateParameter("resultsDir").templateParameter("workDir")
+                .templateParameter("connectTimeoutMillis").templateParameter("aliveIntervalMillis")
+                .from("sftp://{{username}}@{{host}}:{{port}}/{{resultsDir}}"
+                        + "?privateKeyFile=RAW({{privateKeyFile}})&knownHostsFile=RAW({{knownHostsFile}})"
+                        + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false"
+                        + "&connectTimeout={{connectTimeoutMillis}}"
+                        + "&serverAliveInterval={{aliveIntervalMillis}}&serverAliveCountMax=3"
+                        + "&autoCreate=false&maximumReconnectAttempts=1&reconnectDelay=2000"
+                        + "&include=.*\\.result\\.json&delete=true&stepwise=false"
+                        + "&localWorkDirectory=RAW({{workDir}})"
+                        + "&readLock=changed&readLockCheckInterval=1000&readLockTimeout=20000&fastExistsCheck=true"
+                        + "&delay=2000&initialDelay=0&maxMessagesPerPoll=200"
+                        + "&throwExceptionOnConnectFailed=true&backoffErrorThreshold=1&backoffMultiplier=15"
+                        + "&jschLoggingLevel=WARN&runLoggingLevel=DEBUG")
+                .setHeader(PrintResultIntake.PRINTER_HEADER, constant("{{printerId}}"))
+                .bean("printResultIntake", "record");
+
         for (Printer printer : printers) {
             if (printer.folder() != null) {
                 templatedRoute(RESULTS_TEMPLATE)
                         .routeId(RESULTS_PREFIX + printer.id())
                         .parameter("printerId", printer.id())
                         .parameter("resultsDir", Printers.results(printer).toString());
+            } else {
+                SftpAccount account = printer.sftp();
+                Path workDir = SecureFiles.ownerOnlyDirectories(dataDir.resolve("spool/printer-results").resolve(printer.id()));
+                templatedRoute(SFTP_RESULTS_TEMPLATE)
+                        .routeId(RESULTS_PREFIX + printer.id())
+                        .parameter("printerId", printer.id())
+                        .parameter("host", account.host())
+                        .parameter("port", String.valueOf(account.port()))
+                        .parameter("username", account.username())
+                        .parameter("privateKeyFile", account.privateKeyFile().toString())
+                        .parameter("knownHostsFile", account.knownHostsFile().toString())
+                        .parameter("resultsDir", Printers.remote(printer, "results"))
+                        .parameter("workDir", workDir.toString())
+                        .parameter("connectTimeoutMillis", String.valueOf(account.connectTimeout().toMillis()))
+                        .parameter("aliveIntervalMillis", String.valueOf(SftpTimeouts.aliveIntervalMillis(account)));
             }
         }
     }

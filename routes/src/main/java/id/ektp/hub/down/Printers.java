@@ -1,15 +1,14 @@
 package id.ektp.hub.down;
 
 import id.ektp.hub.config.HubConfig.Printer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Which printer serves a pickup kecamatan (a printer listing it, else the {@code "*"}
- * default), and where its {@code queue/} and {@code results/} folders are. A printer whose
- * {@code queue/} folder is not there is offline: its jobs wait in the hub.
+ * default), and where its {@code queue/} and {@code results/} are: inside its local
+ * {@code folder}, or inside {@code sftp.baseDir} on its SFTP account.
  */
 public final class Printers {
     private final List<Printer> printers;
@@ -35,7 +34,9 @@ public final class Printers {
         return printer.folder().resolve("results");
     }
 
-    public static boolean online(Printer printer) {
-        return printer.folder() != null && Files.isDirectory(queue(printer));
+    /** {@code queue} or {@code results} inside an SFTP printer's {@code baseDir}, as a path on its account. */
+    public static String remote(Printer printer, String folder) {
+        String base = printer.baseDir() == null ? "." : printer.baseDir();
+        return base.equals(".") ? folder : base.endsWith("/") ? base + folder : base + "/" + folder;
     }
 }

@@ -69,7 +69,7 @@ public final class Hub implements AutoCloseable {
         main.configure().addRoutesBuilder(new PacketValidationRoute());
         main.configure().addRoutesBuilder(new PacketForwardRoute(config.ministry().sftp().retryMaxDelay().toMillis()));
         main.configure().addRoutesBuilder(new BatchRoute());
-        main.configure().addRoutesBuilder(new PrinterRoute(config.printers()));
+        main.configure().addRoutesBuilder(new PrinterRoute(config.printers(), config.dataDir()));
         main.configure().addRoutesBuilder(new OutboxRelayRoute(config.ministry().broker().retryMaxDelay().toMillis()));
         main.configure().addRoutesBuilder(new AllocationRoute());
         main.configure().addRoutesBuilder(new SchedulesRoute(config.stock().checkSchedule(),

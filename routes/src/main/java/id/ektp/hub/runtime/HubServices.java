@@ -95,7 +95,8 @@ public final class HubServices {
         this.status = new HubStatusReport(messages, packets, outbox, deviceLinks, stock, devices);
 
         this.printJobs = new PrintJobs(store, clock);
-        this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()));
+        this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()),
+                peerLinks);
         this.batchIntake = new BatchIntake(spool, printJobs, initial.dataDir());
         this.statusView = new StatusView(config::get, messages, deviceLinks, peerLinks, configState, packets, printJobs,
                 outbox, stock, ledger, quarantine);

@@ -45,6 +45,21 @@ public final class HubTestEnvironment implements AutoCloseable {
         }
     }
 
+    /**
+     * An SFTP printer for the test config: an account {@code username} on the printer server
+     * (port 0) or a peer of the test's own at {@code port}, with {@code queue/} and
+     * {@code results/} inside {@code baseDir} of its home.
+     */
+    public record TestSftpPrinter(String id, String username, int port, String baseDir, List<String> serves) {
+        public static TestSftpPrinter of(String id, String baseDir, String... serves) {
+            return new TestSftpPrinter(id, id.toLowerCase(), 0, baseDir, List.of(serves));
+        }
+
+        public static TestSftpPrinter at(String id, int port, String... serves) {
+            return new TestSftpPrinter(id, id.toLowerCase(), port, ".", List.of(serves));
+        }
+    }
+
     public static final List<TestDevice> TWO_DEVICES = List.of(
             new TestDevice("33.10.05", "CWS01"), new TestDevice("33.10.06", "TRC01"));
 
@@ -54,6 +69,8 @@ public final class HubTestEnvironment implements AutoCloseable {
     private final EmbeddedSftpServer deviceServer;
     private final EmbeddedSftpServer ministryServer;
     private final Map<String, TestDevice> devices = new LinkedHashMap<>();
+    private final Map<String, TestSftpPrinter> sftpPrinters = new LinkedHashMap<>();
+    private EmbeddedSftpServer printerServer;
     private final PacketFactory packets = new PacketFactory();
     private final List<Hub> hubs = new ArrayList<>();
     private String extraYaml = "";
@@ -102,6 +119,45 @@ public final class HubTestEnvironment implements AutoCloseable {
     /** Takes a device out of the next {@link #config()}; its account and files stay on the device server. */
     public void removeDevice(String deviceId) {
         devices.remove(deviceId);
+    }
+
+    /**
+     * Adds an SFTP printer beside the folder printer DKC-1 (the default). On the printer server
+     * (its own SSHD, started with the first such printer, its host key in known_hosts) the
+     * account's home gets {@code <baseDir>/queue} and {@code <baseDir>/results}.
+     */
+    public void addSftpPrinter(TestSftpPrinter printer) {
+        sftpPrinters.put(printer.id(), printer);
+        if (printer.port() != 0) {
+            return;
+        }
+        if (printerServer == null) {
+            printerServer = EmbeddedSftpServer.builder().host("127.0.0.1").port(0)
+                    .hostKeyFile(secrets.resolve("printer_host_key")).start();
+            printerServer.writeKnownHosts(secrets.resolve("known_hosts"));
+        }
+        printerServer.addAccount(printer.username(), printerHome(printer.id()), hubKey);
+        try {
+            Files.createDirectories(printerFolder(printer.id()).resolve("queue"));
+            Files.createDirectories(printerFolder(printer.id()).resolve("results"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The server holding the SFTP printers' accounts; null before the first is added. */
+    public EmbeddedSftpServer printerServer() {
+        return printerServer;
+    }
+
+    /** An SFTP printer's home (its SFTP root) on the printer server's disk. */
+    public Path printerHome(String printerId) {
+        return root.resolve("printer-hosts").resolve(sftpPrinters.get(printerId).username());
+    }
+
+    /** Where an SFTP printer's {@code queue/} and {@code results/} are, on the printer server's disk. */
+    public Path printerFolder(String printerId) {
+        return printerHome(printerId).resolve(sftpPrinters.get(printerId).baseDir()).normalize();
     }
 
     /** Extra top-level YAML appended to the config (e.g. a limits section). */
@@ -200,6 +256,17 @@ public final class HubTestEnvironment implements AutoCloseable {
         yaml.append("""
                 printers:
                   - {id: DKC-1, folder: printers/DKC-1, serves: ["*"]}
+                """);
+        for (TestSftpPrinter p : sftpPrinters.values()) {
+            yaml.append("""
+                      - id: %s
+                        sftp: {host: 127.0.0.1, port: %d, username: %s, privateKeyFile: secrets/hub_key,
+                               knownHostsFile: secrets/known_hosts, baseDir: "%s", connectTimeout: 1s, readTimeout: 4s}
+                        serves: %s
+                    """.formatted(p.id(), p.port() == 0 ? printerServer.port() : p.port(), p.username(), p.baseDir(),
+                    p.serves().stream().map(k -> "\"" + k + "\"").toList()));
+        }
+        yaml.append("""
                 stock: %s
                 """.formatted(stockYaml));
         yaml.append(extraYaml);
@@ -254,6 +321,9 @@ public final class HubTestEnvironment implements AutoCloseable {
         }
         deviceServer.close();
         ministryServer.close();
+        if (printerServer != null) {
+            printerServer.close();
+        }
         if (broker != null) {
             broker.close();
         }

@@ -1,0 +1,281 @@
+package id.ektp.hub.down;
+
+import static id.ektp.hub.testing.HubTestEnvironment.names;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import id.ektp.hub.across.Messages;
+import id.ektp.hub.across.Queues;
+import id.ektp.hub.observe.PeerLinks;
+import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.broker.EmbeddedBroker;
+import id.ektp.hub.sandbox.prr.PrinterSimulator;
+import id.ektp.hub.sandbox.prr.PrrBatchFactory;
+import id.ektp.hub.sandbox.sftp.HangingServer;
+import id.ektp.hub.store.HubStore;
+import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.store.PrintJobs;
+import id.ektp.hub.testing.HubTestEnvironment;
+import id.ektp.hub.testing.HubTestEnvironment.TestSftpPrinter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The DOWN flow to a printer reached over SFTP (a real MINA SSHD server, real keys, strict
+ * host-key checking): jobs into its {@code queue/}, results out of its {@code results/}, while
+ * its link drops, after a crash, and over a stale job a spooler left behind.
+ */
+class SftpPrinterTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(40);
+    /**
+     * MINA, like OpenSSH, offers {@code posix-rename@openssh.com}, with which JSch's rename
+     * replaces its target. Many spoolers' SFTP servers speak plain v3, where a rename onto an
+     * existing name fails; these tests run the printer server that way (MINA reads its settings
+     * from system properties under this prefix), so the hub's stale-name handling is exercised.
+     */
+    private static final String OPENSSH_EXTENSIONS = "org.apache.sshd.config.sftp-openssh-extensions";
+
+    @TempDir
+    Path root;
+    HubTestEnvironment env;
+    EmbeddedBroker broker;
+    final Map<String, Integer> printed = new HashMap<>();
+
+    @BeforeAll
+    static void plainSftpV3() {
+        System.setProperty(OPENSSH_EXTENSIONS, "fsync@openssh.com=1");
+    }
+
+    @AfterAll
+    static void defaultExtensions() {
+        System.clearProperty(OPENSSH_EXTENSIONS);
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        broker = env.withBroker();
+    }
+
+    @AfterEach
+    void stop() {
+        env.close();
+    }
+
+    /** DKC-2 over SFTP prints for both test kecamatan; DKC-1 (folder) stays the default. */
+    Path sftpPrinter(String baseDir) {
+        env.addSftpPrinter(TestSftpPrinter.of("DKC-2", baseDir, "33.10.05", "33.10.06"));
+        return env.printerFolder("DKC-2");
+    }
+
+    Path publish(String batchId, List<ObjectNode> records) throws Exception {
+        return PrrBatchFactory.publish(PrrBatchFactory.batch(batchId, "33.10", records), root.resolve("ministry/outbox"));
+    }
+
+    List<JsonNode> messages(String queue, int count) throws Exception {
+        List<EmbeddedBroker.ReceivedMessage> got = new ArrayList<>();
+        await().atMost(PATIENCE).until(() -> {
+            got.addAll(broker.receiveAll(queue, Duration.ofMillis(200)));
+            return got.size() >= count;
+        });
+        List<JsonNode> result = new ArrayList<>();
+        for (EmbeddedBroker.ReceivedMessage m : got) {
+            result.add(Messages.json().readTree(m.text()));
+        }
+        return result;
+    }
+
+    static List<String> jobs(Path queue) throws Exception {
+        return names(queue).stream().filter(n -> !n.startsWith(".")).toList();
+    }
+
+    /** Takes and prints whatever is in the queue, counting each PRR's prints. */
+    int printQueue(PrinterSimulator press, Path queue) throws Exception {
+        int n = 0;
+        for (String name : jobs(queue)) {
+            if (press.print(queue.resolve(name), null) != null) {
+                printed.merge(name.substring(0, name.length() - ".json".length()), 1, Integer::sum);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void jobsGoOutAndResultsComeBackOverSftp() throws Exception {
+        Path printer = sftpPrinter("spool/ektp");
+        Path queue = printer.resolve("queue");
+        Hub hub = env.startHub();
+        publish("prr-3310-20261123-0401", DownFlowTest.records("PRR-3310-H", 3));
+
+        await().atMost(PATIENCE).until(() -> jobs(queue).size() == 3);
+        assertEquals(List.of("PRR-3310-H000001.json", "PRR-3310-H000002.json", "PRR-3310-H000003.json"), names(queue),
+                "no temp file left behind");
+        Path job = queue.resolve("PRR-3310-H000001.json");
+        JsonNode document = Messages.json().readTree(Files.readString(job));
+        assertEquals("prr-3310-20261123-0401", document.get("batchId").asText());
+        assertTrue(document.hasNonNull("queuedAt"));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(job)),
+                "the spooler's group may read a job, others not");
+        assertEquals("DKC-2", hub.printJobs().find("PRR-3310-H000001").orElseThrow().printerId());
+        assertTrue(names(root.resolve("printers/DKC-1/queue")).isEmpty(), "nothing for the folder printer");
+        assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow().up());
+
+        PrinterSimulator press = new PrinterSimulator("DKC-2", printer, 3);
+        press.print(queue.resolve("PRR-3310-H000001.json"), null);
+        press.print(queue.resolve("PRR-3310-H000002.json"), null);
+        press.print(queue.resolve("PRR-3310-H000003.json"), "DATA_MISMATCH");
+
+        List<JsonNode> notices = messages(Queues.PICKUP_NOTICES, 2);
+        assertEquals(2, notices.size());
+        JsonNode failure = messages(Queues.FAILURES, 1).get(0);
+        assertEquals("PRR-3310-H000003", failure.get("prrId").asText());
+        assertEquals("DKC-2", failure.get("printerId").asText());
+        await().atMost(PATIENCE).until(() -> hub.printJobs().backlog().get(PrintJobState.PRINTED).count() == 2);
+        await().atMost(PATIENCE).until(() -> names(printer.resolve("results")).isEmpty());
+        assertEquals(-3, hub.stock().snapshot().onHand(), "each result used a blank");
+        assertEquals(PrintJobState.FAILED, hub.printJobs().find("PRR-3310-H000003").orElseThrow().state());
+        assertEquals(List.of(), names(env.dataDir().resolve("spool/printer-results/DKC-2")),
+                "the local copies of the results are gone");
+
+        hub.close();
+        // JSch's session threads are not daemons: a session left open would keep the JVM alive.
+        await().atMost(PATIENCE).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith("Connect thread")));
+    }
+
+    @Test
+    void whileThePrinterIsDownItsJobsWaitAndGoOutOnceWhenItIsBack() throws Exception {
+        Path printer = sftpPrinter(".");
+        Path queue = printer.resolve("queue");
+        PrinterSimulator press = new PrinterSimulator("DKC-2", printer, 5);
+        Hub hub = env.startHub();
+        publish("prr-3310-20261123-0402", DownFlowTest.records("PRR-3310-J", 2));
+        await().atMost(PATIENCE).until(() -> jobs(queue).size() == 2);
+        await().atMost(PATIENCE).until(() -> {
+            printQueue(press, queue);
+            return hub.printJobs().backlog().get(PrintJobState.PRINTED).count() == 2;
+        });
+
+        env.printerServer().stop();
+        publish("prr-3310-20261123-0403", DownFlowTest.records("PRR-3310-K", 6));
+        messages(Queues.PRR_RECEIPTS, 2);
+        await().atMost(PATIENCE).until(() -> hub.printJobs().backlog().get(PrintJobState.PENDING).count() == 6);
+        await().atMost(PATIENCE).until(() -> !hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow().up());
+        assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow().lastError().contains("refused"),
+                () -> hub.peerLinks().link(PeerLinks.printer("DKC-2")).toString());
+        assertEquals(List.of(), names(queue), "nothing reached the printer while it was down");
+
+        env.printerServer().start();
+        await().atMost(PATIENCE).until(() -> {
+            printQueue(press, queue);
+            return hub.printJobs().backlog().get(PrintJobState.PRINTED).count() == 8;
+        });
+        assertEquals(8, printed.size());
+        printed.forEach((prr, times) -> assertEquals(1, times, prr + " printed once"));
+        assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow().up());
+        assertEquals(List.of(), names(queue), "no job, no temp file left");
+        assertEquals(-8, hub.stock().snapshot().onHand());
+    }
+
+    @Test
+    void aRenameACrashInterruptedIsFinishedWithoutASecondCopy() throws Exception {
+        Path queue = sftpPrinter("spool").resolve("queue");
+        env.config();
+        try (HubStore store = HubStore.open(env.dataDir())) {
+            PrintJobs jobs = new PrintJobs(store, Clock.systemUTC());
+            // Marked QUEUED on DKC-2, not yet renamed: the printer holds only the temp file.
+            jobs.create("PRR-3310-U000002", "prr-3310-20261123-0404", "33.10.05", "3310054507900001",
+                    "{\"prrId\":\"PRR-3310-U000002\",\"pickupKecamatanCode\":\"33.10.05\"}");
+            Files.writeString(queue.resolve(".PRR-3310-U000002.json.part"),
+                    "{\"prrId\":\"PRR-3310-U000002\",\"queuedAt\":\"before the crash\"}");
+            jobs.markQueued("PRR-3310-U000002", "DKC-2", Instant.now());
+            // Still PENDING, its temp file half written.
+            jobs.create("PRR-3310-V000002", "prr-3310-20261123-0404", "33.10.06", "3310054507900001",
+                    "{\"prrId\":\"PRR-3310-V000002\",\"pickupKecamatanCode\":\"33.10.06\"}");
+            Files.writeString(queue.resolve(".PRR-3310-V000002.json.part"), "{\"prrId\":");
+        }
+
+        Hub hub = env.startHub();
+        await().atMost(PATIENCE).until(() -> jobs(queue).size() == 2);
+        await().atMost(PATIENCE).until(() -> names(queue).size() == 2);
+        assertEquals(List.of("PRR-3310-U000002.json", "PRR-3310-V000002.json"), names(queue));
+        assertEquals("before the crash", Messages.json().readTree(Files.readString(queue.resolve("PRR-3310-U000002.json")))
+                .get("queuedAt").asText(), "the interrupted job was renamed, not written a second time");
+        JsonNode v = Messages.json().readTree(Files.readString(queue.resolve("PRR-3310-V000002.json")));
+        assertTrue(v.hasNonNull("queuedAt"), "the half-written job was written again whole");
+        assertEquals(PrintJobState.QUEUED, hub.printJobs().find("PRR-3310-U000002").orElseThrow().state());
+        assertEquals(PrintJobState.QUEUED, hub.printJobs().find("PRR-3310-V000002").orElseThrow().state());
+    }
+
+    @Test
+    void aJobQueuedAgainReplacesTheStaleCopyASpoolerLeftInTheQueue() throws Exception {
+        Path printer = sftpPrinter(".");
+        Path queue = printer.resolve("queue");
+        Path job = queue.resolve("PRR-3310-L000001.json");
+        Hub hub = env.startHub();
+        publish("prr-3310-20261123-0405", DownFlowTest.records("PRR-3310-L", 1));
+        await().atMost(PATIENCE).until(() -> Files.exists(job));
+        String firstQueuedAt = Messages.json().readTree(Files.readString(job)).get("queuedAt").asText();
+
+        // This spooler reports the print and leaves the job where it was.
+        Path results = printer.resolve("results");
+        Path temp = results.resolve(".PRR-3310-L000001.result.json.tmp");
+        Files.writeString(temp, """
+                {"schema": "ektp.print-result/1", "prrId": "PRR-3310-L000001", "printerId": "DKC-2",
+                 "status": "FAILED", "reason": "INK_SMEAR", "blankSerial": "BLK2026DKC20000001",
+                 "at": "2026-11-23T09:02:11+07:00"}""");
+        Files.move(temp, results.resolve("PRR-3310-L000001.result.json"), StandardCopyOption.ATOMIC_MOVE);
+
+        await().atMost(PATIENCE).until(() -> hub.printJobs().find("PRR-3310-L000001").orElseThrow().prints() == 1
+                && hub.printJobs().find("PRR-3310-L000001").orElseThrow().state() == PrintJobState.QUEUED);
+        await().atMost(PATIENCE).until(() -> names(queue).size() == 1);
+        assertEquals(List.of("PRR-3310-L000001.json"), names(queue), "one job file, no temp file left");
+        String secondQueuedAt = Messages.json().readTree(Files.readString(job)).get("queuedAt").asText();
+        assertNotEquals(firstQueuedAt, secondQueuedAt, "the stale job was replaced by the new one");
+        assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow().up(), "the replace is no failure");
+    }
+
+    @Test
+    void aHangingSftpPrinterHoldsUpNeitherTheFolderPrinterNorTheStart() throws Exception {
+        try (HangingServer hanging = new HangingServer()) {
+            env.addSftpPrinter(TestSftpPrinter.at("DKC-2", hanging.port(), "33.10.05"));
+            Path folderQueue = Files.createDirectories(root.resolve("printers/DKC-1/queue"));
+            Files.createDirectories(root.resolve("printers/DKC-1/results"));
+            Hub hub = env.startHub();
+            // Records alternate 33.10.06 (odd, DKC-1 by default) and 33.10.05 (even, DKC-2).
+            publish("prr-3310-20261123-0406", DownFlowTest.records("PRR-3310-M", 6));
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> jobs(folderQueue).size() == 3);
+            assertEquals(List.of("PRR-3310-M000001.json", "PRR-3310-M000003.json", "PRR-3310-M000005.json"),
+                    jobs(folderQueue));
+            await().atMost(PATIENCE).until(() -> hub.peerLinks().link(PeerLinks.printer("DKC-2")).isPresent());
+            PeerLinks.Link link = hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow();
+            assertFalse(link.up(), link::toString);
+            assertEquals(3, hub.printJobs().backlog().get(PrintJobState.PENDING).count(), "DKC-2's jobs wait in the hub");
+            assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-1")).orElseThrow().up());
+            int tries = hanging.acceptedConnections();
+            assertTrue(tries >= 1, "the hub did try");
+        }
+    }
+}
