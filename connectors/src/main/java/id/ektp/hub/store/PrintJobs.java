@@ -103,11 +103,18 @@ public final class PrintJobs {
 
     /** Jobs in {@code state}, oldest first. */
     public List<PrintJob> inState(PrintJobState state, int limit) {
+        return inState(state, 0, limit);
+    }
+
+    /** Jobs in {@code state} after {@code afterSeq}, oldest first: a page of a walk through all of them. */
+    public List<PrintJob> inState(PrintJobState state, long afterSeq, int limit) {
         return store.read(c -> {
             List<PrintJob> jobs = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM print_job WHERE state = ? ORDER BY seq LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT * FROM print_job WHERE state = ? AND seq > ? ORDER BY seq LIMIT ?")) {
                 ps.setString(1, state.name());
-                ps.setInt(2, limit);
+                ps.setLong(2, afterSeq);
+                ps.setInt(3, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         jobs.add(job(rs));

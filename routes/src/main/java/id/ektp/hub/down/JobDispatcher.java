@@ -34,7 +34,7 @@ import org.apache.camel.Exchange;
  */
 public final class JobDispatcher {
     static final String PART = ".json.part";
-    private static final int BATCH = 500;
+    static final int BATCH = 500;
 
     private final PrintJobs jobs;
     private final Messages messages;
@@ -62,23 +62,31 @@ public final class JobDispatcher {
         }
         finishInterrupted(current, reachable);
         int queued = 0;
-        List<PrintJob> pending = jobs.inState(PrintJobState.PENDING, BATCH);
-        for (PrintJob job : pending) {
-            Printer printer = current.serving(job.pickupKecamatan()).orElse(null);
-            PrinterQueue queue = printer == null ? null : reachable.get(printer.id());
-            if (queue == null) {
-                continue;
+        // Page through everything pending, not only the oldest page: jobs held for a printer
+        // that is offline (thousands after a long outage) must not hide the jobs of the others.
+        // A pass ends after a page's worth was queued; the greedy scheduler comes straight back.
+        long after = 0;
+        List<PrintJob> page;
+        do {
+            page = jobs.inState(PrintJobState.PENDING, after, BATCH);
+            for (PrintJob job : page) {
+                after = job.seq();
+                Printer printer = current.serving(job.pickupKecamatan()).orElse(null);
+                PrinterQueue queue = printer == null ? null : reachable.get(printer.id());
+                if (queue == null) {
+                    continue;
+                }
+                Instant queuedAt = messages.instant();
+                String document = document(job, queuedAt);
+                try {
+                    queue(job, printer, queue, document, queuedAt);
+                    queued++;
+                } catch (IOException e) {
+                    queues.failed(printer, e);
+                    reachable.remove(printer.id()); // its other jobs wait for the next attempt
+                }
             }
-            Instant queuedAt = messages.instant();
-            String document = document(job, queuedAt);
-            try {
-                queue(job, printer, queue, document, queuedAt);
-                queued++;
-            } catch (IOException e) {
-                queues.failed(printer, e);
-                reachable.remove(printer.id()); // its other jobs wait for the next attempt
-            }
-        }
+        } while (page.size() == BATCH && queued < BATCH && !reachable.isEmpty());
         for (Printer printer : current.all()) {
             if (reachable.containsKey(printer.id())) {
                 queues.passed(printer);

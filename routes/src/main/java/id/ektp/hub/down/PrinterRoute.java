@@ -4,8 +4,11 @@ import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.config.HubConfig.SftpAccount;
 import id.ektp.hub.runtime.SftpTimeouts;
 import id.ektp.hub.spool.SecureFiles;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -79,27 +82,38 @@ public final class PrinterRoute extends RouteBuilder {
                 .bean("printResultIntake", "record");
 
         for (Printer printer : printers) {
-            if (printer.folder() != null) {
-                templatedRoute(RESULTS_TEMPLATE)
-                        .routeId(RESULTS_PREFIX + printer.id())
-                        .parameter("printerId", printer.id())
-                        .parameter("resultsDir", Printers.results(printer).toString());
-            } else {
-                SftpAccount account = printer.sftp();
-                Path workDir = SecureFiles.ownerOnlyDirectories(dataDir.resolve("spool/printer-results").resolve(printer.id()));
-                templatedRoute(SFTP_RESULTS_TEMPLATE)
-                        .routeId(RESULTS_PREFIX + printer.id())
-                        .parameter("printerId", printer.id())
-                        .parameter("host", account.host())
-                        .parameter("port", String.valueOf(account.port()))
-                        .parameter("username", account.username())
-                        .parameter("privateKeyFile", account.privateKeyFile().toString())
-                        .parameter("knownHostsFile", account.knownHostsFile().toString())
-                        .parameter("resultsDir", Printers.remote(printer, "results"))
-                        .parameter("workDir", workDir.toString())
-                        .parameter("connectTimeoutMillis", String.valueOf(account.connectTimeout().toMillis()))
-                        .parameter("aliveIntervalMillis", String.valueOf(SftpTimeouts.aliveIntervalMillis(account)));
-            }
+            templatedRoute(template(printer)).routeId(routeId(printer)).parameters(parameters(printer, dataDir));
         }
+    }
+
+    public static String routeId(Printer printer) {
+        return RESULTS_PREFIX + printer.id();
+    }
+
+    /** The results template a printer's route comes from: also what a config reload adds it with. */
+    public static String template(Printer printer) {
+        return printer.folder() != null ? RESULTS_TEMPLATE : SFTP_RESULTS_TEMPLATE;
+    }
+
+    /** The template's parameters for one printer; creates an SFTP printer's local work folder. */
+    public static Map<String, String> parameters(Printer printer, Path dataDir) throws IOException {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("printerId", printer.id());
+        if (printer.folder() != null) {
+            p.put("resultsDir", Printers.results(printer).toString());
+            return p;
+        }
+        SftpAccount account = printer.sftp();
+        Path workDir = SecureFiles.ownerOnlyDirectories(dataDir.resolve("spool/printer-results").resolve(printer.id()));
+        p.put("host", account.host());
+        p.put("port", String.valueOf(account.port()));
+        p.put("username", account.username());
+        p.put("privateKeyFile", account.privateKeyFile().toString());
+        p.put("knownHostsFile", account.knownHostsFile().toString());
+        p.put("resultsDir", Printers.remote(printer, "results"));
+        p.put("workDir", workDir.toString());
+        p.put("connectTimeoutMillis", String.valueOf(account.connectTimeout().toMillis()));
+        p.put("aliveIntervalMillis", String.valueOf(SftpTimeouts.aliveIntervalMillis(account)));
+        return p;
     }
 }

@@ -8,6 +8,9 @@ import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.config.ConfigProblem;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.config.HubConfig.Device;
+import id.ektp.hub.config.HubConfig.Printer;
+import id.ektp.hub.down.PrinterRoute;
+import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.config.InvalidConfigException;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.spool.Spool;
@@ -37,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * gracefully: a download under way completes and is recorded before the route goes, and the
  * device's copy is deleted only after that, as always. Packets already spooled belong to the
  * UP flow, not to the device route: they are still validated and forwarded. Jobs waiting for a
- * removed printer stay in the hub until a printer serves their kecamatan again.
+ * removed printer stay in the hub until a printer serves their kecamatan again; a printer's
+ * results route is replaced like a device's, so a result being read completes first.
  */
 public final class ConfigReload {
     private static final Logger LOG = LoggerFactory.getLogger("ektp.config");
@@ -51,13 +55,15 @@ public final class ConfigReload {
     private final DeviceWatch deviceWatch;
     private final DeviceLinks deviceLinks;
     private final AdminApi adminApi;
+    private final PeerLinks peerLinks;
     /** Told of each configuration applied, after the routes changed (the metrics follow the devices). */
     private final Consumer<HubConfig> followers;
     /** The checksum of the file as last checked, applied or refused: the same bytes are not checked twice. */
     private String lastSeen;
 
     ConfigReload(AtomicReference<HubConfig> config, ConfigState state, Clock clock, StockKeeper stock,
-                 DeviceWatch deviceWatch, DeviceLinks deviceLinks, AdminApi adminApi, Consumer<HubConfig> followers) {
+                 DeviceWatch deviceWatch, DeviceLinks deviceLinks, PeerLinks peerLinks, AdminApi adminApi,
+                 Consumer<HubConfig> followers) {
         this.config = config;
         this.state = state;
         this.clock = clock;
@@ -65,6 +71,7 @@ public final class ConfigReload {
         this.deviceWatch = deviceWatch;
         this.deviceLinks = deviceLinks;
         this.adminApi = adminApi;
+        this.peerLinks = peerLinks;
         this.followers = followers;
         this.lastSeen = state.current().sha256();
     }
@@ -119,6 +126,13 @@ public final class ConfigReload {
         for (Device device : change.devicesChanged()) {
             removeRoute(context, DeviceIntakeRoute.routeId(device));
         }
+        for (Printer printer : change.printersRemoved()) {
+            removeRoute(context, PrinterRoute.routeId(printer));
+            peerLinks.forget(PeerLinks.printer(printer.id()));
+        }
+        for (Printer printer : change.printersChanged()) {
+            removeRoute(context, PrinterRoute.routeId(printer));
+        }
         // The new config is in place before routes start: the flows read it as they go.
         config.set(change.running());
         for (Device device : change.devicesAdded()) {
@@ -126,6 +140,14 @@ public final class ConfigReload {
         }
         for (Device device : change.devicesChanged()) {
             addDeviceRoute(context, device);
+        }
+        // The dispatcher reads the printers from the running configuration at each pass; the
+        // results routes are the printers' own.
+        for (Printer printer : change.printersAdded()) {
+            addPrinterRoute(context, printer);
+        }
+        for (Printer printer : change.printersChanged()) {
+            addPrinterRoute(context, printer);
         }
         if (change.stockChanged()) {
             stock.policy(change.running().stock());
@@ -152,6 +174,13 @@ public final class ConfigReload {
         TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(context, DeviceIntakeRoute.TEMPLATE)
                 .routeId(DeviceIntakeRoute.routeId(device));
         DeviceIntakeRoute.parameters(device).forEach(builder::parameter);
+        builder.add();
+    }
+
+    private void addPrinterRoute(CamelContext context, Printer printer) throws IOException {
+        TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(context, PrinterRoute.template(printer))
+                .routeId(PrinterRoute.routeId(printer));
+        PrinterRoute.parameters(printer, config.get().dataDir()).forEach(builder::parameter);
         builder.add();
     }
 

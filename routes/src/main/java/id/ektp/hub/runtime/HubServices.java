@@ -127,7 +127,7 @@ public final class HubServices {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HubMetrics metrics = new HubMetrics(packets, outbox, printJobs, stock, peerStates, config::get, clock);
         metrics.bindTo(meters);
-        this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, adminApi,
+        this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, peerLinks, adminApi,
                 applied -> metrics.followDevices(applied.devices()));
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),

@@ -278,4 +278,23 @@ class SftpPrinterTest {
             assertTrue(tries >= 1, "the hub did try");
         }
     }
+
+    @Test
+    void jobsHeldForAnOfflinePrinterDoNotHideTheJobsOfAReachableOne() throws Exception {
+        env.addSftpPrinter(TestSftpPrinter.of("DKC-2", ".", "33.10.05"));
+        Path folderQueue = Files.createDirectories(root.resolve("printers/DKC-1/queue"));
+        Files.createDirectories(root.resolve("printers/DKC-1/results"));
+        env.printerServer().stop();
+        Hub hub = env.startHub();
+        // More jobs for the offline DKC-2 (33.10.05) than one page of the dispatcher, all older
+        // than the one job for DKC-1 (33.10.06).
+        int held = JobDispatcher.BATCH + 10;
+        publish("prr-3310-20261123-0501", DownFlowTest.records("PRR-3310-S", 2 * held).stream()
+                .filter(r -> r.get("pickupKecamatanCode").asText().equals("33.10.05")).toList());
+        await().atMost(PATIENCE).until(() -> hub.printJobs().backlog().get(PrintJobState.PENDING).count() == held);
+        publish("prr-3310-20261123-0502", DownFlowTest.records("PRR-3310-T", 1));
+
+        await().atMost(PATIENCE).until(() -> jobs(folderQueue).equals(List.of("PRR-3310-T000001.json")));
+        assertEquals(held, hub.printJobs().backlog().get(PrintJobState.PENDING).count(), "DKC-2's jobs still wait");
+    }
 }

@@ -162,4 +162,26 @@ class ConfigReloadTest {
         String stockCheck = hub.camelContext().getRoute(id.ektp.hub.across.SchedulesRoute.STOCK_CHECK).getEndpoint().getEndpointUri();
         assertTrue(stockCheck.contains("0+30+6"), "the stock check runs on its new schedule: " + stockCheck);
     }
+
+    @Test
+    void aPrinterAddedGetsItsResultsRouteAndJobsAndOneRemovedLosesIt() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Hub hub = env.startHub();
+        Path file = hub.configState().current().file();
+        String good = Files.readString(file);
+        String dkc1 = "  - {id: DKC-1, folder: printers/DKC-1, serves: [\"*\"]}";
+        assertTrue(good.contains(dkc1), good);
+
+        Instant before = hub.configState().current().appliedAt();
+        Files.writeString(file, good.replace(dkc1, dkc1 + "\n  - {id: DKC-3, folder: printers/DKC-3, serves: [\"33.10.06\"]}"));
+        awaitApplied(hub, before);
+        assertNotNull(hub.camelContext().getRoute("down-results-DKC-3"), "the added printer's results are read");
+        assertEquals("DKC-3", hub.config().printers().get(1).id());
+
+        before = hub.configState().current().appliedAt();
+        Files.writeString(file, good);
+        awaitApplied(hub, before);
+        assertNull(hub.camelContext().getRoute("down-results-DKC-3"), "the removed printer's route is gone");
+        assertNotNull(hub.camelContext().getRoute("down-results-DKC-1"));
+    }
 }
