@@ -122,9 +122,15 @@ final class Sandbox implements AutoCloseable {
         Path outbox = Files.createDirectories(ministryHome.resolve(config.ministry().sftp().outboxDir()));
         List<PrinterSimulator> printers = new ArrayList<>();
         for (HubConfig.Printer printer : config.printers()) {
-            Files.createDirectories(printer.folder().resolve("queue"));
-            Files.createDirectories(printer.folder().resolve("results"));
-            printers.add(new PrinterSimulator(printer.id(), printer.folder(), seed++));
+            Path folder = printer.folder();
+            if (folder == null) { // an SFTP printer: an account on the device server, simulated on its home folder
+                folder = dir.resolve("sftp/printers").resolve(printer.sftp().username());
+                deviceServer.addAccount(printer.sftp().username(), folder, hubKey);
+                folder = folder.resolve(printer.baseDir());
+            }
+            Files.createDirectories(folder.resolve("queue"));
+            Files.createDirectories(folder.resolve("results"));
+            printers.add(new PrinterSimulator(printer.id(), folder, seed++));
         }
 
         Hub hub = Hub.create(config, clock);

@@ -40,6 +40,9 @@ class SandboxTest {
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     sandbox.hub().printJobs().backlog().get(PrintJobState.PRINTED).count() >= 3);
             assertTrue(sandbox.hub().stock().snapshot().onHand() < Sandbox.STARTING_STOCK, "stock falls as printers print");
+            // DKC-2 is reached over SFTP (Wedi and Bayat): its jobs go out and its results come back too.
+            await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.hub().printJobs()
+                    .inState(PrintJobState.PRINTED, 10_000).stream().anyMatch(j -> "DKC-2".equals(j.printerId())));
 
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir.resolve("secrets/admin.token"));
             assertTrue(!perms.contains(PosixFilePermission.OTHERS_READ) && !perms.contains(PosixFilePermission.GROUP_READ),
