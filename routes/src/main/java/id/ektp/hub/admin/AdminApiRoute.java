@@ -33,6 +33,10 @@ public final class AdminApiRoute extends RouteBuilder {
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .setBody(exchange -> AdminApi.error(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
 
+        // Once at the start: a release or drop whose file move a crash interrupted is finished.
+        from("timer:quarantine-recovery?repeatCount=1&delay=0").routeId("admin-quarantine-recovery")
+                .bean("quarantineDesk", "finishInterrupted");
+
         post("/api/stock/arrivals", "api-stock-arrivals", "confirmArrival");
         post("/api/stock/requests", "api-stock-requests", "requestStock");
         post("/api/destructions", "api-destructions", "recordDestruction");

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What an operator does with quarantined items (ICD section 4): release one ("check again and
@@ -65,6 +67,8 @@ public final class QuarantineDesk {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger("ektp.quarantine");
+
     private final QuarantineRecords records;
     private final Path quarantineRoot;
     /** By the first folder of an entry's file: {@code packets}, {@code batches}, {@code results}, {@code messages}. */
@@ -122,6 +126,32 @@ public final class QuarantineDesk {
             throw new Conflict(find(id), reason, "still invalid, kept in quarantine: " + text);
         }
         return new Outcome(find(id), entry.state().equals(QuarantineEntry.RELEASED));
+    }
+
+    /**
+     * At the start: finishes the releases and drops a crash interrupted, i.e. entries RELEASED
+     * or DROPPED in the store whose file is still in quarantine. Without it a released packet
+     * would be OUTBOUND in the store with its file still here, and wait for a second call.
+     */
+    public synchronized int finishInterrupted() throws IOException {
+        int finished = 0;
+        for (QuarantineEntry entry : records.all()) {
+            if (entry.state().equals(QuarantineEntry.HELD) || !Files.exists(fileOf(entry))) {
+                continue;
+            }
+            try {
+                if (entry.state().equals(QuarantineEntry.RELEASED)) {
+                    release(entry.quarantineId());
+                } else {
+                    drop(entry.quarantineId(), null);
+                }
+                finished++;
+                LOG.info("quarantine {}: {} finished after an interruption", entry.quarantineId(), entry.state());
+            } catch (Conflict e) {
+                LOG.warn("quarantine {}: {} could not be finished: {}", entry.quarantineId(), entry.state(), e.getMessage());
+            }
+        }
+        return finished;
     }
 
     public synchronized Outcome drop(String id, String note) throws IOException {

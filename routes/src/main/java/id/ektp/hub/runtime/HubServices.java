@@ -149,6 +149,7 @@ public final class HubServices {
                 Map.entry("hubStatusReport", status),
                 Map.entry("statusView", statusView),
                 Map.entry("adminApi", adminApi),
+                Map.entry("quarantineDesk", quarantineDesk),
                 Map.entry("configReload", configReload),
                 Map.entry("batchIntake", batchIntake),
                 Map.entry("batchProcessor", batchProcessor),

@@ -231,4 +231,42 @@ class QuarantineApiTest {
             return events;
         });
     }
+
+    @Test
+    void aReleaseAndADropACrashCutShortAreFinishedAtTheNextStart() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES)
+                .withExtraYaml("limits: {maxPacketBytes: 32768}\n");
+        Hub hub = env.startHub();
+        PacketSpec big = packet(11).targetBytes(100 * 1024).build();
+        String deviceSha = Spool.sha256Of(env.drop(big));
+        PacketSpec broken = packet(12).defect(PacketDefect.CHECKSUM_MISMATCH).build();
+        env.drop(broken);
+        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 2);
+        hub.close();
+
+        // The crash window: both changes committed, as the release and the drop commit them,
+        // and the files not yet moved on (the move comes after the commit).
+        Path bigFile = env.dataDir().resolve("quarantine/packets/" + big.packetId() + ".zip");
+        Path brokenFile = env.dataDir().resolve("quarantine/packets/" + broken.packetId() + ".zip");
+        assertTrue(Files.exists(bigFile) && Files.exists(brokenFile));
+        try (HubStore store = HubStore.open(env.dataDir())) {
+            var quarantine = new id.ektp.hub.store.QuarantineRecords(store, java.time.Clock.systemUTC());
+            var packets = new id.ektp.hub.store.PacketRecords(store, java.time.Clock.systemUTC());
+            store.transact(c -> {
+                assertTrue(quarantine.release(big.packetId(), "released by an operator"));
+                packets.markOutbound(big.packetId(), big.capturedAt().toInstant());
+                return null;
+            });
+            assertTrue(quarantine.drop(broken.packetId(), "dropped by an operator"));
+        }
+
+        // Started again, with the limit the release was checked against.
+        env.withExtraYaml("limits: {maxPacketBytes: 1048576}\n");
+        Hub again = env.startHub();
+        await().atMost(PATIENCE).until(() -> again.packets().find(big.packetId()).orElseThrow().state() == PacketState.FORWARDED);
+        assertEquals(deviceSha, Spool.sha256Of(env.ministryInbox().resolve(big.packetId() + ".zip")), "byte-identical");
+        assertEquals(List.of(big.packetId() + ".zip"), names(env.ministryInbox()), "forwarded once; the dropped one never");
+        await().atMost(PATIENCE).until(() -> !Files.exists(brokenFile));
+        assertFalse(Files.exists(bigFile), "the released file left quarantine");
+    }
 }
