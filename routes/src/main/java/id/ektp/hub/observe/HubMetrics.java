@@ -68,6 +68,8 @@ public final class HubMetrics implements MeterBinder {
     private MeterRegistry registry;
     /** The ektp_device_up series by device key: a config reload adds and removes them. */
     private final Map<String, Gauge> deviceGauges = new HashMap<>();
+    /** The ektp_peer_up series (ministry links, printers) by peer name, likewise. */
+    private final Map<String, Gauge> peerGauges = new HashMap<>();
     private long readAtNanos;
 
     public HubMetrics(PacketRecords packets, Outbox outbox, PrintJobs printJobs, StockKeeper stock, PeerStates peers,
@@ -112,17 +114,34 @@ public final class HubMetrics implements MeterBinder {
                     .description("Kecamatan devices per link state")
                     .tag("state", status.name()).register(registry);
         }
-        for (Peer peer : peers.all()) {
-            if (peer.kind() != Kind.DEVICE) {
-                gauge("ektp.peer.up", m -> m.peerUp(peer.name(), peer.kind()))
-                        .description("1 while the peer's last contact succeeded, 0 while it failed, NaN before the first contact")
-                        .tag("peer", peer.name()).register(registry);
+        followPeers();
+    }
+
+    /** The series of the configured devices and printers; called after each config reload. */
+    public synchronized void follow(HubConfig applied) {
+        followDevices(applied.devices());
+        followPeers();
+    }
+
+    private void followPeers() {
+        List<Peer> now = peers.all().stream().filter(p -> p.kind() != Kind.DEVICE).toList();
+        Set<String> names = now.stream().map(Peer::name).collect(Collectors.toSet());
+        peerGauges.entrySet().removeIf(e -> {
+            if (names.contains(e.getKey())) {
+                return false;
             }
+            registry.remove(e.getValue());
+            return true;
+        });
+        for (Peer peer : now) {
+            peerGauges.computeIfAbsent(peer.name(), name -> gauge("ektp.peer.up", m -> m.peerUp(name, peer.kind()))
+                    .description("1 while the peer's last contact succeeded, 0 while it failed, NaN before the first contact")
+                    .tag("peer", name).register(registry));
         }
     }
 
-    /** One ektp_device_up series per configured device; called at the start and after each config reload. */
-    public synchronized void followDevices(List<Device> devices) {
+    /** One ektp_device_up series per configured device. */
+    private void followDevices(List<Device> devices) {
         Set<String> keys = devices.stream().map(Device::key).collect(Collectors.toSet());
         deviceGauges.entrySet().removeIf(e -> {
             if (keys.contains(e.getKey())) {

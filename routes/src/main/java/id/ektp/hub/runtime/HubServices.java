@@ -128,7 +128,7 @@ public final class HubServices {
         HubMetrics metrics = new HubMetrics(packets, outbox, printJobs, stock, peerStates, config::get, clock);
         metrics.bindTo(meters);
         this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, peerLinks, adminApi,
-                applied -> metrics.followDevices(applied.devices()));
+                metrics::follow);
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),
                 Map.entry("deviceLinks", deviceLinks),

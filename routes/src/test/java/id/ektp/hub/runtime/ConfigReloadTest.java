@@ -3,6 +3,7 @@ package id.ektp.hub.runtime;
 import static id.ektp.hub.testing.HubTestEnvironment.names;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -177,11 +178,13 @@ class ConfigReloadTest {
         awaitApplied(hub, before);
         assertNotNull(hub.camelContext().getRoute("down-results-DKC-3"), "the added printer's results are read");
         assertEquals("DKC-3", hub.config().printers().get(1).id());
+        assertTrue(metrics().contains("ektp_peer_up{peer=\"printer-DKC-3\"}"), "the added printer has its series");
 
         before = hub.configState().current().appliedAt();
         Files.writeString(file, good);
         awaitApplied(hub, before);
         assertNull(hub.camelContext().getRoute("down-results-DKC-3"), "the removed printer's route is gone");
         assertNotNull(hub.camelContext().getRoute("down-results-DKC-1"));
+        assertFalse(metrics().contains("printer-DKC-3"), "the removed printer's series is gone");
     }
 }
