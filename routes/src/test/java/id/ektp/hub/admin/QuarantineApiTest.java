@@ -1,5 +1,8 @@
 package id.ektp.hub.admin;
 
+import static id.ektp.hub.admin.QuarantineCalls.events;
+import static id.ektp.hub.admin.QuarantineCalls.itemFor;
+import static id.ektp.hub.admin.QuarantineCalls.json;
 import static id.ektp.hub.testing.HubTestEnvironment.names;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,9 +18,6 @@ import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.testing.HubTestEnvironment;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ class QuarantineApiTest {
     @TempDir
     Path root;
     HubTestEnvironment env;
-    final HttpClient http = HttpClient.newHttpClient();
+    final QuarantineCalls calls = new QuarantineCalls(() -> env.httpPort());
 
     @AfterEach
     void stop() {
@@ -64,7 +64,7 @@ class QuarantineApiTest {
         env.drop(broken);
         await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 2);
 
-        JsonNode list = json(get("/api/quarantine"), 200);
+        JsonNode list = json(calls.get("/api/quarantine"), 200);
         assertEquals(2, list.get("count").asInt());
         JsonNode item = itemFor(list, big.packetId());
         assertEquals("TOO_LARGE", item.get("reason").asText());
@@ -75,7 +75,7 @@ class QuarantineApiTest {
         assertFalse(item.get("since").asText().isBlank());
 
         // Released under the same limit, it is still too large: 409, still held.
-        JsonNode refused = json(post("/api/quarantine/" + big.packetId() + "/release", env.adminToken()), 409);
+        JsonNode refused = json(calls.post("/api/quarantine/" + big.packetId() + "/release", env.adminToken()), 409);
         assertEquals("TOO_LARGE", refused.at("/item/reason").asText(), refused.toString());
         assertEquals("HELD", refused.at("/item/state").asText());
 
@@ -85,12 +85,12 @@ class QuarantineApiTest {
         Hub edited = env.startHub();
 
         // A packet whose bytes are bad stays bad: 409 with the reason found now, file kept.
-        JsonNode stillBad = json(post("/api/quarantine/" + broken.packetId() + "/release", env.adminToken()), 409);
+        JsonNode stillBad = json(calls.post("/api/quarantine/" + broken.packetId() + "/release", env.adminToken()), 409);
         assertEquals("CHECKSUM_MISMATCH", stillBad.at("/item/reason").asText(), stillBad.toString());
         assertTrue(stillBad.get("error").asText().startsWith("still invalid"), stillBad.toString());
         assertTrue(Files.exists(env.dataDir().resolve("quarantine/packets/" + broken.packetId() + ".zip")));
 
-        JsonNode released = json(post("/api/quarantine/" + big.packetId() + "/release", env.adminToken()), 200);
+        JsonNode released = json(calls.post("/api/quarantine/" + big.packetId() + "/release", env.adminToken()), 200);
         assertEquals("RELEASED", released.get("state").asText());
         assertFalse(released.get("alreadyReleased").asBoolean());
         Path arrived = env.ministryInbox().resolve(big.fileName());
@@ -101,7 +101,7 @@ class QuarantineApiTest {
         Files.delete(arrived); // the ministry took it
 
         // Released again: nothing more happens.
-        JsonNode again = json(post("/api/quarantine/" + big.packetId() + "/release", env.adminToken()), 200);
+        JsonNode again = json(calls.post("/api/quarantine/" + big.packetId() + "/release", env.adminToken()), 200);
         assertTrue(again.get("alreadyReleased").asBoolean());
         // A later packet of the same device: forwarding is first-captured-first, so once it has
         // arrived, a second copy of the released one would have arrived before it.
@@ -111,10 +111,10 @@ class QuarantineApiTest {
         assertEquals(List.of(later.fileName()), names(env.ministryInbox()), "the released packet went once");
         assertEquals(1, auditEvents(edited, "packet:" + big.packetId()).stream().filter("FORWARDED"::equals).count());
 
-        JsonNode after = json(get("/api/quarantine"), 200);
+        JsonNode after = json(calls.get("/api/quarantine"), 200);
         assertEquals(1, after.get("count").asInt());
         assertEquals(broken.packetId(), after.at("/items/0/subject").asText());
-        JsonNode history = json(get("/api/quarantine/" + big.packetId()), 200);
+        JsonNode history = json(calls.get("/api/quarantine/" + big.packetId()), 200);
         assertEquals(List.of("HELD", "RECHECKED", "RELEASED"), events(history));
     }
 
@@ -134,23 +134,23 @@ class QuarantineApiTest {
 
         // Without the token, or with a wrong one, nothing is released or dropped.
         String release = "/api/quarantine/" + dupId + "/release";
-        assertEquals(401, post(release, null).statusCode());
-        assertEquals(401, post(release, "wrong").statusCode());
-        HttpResponse<String> noToken = delete("/api/quarantine/" + dupId, null);
+        assertEquals(401, calls.post(release, null).statusCode());
+        assertEquals(401, calls.post(release, "wrong").statusCode());
+        HttpResponse<String> noToken = calls.delete("/api/quarantine/" + dupId, null);
         assertEquals(401, noToken.statusCode());
         assertTrue(Messages.json().readTree(noToken.body()).get("error").asText().contains("Bearer"), noToken.body());
-        assertEquals(401, delete("/api/quarantine/" + dupId, "wrong").statusCode());
+        assertEquals(401, calls.delete("/api/quarantine/" + dupId, "wrong").statusCode());
         assertEquals("HELD", hub.quarantine().find(dupId).orElseThrow().state());
 
         // Unknown ids are 404, a bad query 400 naming the parameter.
-        assertTrue(json(post("/api/quarantine/no-such-item/release", env.adminToken()), 404)
+        assertTrue(json(calls.post("/api/quarantine/no-such-item/release", env.adminToken()), 404)
                 .get("error").asText().contains("no-such-item"));
-        assertEquals(404, delete("/api/quarantine/no-such-item", env.adminToken()).statusCode());
-        assertEquals(404, get("/api/quarantine/no-such-item").statusCode());
-        assertTrue(json(get("/api/quarantine?all=maybe"), 400).get("error").asText().startsWith("all must be"));
+        assertEquals(404, calls.delete("/api/quarantine/no-such-item", env.adminToken()).statusCode());
+        assertEquals(404, calls.get("/api/quarantine/no-such-item").statusCode());
+        assertTrue(json(calls.get("/api/quarantine?all=maybe"), 400).get("error").asText().startsWith("all must be"));
 
         // A duplicate packet id is never forwarded by a release: 409 saying why, still held.
-        JsonNode refused = json(post(release, env.adminToken()), 409);
+        JsonNode refused = json(calls.post(release, env.adminToken()), 409);
         assertTrue(refused.get("error").asText().contains("never forwards a second packet under the same id"),
                 refused.toString());
         assertEquals("HELD", refused.at("/item/state").asText());
@@ -160,61 +160,24 @@ class QuarantineApiTest {
         // Dropped: gone from the list and from disk, kept in the audit trail.
         Path file = env.dataDir().resolve("quarantine").resolve(hub.quarantine().find(dupId).orElseThrow().fileName());
         assertTrue(Files.exists(file));
-        JsonNode dropped = json(delete("/api/quarantine/" + dupId, env.adminToken()), 200);
+        JsonNode dropped = json(calls.delete("/api/quarantine/" + dupId, env.adminToken()), 200);
         assertEquals("DROPPED", dropped.get("state").asText());
         assertFalse(Files.exists(file));
-        assertEquals(0, json(get("/api/quarantine"), 200).get("count").asInt());
-        JsonNode all = json(get("/api/quarantine?all=true"), 200);
+        assertEquals(0, json(calls.get("/api/quarantine"), 200).get("count").asInt());
+        JsonNode all = json(calls.get("/api/quarantine?all=true"), 200);
         assertEquals("DROPPED", itemFor(all, original.packetId()).get("state").asText());
-        assertEquals(List.of("HELD", "RECHECKED", "DROPPED"), events(json(get("/api/quarantine/" + dupId), 200)));
-        assertTrue(json(delete("/api/quarantine/" + dupId, env.adminToken()), 200).get("alreadyDropped").asBoolean());
-        assertTrue(json(post(release, env.adminToken()), 409).get("error").asText().contains("dropped"));
+        assertEquals(List.of("HELD", "RECHECKED", "DROPPED"), events(json(calls.get("/api/quarantine/" + dupId), 200)));
+        assertTrue(json(calls.delete("/api/quarantine/" + dupId, env.adminToken()), 200).get("alreadyDropped").asBoolean());
+        assertTrue(json(calls.post(release, env.adminToken()), 409).get("error").asText().contains("dropped"));
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return send(request(path, null).GET());
-    }
 
-    private HttpResponse<String> post(String path, String token) throws Exception {
-        return send(request(path, token).POST(HttpRequest.BodyPublishers.noBody()));
-    }
 
-    private HttpResponse<String> delete(String path, String token) throws Exception {
-        return send(request(path, token).DELETE());
-    }
 
-    private HttpRequest.Builder request(String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + path))
-                .timeout(Duration.ofSeconds(20));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return request;
-    }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
-    private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
-        assertEquals(status, response.statusCode(), response.body());
-        return Messages.json().readTree(response.body());
-    }
 
-    private static JsonNode itemFor(JsonNode list, String subject) {
-        for (JsonNode item : list.get("items")) {
-            if (item.get("subject").asText().equals(subject)) {
-                return item;
-            }
-        }
-        throw new AssertionError("no item for " + subject + " in " + list);
-    }
 
-    private static List<String> events(JsonNode item) {
-        List<String> events = new ArrayList<>();
-        item.get("trail").forEach(line -> events.add(line.get("event").asText()));
-        return events;
-    }
 
     private static List<String> auditEvents(Hub hub, String subject) {
         HubStore store = hub.camelContext().getRegistry().lookupByNameAndType("hubStore", HubStore.class);

@@ -1,5 +1,8 @@
 package id.ektp.hub.admin;
 
+import static id.ektp.hub.admin.QuarantineCalls.events;
+import static id.ektp.hub.admin.QuarantineCalls.itemFor;
+import static id.ektp.hub.admin.QuarantineCalls.json;
 import static id.ektp.hub.testing.HubTestEnvironment.names;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,9 +24,6 @@ import id.ektp.hub.store.PrintJob;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.testing.HubTestEnvironment;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class QuarantineReleaseFlowsTest {
     Path root;
     HubTestEnvironment env;
     EmbeddedBroker broker;
-    final HttpClient http = HttpClient.newHttpClient();
+    final QuarantineCalls calls = new QuarantineCalls(() -> env.httpPort());
 
     @BeforeEach
     void setUp() throws Exception {
@@ -77,7 +77,7 @@ class QuarantineReleaseFlowsTest {
                 .formatted(prrId));
         await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1 && !Files.exists(result));
 
-        JsonNode item = itemFor(json(get("/api/quarantine"), 200), prrId + ".result.json");
+        JsonNode item = itemFor(json(calls.get("/api/quarantine"), 200), prrId + ".result.json");
         String id = item.get("id").asText();
         assertEquals("UNKNOWN_PRR", item.get("reason").asText());
         assertEquals("DOWN", item.get("flow").asText());
@@ -126,8 +126,8 @@ class QuarantineReleaseFlowsTest {
         await().atMost(PATIENCE).until(() -> hub.outbox().backlog().count() == 0);
         assertTrue(broker.receiveAll(Queues.PICKUP_NOTICES, Duration.ofMillis(500)).isEmpty(), "one pickup notice");
 
-        assertEquals(0, json(get("/api/quarantine"), 200).get("count").asInt());
-        assertEquals(List.of("HELD", "RECHECKED", "RELEASED"), events(json(get("/api/quarantine/" + id), 200)));
+        assertEquals(0, json(calls.get("/api/quarantine"), 200).get("count").asInt());
+        assertEquals(List.of("HELD", "RECHECKED", "RELEASED"), events(json(calls.get("/api/quarantine/" + id), 200)));
     }
 
     // ---------------------------------------------------------------- PRR batch
@@ -165,7 +165,7 @@ class QuarantineReleaseFlowsTest {
             await().atMost(PATIENCE).until(() -> misconfigured.quarantine().held().size() == 2
                     && names(ministryOutbox()).isEmpty());
 
-            JsonNode list = json(get("/api/quarantine"), 200);
+            JsonNode list = json(calls.get("/api/quarantine"), 200);
             JsonNode held = itemFor(list, "prr-3310-20261123-0201");
             ministrysId = held.get("id").asText();
             assertEquals("WRONG_REGENCY", held.get("reason").asText());
@@ -233,10 +233,10 @@ class QuarantineReleaseFlowsTest {
         assertEquals(2, queued().size());
         assertEquals(2, hub.printJobs().backlog().get(PrintJobState.QUEUED).count());
 
-        JsonNode after = json(get("/api/quarantine"), 200);
+        JsonNode after = json(calls.get("/api/quarantine"), 200);
         assertEquals(1, after.get("count").asInt());
         assertEquals(malformedId, after.at("/items/0/id").asText());
-        assertEquals(List.of("HELD", "RECHECKED", "RELEASED"), events(json(get("/api/quarantine/" + ministrysId), 200)));
+        assertEquals(List.of("HELD", "RECHECKED", "RELEASED"), events(json(calls.get("/api/quarantine/" + ministrysId), 200)));
     }
 
     // ---------------------------------------------------------------- allocation message
@@ -251,7 +251,7 @@ class QuarantineReleaseFlowsTest {
         await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1);
         await().atMost(PATIENCE).until(() -> broker.queueSize(queue) == 0);
 
-        JsonNode item = itemFor(json(get("/api/quarantine"), 200), "m-77");
+        JsonNode item = itemFor(json(calls.get("/api/quarantine"), 200), "m-77");
         String id = item.get("id").asText();
         assertEquals("INVALID_FIELD", item.get("reason").asText());
         assertEquals("ACROSS", item.get("flow").asText());
@@ -267,7 +267,7 @@ class QuarantineReleaseFlowsTest {
         assertEquals("HELD", hub.quarantine().find(id).orElseThrow().state());
         assertTrue(Files.exists(kept));
         assertTrue(hub.ledger().allocation("A-77").isEmpty(), "not announced");
-        assertEquals(1, json(get("/api/quarantine"), 200).get("count").asInt());
+        assertEquals(1, json(calls.get("/api/quarantine"), 200).get("count").asInt());
 
         // Dropped: gone from the list and from disk, kept in ?all=true and the trail.
         JsonNode dropped = json(delete("/api/quarantine/" + id), 200);
@@ -275,13 +275,13 @@ class QuarantineReleaseFlowsTest {
         assertFalse(dropped.get("alreadyDropped").asBoolean());
         assertEquals(QuarantineEntry.DROPPED, hub.quarantine().find(id).orElseThrow().state());
         assertFalse(Files.exists(kept));
-        assertEquals(0, json(get("/api/quarantine"), 200).get("count").asInt());
-        JsonNode all = json(get("/api/quarantine?all=true"), 200);
+        assertEquals(0, json(calls.get("/api/quarantine"), 200).get("count").asInt());
+        JsonNode all = json(calls.get("/api/quarantine?all=true"), 200);
         assertEquals(1, all.get("count").asInt());
         JsonNode kept2 = itemFor(all, "m-77");
         assertEquals("DROPPED", kept2.get("state").asText());
         assertEquals("INVALID_FIELD", kept2.get("reason").asText());
-        assertEquals(List.of("HELD", "RECHECKED", "DROPPED"), events(json(get("/api/quarantine/" + id), 200)));
+        assertEquals(List.of("HELD", "RECHECKED", "DROPPED"), events(json(calls.get("/api/quarantine/" + id), 200)));
         assertTrue(json(post("/api/quarantine/" + id + "/release"), 409).get("error").asText().contains("dropped"));
         assertTrue(hub.ledger().allocation("A-77").isEmpty());
         assertEquals(0, hub.stock().snapshot().onHand());
@@ -318,48 +318,17 @@ class QuarantineReleaseFlowsTest {
         return result;
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return send(request(path, null).GET());
-    }
 
     private HttpResponse<String> post(String path) throws Exception {
-        return send(request(path, env.adminToken()).POST(HttpRequest.BodyPublishers.noBody()));
+        return calls.post(path, env.adminToken());
     }
 
     private HttpResponse<String> delete(String path) throws Exception {
-        return send(request(path, env.adminToken()).DELETE());
+        return calls.delete(path, env.adminToken());
     }
 
-    private HttpRequest.Builder request(String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + path))
-                .timeout(Duration.ofSeconds(20));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return request;
-    }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
-    private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
-        assertEquals(status, response.statusCode(), response.body());
-        return Messages.json().readTree(response.body());
-    }
 
-    private static JsonNode itemFor(JsonNode list, String subject) {
-        for (JsonNode item : list.get("items")) {
-            if (item.get("subject").asText().equals(subject)) {
-                return item;
-            }
-        }
-        throw new AssertionError("no item for " + subject + " in " + list);
-    }
 
-    private static List<String> events(JsonNode item) {
-        List<String> events = new ArrayList<>();
-        item.get("trail").forEach(line -> events.add(line.get("event").asText()));
-        return events;
-    }
 }
