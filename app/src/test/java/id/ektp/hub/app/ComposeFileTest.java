@@ -97,7 +97,8 @@ class ComposeFileTest {
         JsonNode hub = compose.at("/services/hub");
         assertEquals("Dockerfile", hub.at("/build/dockerfile").asText());
         assertEquals(List.of("run", "--config", "/etc/ektp-hub/hub.yaml"), texts(hub.get("command")));
-        assertTrue(texts(hub.get("volumes")).contains("./config/docker/hub.yaml:/etc/ektp-hub/hub.yaml:ro"));
+        assertTrue(texts(hub.get("volumes")).contains("./config/docker:/etc/ektp-hub:ro"),
+                "the config folder is mounted, not the file, so that a saved edit reaches the hub's hot reload");
         assertFalse(hub.path("user").asText("0").startsWith("0"), "never root");
 
         JsonNode config = YAML.readTree(HUB_CONFIG.toFile());

@@ -125,11 +125,24 @@ public final class PrintJobs {
         });
     }
 
-    public void markQueued(String prrId, String printerId, Instant queuedAt) {
-        store.transact(c -> { // the state and its audit line: one commit, one fsync
-            update(prrId, "state = 'QUEUED', printer_id = ?, queued_at = ?", printerId, queuedAt.toString());
+    /**
+     * PENDING → QUEUED on {@code printerId}; false (and nothing written) when the job is no
+     * longer PENDING, e.g. a result recorded for it since the dispatcher read it.
+     */
+    public boolean markQueued(String prrId, String printerId, Instant queuedAt) {
+        return store.transact(c -> { // the state and its audit line: one commit, one fsync
+            try (PreparedStatement ps = c.prepareStatement("UPDATE print_job SET state = 'QUEUED', printer_id = ?,"
+                    + " queued_at = ?, updated_at = ? WHERE prr_id = ? AND state = 'PENDING'")) {
+                ps.setString(1, printerId);
+                ps.setString(2, queuedAt.toString());
+                ps.setString(3, clock.instant().toString());
+                ps.setString(4, prrId);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
             audit(prrId, "QUEUED", "printer " + printerId);
-            return null;
+            return true;
         });
     }
 

@@ -149,6 +149,9 @@ public final class QuarantineDesk {
                 LOG.info("quarantine {}: {} finished after an interruption", entry.quarantineId(), entry.state());
             } catch (Conflict e) {
                 LOG.warn("quarantine {}: {} could not be finished: {}", entry.quarantineId(), entry.state(), e.getMessage());
+            } catch (IOException | RuntimeException e) { // one item's trouble must not leave the others
+                LOG.error("quarantine {}: {} could not be finished; the same call again retries it",
+                        entry.quarantineId(), entry.state(), e);
             }
         }
         return finished;

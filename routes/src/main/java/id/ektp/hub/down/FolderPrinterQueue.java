@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A printer's {@code queue/} on a local or mounted folder. The folder not being there (a share
@@ -42,10 +43,15 @@ final class FolderPrinterQueue implements PrinterQueue {
     @Override
     public void write(String name, String content) throws IOException {
         Path file = queue.resolve(name);
-        Files.writeString(file, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
-        // The printer's spooler may run as another user of the printer group: group may read, others not.
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        // The printer's spooler may run as another user of the printer group: group may read,
+        // others never, not even for a moment (the job holds a resident's NIK): the mode is set
+        // at creation, and a stale temp file of a crash is removed rather than reused.
+        Files.deleteIfExists(file);
+        try (var out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")))) {
+            out.write(java.nio.ByteBuffer.wrap(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----")); // the umask may narrow it
         SecureFiles.fsync(file);
     }
 

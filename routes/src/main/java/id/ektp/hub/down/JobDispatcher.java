@@ -56,6 +56,7 @@ public final class JobDispatcher {
      */
     public int dispatch(Exchange exchange) throws IOException {
         Printers current = printers.get();
+        queues.retainOnly(current.all());
         Map<String, PrinterQueue> reachable = new HashMap<>();
         for (Printer printer : current.all()) {
             queues.reachable(printer, exchange.getContext()).ifPresent(queue -> reachable.put(printer.id(), queue));
@@ -109,7 +110,10 @@ public final class JobDispatcher {
             throws IOException {
         String part = "." + job.prrId() + PART;
         queue.write(part, document);
-        jobs.markQueued(job.prrId(), printer.id(), queuedAt);
+        if (!jobs.markQueued(job.prrId(), printer.id(), queuedAt)) {
+            queue.delete(part); // its state changed since this pass read it: not ours to publish
+            return;
+        }
         queue.rename(part, job.prrId() + ".json");
         BatchIntake.LOG.info("prr {}: QUEUED on printer {} (print {} of this PRR)", job.prrId(), printer.id(), job.prints() + 1);
     }

@@ -88,6 +88,16 @@ public final class PrintResultIntake {
         if (checked.reason() != null) {
             return Optional.of(checked.reason() + ": " + checked.detail());
         }
+        // A held result only counts for a job out on that very printer now: otherwise a PRINTED
+        // would close a job the printer is yet to print (a second blank), and a FAILED would
+        // send a job again that is still in a queue (a second copy).
+        String prrId = checked.result().get("prrId").asText();
+        PrintJob job = jobs.find(prrId).orElseThrow();
+        if (job.state() != PrintJobState.QUEUED || !printerId.equals(job.printerId())) {
+            return Optional.of("NOT_QUEUED_HERE: print job " + prrId + " is " + job.state()
+                    + (job.printerId() == null ? "" : " on printer " + job.printerId())
+                    + ", not QUEUED on printer " + printerId + "; this result cannot be counted for it");
+        }
         apply(checked.result(), printerId,
                 () -> quarantine.release(entry.quarantineId(), "checked again: valid; recorded"));
         Files.deleteIfExists(file);

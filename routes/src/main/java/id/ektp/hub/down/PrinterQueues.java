@@ -4,6 +4,7 @@ import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.observe.PeerLinks;
 import java.io.IOException;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,18 @@ final class PrinterQueues extends ServiceSupport {
             this.printer = printer;
             this.queue = queue;
         }
+    }
+
+    /** Closes and forgets the printers a config reload removed: their SFTP sessions end. */
+    void retainOnly(List<Printer> configured) {
+        java.util.Set<String> ids = configured.stream().map(Printer::id).collect(java.util.stream.Collectors.toSet());
+        printers.entrySet().removeIf(e -> {
+            if (ids.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().queue.close();
+            return true;
+        });
     }
 
     /** The printer's queue if it can be reached now; empty while it is offline (its jobs wait in the hub). */

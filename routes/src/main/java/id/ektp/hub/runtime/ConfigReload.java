@@ -45,8 +45,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfigReload {
     private static final Logger LOG = LoggerFactory.getLogger("ektp.config");
-    /** How long a device route may take to finish a download in flight before it is stopped. */
-    private static final long STOP_TIMEOUT_SECONDS = 60;
+    /**
+     * How long a route may take to finish what is in flight before it is stopped anyway: a
+     * 64 MiB packet over a slow kecamatan link takes minutes. Cut short, nothing is lost (the
+     * device deletes its copy only once the hub has it), the download is only done again.
+     */
+    private static final long STOP_TIMEOUT_SECONDS = 15 * 60;
 
     private final AtomicReference<HubConfig> config;
     private final ConfigState state;
@@ -60,6 +64,10 @@ public final class ConfigReload {
     private final Consumer<HubConfig> followers;
     /** The checksum of the file as last checked, applied or refused: the same bytes are not checked twice. */
     private String lastSeen;
+    /** The configuration as last applied in full: each edit is compared with it, not with a half-applied one. */
+    private HubConfig applied;
+    /** The checksum of an edit whose application failed (it is retried each check; logged once). */
+    private String lastFailed;
 
     ConfigReload(AtomicReference<HubConfig> config, ConfigState state, Clock clock, StockKeeper stock,
                  DeviceWatch deviceWatch, DeviceLinks deviceLinks, PeerLinks peerLinks, AdminApi adminApi,
@@ -74,6 +82,7 @@ public final class ConfigReload {
         this.peerLinks = peerLinks;
         this.followers = followers;
         this.lastSeen = state.current().sha256();
+        this.applied = config.get();
     }
 
     /** One check of the file; applies or refuses an edit. Called by the config-watch route. */
@@ -96,9 +105,23 @@ public final class ConfigReload {
             refuse(sha, e.problems().stream().map(ConfigProblem::toString).toList());
             return;
         }
-        ConfigChange change = ConfigChange.between(config.get(), edited);
-        apply(exchange.getContext(), change);
+        ConfigChange change = ConfigChange.between(applied, edited);
+        try {
+            apply(exchange.getContext(), change);
+        } catch (Exception e) {
+            // Valid, but a step failed (a folder that cannot be created, a route that will not
+            // start). Every step is safe to repeat, so the next check tries the whole edit again.
+            if (!sha.equals(lastFailed)) {
+                LOG.error("{}: edit valid but not fully applied; retrying every check", state.current().file(), e);
+            }
+            lastFailed = sha;
+            state.rejected(clock.instant(), List.of("(applying the edit): " + PeerLinks.describe(e)
+                    + "; the hub retries it every few seconds"));
+            return;
+        }
+        applied = change.running();
         lastSeen = sha;
+        lastFailed = null;
         state.applied(sha, clock.instant(), change.restartNeeded());
     }
 
@@ -170,14 +193,16 @@ public final class ConfigReload {
         change.restartNeeded().forEach(line -> LOG.warn("  {}", line));
     }
 
-    private static void addDeviceRoute(CamelContext context, Device device) {
+    private static void addDeviceRoute(CamelContext context, Device device) throws Exception {
+        removeRoute(context, DeviceIntakeRoute.routeId(device)); // left by a failed attempt at this edit
         TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(context, DeviceIntakeRoute.TEMPLATE)
                 .routeId(DeviceIntakeRoute.routeId(device));
         DeviceIntakeRoute.parameters(device).forEach(builder::parameter);
         builder.add();
     }
 
-    private void addPrinterRoute(CamelContext context, Printer printer) throws IOException {
+    private void addPrinterRoute(CamelContext context, Printer printer) throws Exception {
+        removeRoute(context, PrinterRoute.routeId(printer)); // left by a failed attempt at this edit
         TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(context, PrinterRoute.template(printer))
                 .routeId(PrinterRoute.routeId(printer));
         PrinterRoute.parameters(printer, config.get().dataDir()).forEach(builder::parameter);

@@ -1,6 +1,7 @@
 package id.ektp.hub.up;
 
 import id.ektp.hub.codes.Codes;
+import id.ektp.hub.codes.Nik;
 import id.ektp.hub.spool.CappedInputStream;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.spool.SpooledFile;
@@ -87,9 +88,13 @@ public final class PacketIntake {
         PacketLog.state(packetId, device, PacketState.RECEIVED, part.size() + " bytes");
     }
 
-    /** A quarantine id for a file that is not (or not only) a packet: stable for the same content. */
+    /**
+     * A quarantine id for a file that is not (or not only) a packet: stable for the same content.
+     * Ids are shown without a token (status page, quarantine list): a NIK in a device's file
+     * name is masked in it ({@code 331005xxxxxx0001}).
+     */
     private static String foreignId(DeviceRef device, String fileName, SpooledFile part) {
-        String safe = fileName.replaceAll("[^A-Za-z0-9._-]", "_");
+        String safe = Nik.maskAll(fileName).replace('*', 'x').replaceAll("[^A-Za-z0-9._-]", "_");
         if (safe.length() > 80) {
             safe = safe.substring(0, 80);
         }

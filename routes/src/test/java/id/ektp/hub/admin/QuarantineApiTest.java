@@ -232,4 +232,24 @@ class QuarantineApiTest {
         await().atMost(PATIENCE).until(() -> !Files.exists(brokenFile));
         assertFalse(Files.exists(bigFile), "the released file left quarantine");
     }
+
+    @Test
+    void aNikInADevicesFileNameNeverShowsInTheListsAnyoneCanRead() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Hub hub = env.startHub();
+        String nik = "3310054507900001";
+        Path zip = env.outbox("CWS01").resolve(nik + ".zip");
+        Files.write(zip, new byte[] {'P', 'K', 3, 4});
+        Files.createFile(env.outbox("CWS01").resolve(nik + ".zip.done"));
+        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1);
+
+        String list = calls.get("/api/quarantine").body();
+        assertFalse(list.contains(nik), list);
+        assertTrue(list.contains("331005"), "the region part stays, so the operator can still tell the file: " + list);
+        String id = json(calls.get("/api/quarantine"), 200).at("/items/0/id").asText();
+        assertFalse(id.contains(nik), id);
+        assertEquals(200, calls.get("/api/quarantine/" + id).statusCode(), "the masked id is the item's real id");
+        String status = calls.get("/api/status").body();
+        assertFalse(status.contains(nik), status);
+    }
 }

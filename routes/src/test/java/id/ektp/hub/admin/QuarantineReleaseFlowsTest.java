@@ -66,7 +66,7 @@ class QuarantineReleaseFlowsTest {
     // ---------------------------------------------------------------- printer result
 
     @Test
-    void aResultForAPrrNotYetQueuedIsReleasedOnceItsJobExistsAndRecordedExactlyOnce() throws Exception {
+    void aResultIsReleasedOnlyOnceItsJobIsQueuedOnThatPrinterAndIsRecordedExactlyOnce() throws Exception {
         Hub hub = env.startHub();
         String prrId = "PRR-3310-H000001";
         // The printer reports a card the hub never queued (say the job came by another way).
@@ -97,9 +97,23 @@ class QuarantineReleaseFlowsTest {
         assertEquals(0, hub.stock().snapshot().onHand());
         assertTrue(hub.printJobs().find(prrId).isEmpty());
 
-        // The ministry's batch with that PRR arrives and its job is queued to the printer.
+        // The ministry's batch with that PRR arrives while the printer is offline: the job
+        // exists but waits in the hub, so a result cannot be counted for it yet (it would
+        // close a job the printer has not got, and the card would be printed later anyway).
+        Path queueDir = printer().resolve("queue");
+        Path parked = printer().resolve("queue-offline");
+        Files.move(queueDir, parked);
         PrrBatchFactory.publish(PrrBatchFactory.batch("prr-3310-20261123-0101", "33.10",
                 List.of(record(prrId, 1, "33.10.05"))), ministryOutbox());
+        await().atMost(PATIENCE).until(() -> hub.printJobs().find(prrId).map(j -> j.state() == PrintJobState.PENDING)
+                .orElse(false));
+        JsonNode notHere = json(post("/api/quarantine/" + id + "/release"), 409);
+        assertEquals("NOT_QUEUED_HERE", notHere.at("/item/reason").asText(), notHere.toString());
+        assertEquals(PrintJobState.PENDING, hub.printJobs().find(prrId).orElseThrow().state());
+        assertEquals(0, hub.stock().snapshot().onHand());
+
+        // The printer is back and the job is queued to it.
+        Files.move(parked, queueDir);
         await().atMost(PATIENCE).until(() -> Files.exists(printer().resolve("queue/" + prrId + ".json"))
                 && hub.printJobs().find(prrId).orElseThrow().state() == PrintJobState.QUEUED);
         assertEquals(1, messages(Queues.PRR_RECEIPTS, 1).get(0).get("accepted").asInt());
@@ -127,7 +141,7 @@ class QuarantineReleaseFlowsTest {
         assertTrue(broker.receiveAll(Queues.PICKUP_NOTICES, Duration.ofMillis(500)).isEmpty(), "one pickup notice");
 
         assertEquals(0, json(calls.get("/api/quarantine"), 200).get("count").asInt());
-        assertEquals(List.of("HELD", "RECHECKED", "RELEASED"), events(json(calls.get("/api/quarantine/" + id), 200)));
+        assertEquals(List.of("HELD", "RECHECKED", "RECHECKED", "RELEASED"), events(json(calls.get("/api/quarantine/" + id), 200)));
     }
 
     // ---------------------------------------------------------------- PRR batch
