@@ -77,6 +77,38 @@ public final class QuarantineRecords {
         });
     }
 
+    /** The newest {@code limit} items still held, newest first: what a page shows (the index serves it). */
+    public List<QuarantineEntry> heldNewest(int limit) {
+        return store.read(c -> {
+            List<QuarantineEntry> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM quarantine WHERE state = 'HELD'"
+                    + " ORDER BY quarantined_at DESC, quarantine_id DESC LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(entry(rs));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    /** How many items are held per reason, counted by the store rather than by reading them all. */
+    public java.util.Map<String, Integer> heldByReason() {
+        return store.read(c -> {
+            java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT reason, COUNT(*) FROM quarantine WHERE state = 'HELD' GROUP BY reason");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            return counts;
+        });
+    }
+
     /** Every item, held or not, oldest first: what the audit listing shows. */
     public List<QuarantineEntry> all() {
         return store.read(c -> {

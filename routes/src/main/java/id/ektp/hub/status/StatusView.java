@@ -233,15 +233,14 @@ public final class StatusView {
     }
 
     private void quarantine(ObjectNode out, Instant now) {
-        List<QuarantineEntry> held = quarantine.held();
-        out.put("count", held.size());
-        Map<String, Integer> byReason = new TreeMap<>();
-        held.forEach(e -> byReason.merge(e.reason(), 1, Integer::sum));
+        // Counted and limited by the store: a device sending junk must not make every refresh
+        // read the whole table.
+        Map<String, Integer> byReason = quarantine.heldByReason();
+        out.put("count", byReason.values().stream().mapToInt(Integer::intValue).sum());
         ObjectNode reasons = out.putObject("byReason");
         byReason.forEach(reasons::put);
         ArrayNode items = out.putArray("items");
-        for (int i = held.size() - 1; i >= Math.max(0, held.size() - QUARANTINE_ITEMS); i--) {
-            QuarantineEntry e = held.get(i);
+        for (QuarantineEntry e : quarantine.heldNewest(QUARANTINE_ITEMS)) {
             ObjectNode n = items.addObject();
             n.put("quarantineId", e.quarantineId());
             n.put("flow", e.flow());
