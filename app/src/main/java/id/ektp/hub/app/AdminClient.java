@@ -18,7 +18,11 @@ import java.time.Duration;
 final class AdminClient {
     record Response(int status, String body) {}
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the JDK client otherwise asks the hub's server (Vert.x) to upgrade a plain
+    // connection to HTTP/2 (h2c), and a large answer over such an upgraded connection was seen
+    // to stall; there is nothing to gain from HTTP/2 on a loopback admin call.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
     private final HubConfig config;
 

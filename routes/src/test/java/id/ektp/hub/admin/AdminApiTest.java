@@ -32,7 +32,7 @@ class AdminApiTest {
     HubTestEnvironment env;
     EmbeddedBroker broker;
     Hub hub;
-    final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // see AdminClient
 
     @BeforeAll
     void start() throws Exception {

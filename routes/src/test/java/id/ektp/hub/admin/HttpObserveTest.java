@@ -33,7 +33,7 @@ class HttpObserveTest {
     @TempDir
     Path root;
     HubTestEnvironment env;
-    final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // see AdminClient
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 

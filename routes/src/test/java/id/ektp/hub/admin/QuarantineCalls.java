@@ -15,7 +15,7 @@ import java.util.function.IntSupplier;
 
 /** The quarantine calls of ICD section 4 as the tests make them, over real HTTP, and readings of their answers. */
 final class QuarantineCalls {
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // see AdminClient
     private final IntSupplier port;
 
     QuarantineCalls(IntSupplier port) {

@@ -45,7 +45,7 @@ public final class ObserveClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // see AdminClient
     private final int port;
 
     public ObserveClient(int port) {

@@ -54,8 +54,9 @@ class ConfigReloadTest {
     }
 
     private String metrics() throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + env.httpPort() + "/observe/metrics")).build(),
+        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + env.httpPort() + "/observe/metrics"))
+                        .timeout(Duration.ofSeconds(20)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 

@@ -45,7 +45,7 @@ class StatusApiTest {
     static Path root;
     HubTestEnvironment env;
     Hub hub;
-    final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // see AdminClient
 
     @BeforeAll
     void start() throws Exception {
