@@ -1,8 +1,7 @@
 package id.ektp.hub.down;
 
 import id.ektp.hub.config.HubConfig.Printer;
-import id.ektp.hub.config.HubConfig.SftpAccount;
-import id.ektp.hub.runtime.SftpTimeouts;
+import id.ektp.hub.runtime.SftpParameters;
 import id.ektp.hub.spool.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -103,17 +102,10 @@ public final class PrinterRoute extends RouteBuilder {
             p.put("resultsDir", Printers.results(printer).toString());
             return p;
         }
-        SftpAccount account = printer.sftp();
         Path workDir = SecureFiles.ownerOnlyDirectories(dataDir.resolve("spool/printer-results").resolve(printer.id()));
-        p.put("host", account.host());
-        p.put("port", String.valueOf(account.port()));
-        p.put("username", account.username());
-        p.put("privateKeyFile", account.privateKeyFile().toString());
-        p.put("knownHostsFile", account.knownHostsFile().toString());
+        SftpParameters.put(p, "", printer.sftp());
         p.put("resultsDir", Printers.remote(printer, "results"));
         p.put("workDir", workDir.toString());
-        p.put("connectTimeoutMillis", String.valueOf(account.connectTimeout().toMillis()));
-        p.put("aliveIntervalMillis", String.valueOf(SftpTimeouts.aliveIntervalMillis(account)));
         return p;
     }
 }

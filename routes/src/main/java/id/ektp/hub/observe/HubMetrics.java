@@ -20,10 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -124,38 +123,38 @@ public final class HubMetrics implements MeterBinder {
     }
 
     private void followPeers() {
-        List<Peer> now = peers.all().stream().filter(p -> p.kind() != Kind.DEVICE).toList();
-        Set<String> names = now.stream().map(Peer::name).collect(Collectors.toSet());
-        peerGauges.entrySet().removeIf(e -> {
-            if (names.contains(e.getKey())) {
-                return false;
+        Map<String, Supplier<Gauge>> wanted = new LinkedHashMap<>();
+        for (Peer peer : peers.all()) {
+            if (peer.kind() != Kind.DEVICE) {
+                wanted.put(peer.name(), () -> gauge("ektp.peer.up", m -> m.peerUp(peer.name(), peer.kind()))
+                        .description("1 while the peer's last contact succeeded, 0 while it failed, NaN before the first contact")
+                        .tag("peer", peer.name()).register(registry));
             }
-            registry.remove(e.getValue());
-            return true;
-        });
-        for (Peer peer : now) {
-            peerGauges.computeIfAbsent(peer.name(), name -> gauge("ektp.peer.up", m -> m.peerUp(name, peer.kind()))
-                    .description("1 while the peer's last contact succeeded, 0 while it failed, NaN before the first contact")
-                    .tag("peer", name).register(registry));
         }
+        follow(peerGauges, wanted);
     }
 
-    /** One ektp_device_up series per configured device. */
     private void followDevices(List<Device> devices) {
-        Set<String> keys = devices.stream().map(Device::key).collect(Collectors.toSet());
-        deviceGauges.entrySet().removeIf(e -> {
-            if (keys.contains(e.getKey())) {
+        Map<String, Supplier<Gauge>> wanted = new LinkedHashMap<>();
+        for (Device device : devices) {
+            wanted.put(device.key(), () -> gauge("ektp.device.up", m -> m.deviceUp(device.key()))
+                    .description("1 while the kecamatan device answers its polls, 0 while it does not, NaN before the first poll")
+                    .tag("device", device.key()).tag("kecamatan", device.kecamatan())
+                    .register(registry));
+        }
+        follow(deviceGauges, wanted);
+    }
+
+    /** One series per wanted key: those no longer wanted leave the registry, the new ones join it. */
+    private void follow(Map<String, Gauge> series, Map<String, Supplier<Gauge>> wanted) {
+        series.entrySet().removeIf(e -> {
+            if (wanted.containsKey(e.getKey())) {
                 return false;
             }
             registry.remove(e.getValue());
             return true;
         });
-        for (Device device : devices) {
-            deviceGauges.computeIfAbsent(device.key(), key -> gauge("ektp.device.up", m -> m.deviceUp(key))
-                    .description("1 while the kecamatan device answers its polls, 0 while it does not, NaN before the first poll")
-                    .tag("device", key).tag("kecamatan", device.kecamatan())
-                    .register(registry));
-        }
+        wanted.forEach((key, register) -> series.computeIfAbsent(key, k -> register.get()));
     }
 
     private void backlog(MeterRegistry registry, String flow, String state, Function<Readings, Backlog> of) {

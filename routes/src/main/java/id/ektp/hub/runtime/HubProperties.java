@@ -1,7 +1,6 @@
 package id.ektp.hub.runtime;
 
 import id.ektp.hub.config.HubConfig;
-import id.ektp.hub.config.HubConfig.SftpAccount;
 import id.ektp.hub.spool.Spool;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,20 +54,10 @@ final class HubProperties {
         p.put("hub.spool.received", spool.received().toString());
         p.put("hub.spool.outbound", spool.outbound().toString());
         p.put("hub.spool.batches", config.dataDir().resolve("spool/batches/received").toString());
-        sftp(p, "ministry.sftp", config.ministry().sftp().account());
+        SftpParameters.put(p, "ministry.sftp.", config.ministry().sftp().account());
         p.put("ministry.sftp.inboxDir", config.ministry().sftp().inboxDir());
         p.put("ministry.sftp.outboxDir", config.ministry().sftp().outboxDir());
         p.put("ministry.sftp.pollMillis", String.valueOf(config.ministry().sftp().pollInterval().toMillis()));
         return p;
-    }
-
-    private static void sftp(Map<String, String> p, String prefix, SftpAccount account) {
-        p.put(prefix + ".host", account.host());
-        p.put(prefix + ".port", String.valueOf(account.port()));
-        p.put(prefix + ".username", account.username());
-        p.put(prefix + ".privateKeyFile", account.privateKeyFile().toString());
-        p.put(prefix + ".knownHostsFile", account.knownHostsFile().toString());
-        p.put(prefix + ".connectTimeoutMillis", String.valueOf(account.connectTimeout().toMillis()));
-        p.put(prefix + ".aliveIntervalMillis", String.valueOf(SftpTimeouts.aliveIntervalMillis(account)));
     }
 }

@@ -1,7 +1,7 @@
 package id.ektp.hub.up;
 
 import id.ektp.hub.config.HubConfig.Device;
-import id.ektp.hub.runtime.SftpTimeouts;
+import id.ektp.hub.runtime.SftpParameters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,15 +44,9 @@ public final class DeviceIntakeRoute extends RouteBuilder {
     public static Map<String, String> parameters(Device device) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("deviceKey", device.key());
-        p.put("host", device.sftp().host());
-        p.put("port", String.valueOf(device.sftp().port()));
-        p.put("username", device.sftp().username());
-        p.put("privateKeyFile", device.sftp().privateKeyFile().toString());
-        p.put("knownHostsFile", device.sftp().knownHostsFile().toString());
+        SftpParameters.put(p, "", device.sftp());
         p.put("outboxDir", device.outboxDir());
         p.put("pollMillis", String.valueOf(device.pollInterval().toMillis()));
-        p.put("connectTimeoutMillis", String.valueOf(device.sftp().connectTimeout().toMillis()));
-        p.put("aliveIntervalMillis", String.valueOf(SftpTimeouts.aliveIntervalMillis(device.sftp())));
         return p;
     }
 

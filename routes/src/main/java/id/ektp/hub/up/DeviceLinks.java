@@ -1,5 +1,6 @@
 package id.ektp.hub.up;
 
+import id.ektp.hub.observe.PeerLinks;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class DeviceLinks extends RemoteFilePollingConsumerPollStrategy {
         super.rollback(consumer, endpoint, retryCounter, cause);
         deviceOf(consumer).ifPresent(device -> links.compute(device, (key, previous) -> {
             Instant now = clock.instant();
-            String error = describe(cause);
+            String error = PeerLinks.describe(cause);
             if (previous == null || previous.up()) {
                 LOG.warn("device {}: unreachable: {}", DeviceRef.of(key), error);
             }
@@ -79,15 +80,5 @@ public final class DeviceLinks extends RemoteFilePollingConsumerPollStrategy {
             return Optional.of(aware.getRouteId().substring(DeviceIntakeRoute.ROUTE_PREFIX.length()));
         }
         return Optional.empty();
-    }
-
-    /** The innermost message is the one that says what happened ("Auth fail", "timed out"). */
-    static String describe(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return root == cause ? message : cause.getClass().getSimpleName() + ": " + message;
     }
 }
