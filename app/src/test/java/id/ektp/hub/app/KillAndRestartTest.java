@@ -96,8 +96,10 @@ class KillAndRestartTest {
         killWhen(configFile, () -> inInbox.getAsInt() >= 22);
 
         hub = start(configFile);
-        await().atMost(Duration.ofSeconds(90)).until(() -> inInbox.getAsInt() == valid.size()
-                && leftOnDevices.getAsInt() == 0 && quarantined().size() == bad.size());
+        // Compared as one line, so that a timeout says which part is missing.
+        String done = progress(valid.size(), List.of(), bad.size());
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertEquals(done,
+                progress(inInbox.getAsInt(), zipsOnDevices(), quarantined().size())));
         hub.destroy(); // SIGTERM: a graceful stop this time
         hub.waitFor();
 
@@ -110,6 +112,19 @@ class KillAndRestartTest {
                 quarantined().stream().map(QuarantineEntry::subjectId).sorted().toList());
         assertEquals(List.of(), names(env.dataDir().resolve("spool/incoming")));
         assertEquals(List.of(), names(env.dataDir().resolve("spool/outbound")));
+    }
+
+    private static String progress(int inInbox, List<String> zipsOnDevices, int quarantined) {
+        return "in the ministry inbox: " + inInbox + ", zips left on devices: " + zipsOnDevices
+                + ", quarantined: " + quarantined;
+    }
+
+    private List<String> zipsOnDevices() {
+        List<String> zips = new ArrayList<>();
+        for (String device : List.of("CWS01", "TRC01")) {
+            namesQuietly(env.outbox(device)).stream().filter(n -> n.endsWith(".zip")).forEach(zips::add);
+        }
+        return zips;
     }
 
     private void killWhen(Path configFile, java.util.concurrent.Callable<Boolean> condition) throws Exception {

@@ -38,6 +38,7 @@ import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger;
 import id.ektp.hub.up.DeviceLinks;
+import id.ektp.hub.up.DeviceOutboxCommit;
 import id.ektp.hub.up.OutboundQueue;
 import id.ektp.hub.up.PacketForwarding;
 import id.ektp.hub.up.PacketInspector;
@@ -139,6 +140,7 @@ public final class HubServices {
                 Map.entry("packetBytes", new PacketBytes(meters, initial.devices())),
                 Map.entry(BatchRoute.MINISTRY_POLLS, new PeerPolls(peerLinks, PeerLinks.MINISTRY_SFTP)),
                 Map.entry("packetIntake", new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes)),
+                Map.entry("deviceOutboxCommit", new DeviceOutboxCommit()),
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
                         inspector, outboundQueue)),
                 Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue)),

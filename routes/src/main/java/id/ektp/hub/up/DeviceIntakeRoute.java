@@ -12,9 +12,10 @@ import org.apache.camel.builder.RouteBuilder;
  * finished packets from the device's SFTP outbox onto the hub's disk.
  *
  * <ul>
- *   <li>Only {@code X.zip} whose {@code X.zip.done} exists is taken; both are deleted from
+ *   <li>Only {@code X.zip} whose {@code X.zip.done} exists is taken; both are removed from
  *       the device only after {@link PacketIntake} returned, i.e. once the packet is durably
- *       ours. A failed exchange leaves them for the next poll.</li>
+ *       ours, the zip first ({@link DeviceOutboxCommit}). A failed exchange leaves them for
+ *       the next poll.</li>
  *   <li>The download is streamed straight to the spool: a packet is never held in memory.</li>
  *   <li>Host keys are always checked against the configured known_hosts; there is no
  *       switch to turn that off.</li>
@@ -68,8 +69,11 @@ public final class DeviceIntakeRoute extends RouteBuilder {
                         + "&connectTimeout={{connectTimeoutMillis}}"
                         + "&serverAliveInterval={{aliveIntervalMillis}}&serverAliveCountMax=3"
                         + "&autoCreate=false&maximumReconnectAttempts=1&reconnectDelay=2000"
-                        + "&antInclude=*.zip&doneFileName=${file:name}.done"
-                        + "&streamDownload=true&stepwise=false&delete=true&sortBy=file:name"
+                        + "&antInclude=*.zip&doneFileName=${file:name}" + DeviceOutboxCommit.DONE_SUFFIX
+                        // noop: Camel's own removal (done file first) is off; the process
+                        // strategy removes the pair in the safe order instead.
+                        + "&noop=true&idempotent=false&processStrategy=#deviceOutboxCommit"
+                        + "&streamDownload=true&stepwise=false&sortBy=file:name"
                         // Sort the whole listing, then take the oldest 1000 (Camel's default takes the
                         // first 100 listed and sorts only those); greedy: no sleep while there is work.
                         + "&delay={{pollMillis}}&initialDelay=0&maxMessagesPerPoll=1000&eagerMaxMessagesPerPoll=false"

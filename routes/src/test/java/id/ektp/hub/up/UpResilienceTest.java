@@ -3,6 +3,7 @@ package id.ektp.hub.up;
 import static id.ektp.hub.testing.HubTestEnvironment.names;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import id.ektp.hub.runtime.Hub;
@@ -221,6 +222,24 @@ class UpResilienceTest {
             assertTrue(cause.toLowerCase().contains("timed out") || cause.toLowerCase().contains("timeout"), cause);
             assertTrue(hub.deviceLinks().link("331005-CWS01").orElseThrow().up());
         }
+    }
+
+    @Test
+    void aRemovalThatFailsOnTheDeviceIsDoneAgainAndNeverLeavesAZipWithoutItsDoneFile() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        PacketSpec packet = spec("33.10.05", "CWS01", 1, 1);
+        String zip = packet.packetId() + ".zip";
+        env.drop(packet);
+        // The link drops just as the hub removes the zip: the packet is already durably the hub's.
+        env.deviceServer().failNextRemoval(zip);
+        env.startHub();
+
+        await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(zip)));
+        // A zip left without its .done would count as "still being written" (ICD 1) for ever:
+        // the pair must stay together until the next poll takes it again and removes it.
+        await().atMost(PATIENCE).until(() -> names(env.outbox("CWS01")).isEmpty());
+        assertFalse(env.deviceServer().removalFailurePending(zip), "the removal did fail once");
+        assertEquals(List.of(zip), names(env.ministryInbox()), "forwarded once");
     }
 
     @Test

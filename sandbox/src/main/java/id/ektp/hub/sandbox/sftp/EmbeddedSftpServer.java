@@ -22,6 +22,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>It is deliberately as strict as the real peers: public-key authentication only, a real ECDSA P-256
  * host key that clients check against a known_hosts file, and one chrooted home per account. On top of
  * that it can misbehave on request ({@link #restart()}, {@link #disconnectUser(String)},
- * {@link #refuseLogins(String, boolean)}) so the hub's retry and alerting paths can be exercised.
+ * {@link #refuseLogins(String, boolean)}, {@link #failNextRemoval(String)}) so the hub's retry and
+ * alerting paths can be exercised.
  *
  * <p>Thread-safe: lifecycle methods are serialised on this object; accounts and refusals live in
  * concurrent maps read by MINA's I/O threads during authentication.
@@ -50,6 +52,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     private final VirtualFileSystemFactory fileSystems = new VirtualFileSystemFactory();
     private final Map<String, PublicKey> authorizedKeys = new ConcurrentHashMap<>();
     private final Set<String> refusedUsers = ConcurrentHashMap.newKeySet();
+    private final Set<String> removalsToFail = ConcurrentHashMap.newKeySet();
 
     private volatile int port;
     private volatile PublicKey hostPublicKey;
@@ -223,6 +226,19 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         LOG.info("Logins of {} are now {}", username, refuse ? "refused" : "accepted");
     }
 
+    /**
+     * The next removal of a file named {@code fileName} (in any account) fails with an SFTP error, as a
+     * link dropping at that moment would make it fail; later removals succeed.
+     */
+    public void failNextRemoval(String fileName) {
+        removalsToFail.add(fileName);
+    }
+
+    /** Whether a removal asked for with {@link #failNextRemoval(String)} has not happened yet. */
+    public boolean removalFailurePending(String fileName) {
+        return removalsToFail.contains(fileName);
+    }
+
     private SshServer newSshServer() {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(host);
@@ -237,7 +253,17 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setFileSystemFactory(fileSystems);
         // SFTP only: no shell and no exec (the default factories are null), forwarding rejected by default.
-        sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().build()));
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().build();
+        sftp.addSftpEventListener(new SftpEventListener() {
+            @Override
+            public void removing(ServerSession session, Path path, boolean isDirectory) throws IOException {
+                if (removalsToFail.remove(String.valueOf(path.getFileName()))) {
+                    LOG.info("Failing the removal of {} on request", path.getFileName());
+                    throw new IOException("removal of " + path.getFileName() + " failed on request");
+                }
+            }
+        });
+        sshd.setSubsystemFactories(List.of(sftp));
         // MINA's default already is true; stated here because restart() relies on rebinding the port at once
         // even while connections of the previous incarnation sit in TIME_WAIT.
         CoreModuleProperties.SOCKET_REUSEADDR.set(sshd, true);
