@@ -3,6 +3,7 @@ package id.ektp.hub.app;
 import static id.ektp.hub.testing.HubTestEnvironment.names;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import id.ektp.hub.sandbox.packets.PacketDefect;
 import id.ektp.hub.sandbox.packets.PacketSpec;
@@ -85,13 +86,16 @@ class KillAndRestartTest {
         for (PacketSpec s : bad) {
             env.drop(s);
         }
-        int onDevices = names(env.outbox("CWS01")).size() + names(env.outbox("TRC01")).size();
-
         IntSupplier leftOnDevices = () -> count(env.outbox("CWS01")) + count(env.outbox("TRC01"));
+        int onDevices = leftOnDevices.getAsInt();
+        assertEquals(40, onDevices, "zips waiting on the devices"); // the .done files are not counted
         IntSupplier inInbox = () -> (int) namesQuietly(env.ministryInbox()).stream().filter(n -> n.endsWith(".zip")).count();
-        // Kill points: while the first packets are being taken from the devices, part-way
+        // Kill points: three while packets are being taken from the devices (each kill lands
+        // somewhere in a download, its recording or the removal from the device), part-way
         // through forwarding, and late in forwarding.
         killWhen(configFile, () -> leftOnDevices.getAsInt() < onDevices);
+        killWhen(configFile, () -> leftOnDevices.getAsInt() < onDevices - 10);
+        killWhen(configFile, () -> leftOnDevices.getAsInt() < onDevices - 20);
         killWhen(configFile, () -> inInbox.getAsInt() >= 8);
         killWhen(configFile, () -> inInbox.getAsInt() >= 22);
 
@@ -130,6 +134,7 @@ class KillAndRestartTest {
     private void killWhen(Path configFile, java.util.concurrent.Callable<Boolean> condition) throws Exception {
         hub = start(configFile);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(condition);
+        assertTrue(hub.isAlive(), "the hub was running when it was to be killed");
         hub.destroyForcibly().waitFor(); // SIGKILL
     }
 
