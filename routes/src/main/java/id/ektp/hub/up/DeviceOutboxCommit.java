@@ -1,5 +1,6 @@
 package id.ektp.hub.up;
 
+import id.ektp.hub.codes.Nik;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileEndpoint;
@@ -52,8 +53,9 @@ public final class DeviceOutboxCommit implements GenericFileProcessStrategy<Sftp
                        Exchange exchange, GenericFile<SftpRemoteFile> file) {
         operations.releaseRetrievedFileResources(exchange); // the streamed download's SFTP handle
         String zip = file.getAbsoluteFilePath();
-        if (remove(operations, zip)) { // never the done file while its zip is still there
-            remove(operations, zip + DONE_SUFFIX);
+        String device = exchange.getMessage().getHeader(DeviceIntakeRoute.DEVICE_HEADER, String.class);
+        if (remove(operations, zip, device)) { // never the done file while its zip is still there
+            remove(operations, zip + DONE_SUFFIX, device);
         }
     }
 
@@ -69,14 +71,16 @@ public final class DeviceOutboxCommit implements GenericFileProcessStrategy<Sftp
      * it. A {@code false} from the server is checked against a listing, as Camel's own delete
      * strategy does, since some servers report failure for a removal that happened.
      */
-    private static boolean remove(GenericFileOperations<SftpRemoteFile> operations, String path) {
+    private static boolean remove(GenericFileOperations<SftpRemoteFile> operations, String path, String device) {
         try {
             if (operations.deleteFile(path) || !operations.existsFile(path)) {
                 return true;
             }
-            LOG.warn("Could not remove {} from the device (the server refused); the next poll tries again", path);
+            LOG.warn("Could not remove {} from device {} (the server refused); the next poll tries again",
+                    Nik.maskAll(path), device);
         } catch (GenericFileOperationFailedException e) {
-            LOG.warn("Could not remove {} from the device ({}); the next poll tries again", path, e.getMessage());
+            LOG.warn("Could not remove {} from device {} ({}); the next poll tries again",
+                    Nik.maskAll(path), device, Nik.maskAll(String.valueOf(e.getMessage())));
         }
         return false;
     }
