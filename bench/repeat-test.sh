@@ -16,7 +16,7 @@ class=${test%%#*}
 module=$(grep -rl --include="${class}.java" "class ${class}" -- */src/test | head -1 | cut -d/ -f1)
 [ -n "$module" ] || { echo "no test class ${class} in any module" >&2; exit 2; }
 out=bench/out/repeat
-mkdir -p "$out"
+rm -rf "$out" && mkdir -p "$out"
 failed=0
 for i in $(seq 1 "$runs"); do
   start=$(date +%s)

@@ -3,7 +3,6 @@ package id.ektp.hub.app;
 import static id.ektp.hub.testing.HubTestEnvironment.names;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import id.ektp.hub.sandbox.packets.PacketDefect;
 import id.ektp.hub.sandbox.packets.PacketSpec;
@@ -40,31 +39,21 @@ class KillAndRestartTest {
     @TempDir
     Path root;
     HubTestEnvironment env;
-    Process hub;
+    HubProcess hub;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (hub != null && hub.isAlive()) {
-            hub.destroyForcibly().waitFor();
+        if (hub != null) {
+            hub.close();
         }
         env.close();
-        Path log = root.resolve("hub.log");
-        if (Files.exists(log)) { // the child's own log, for whoever reads a failure
-            try {
-                List<String> lines = Files.readAllLines(log);
-                System.out.println("---- hub process log (last 200 lines) ----");
-                lines.subList(Math.max(0, lines.size() - 200), lines.size()).forEach(System.out::println);
-            } catch (IOException e) {
-                System.out.println("hub.log unreadable: " + e);
-            }
-        }
     }
 
     @Test
     void killedAtSeveralPointsAndRestartedNothingLostNothingDuplicated() throws Exception {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
         env.config();
-        Path configFile = root.resolve("hub.yaml");
+        hub = new HubProcess(root.resolve("hub.yaml"), root.resolve("hub.log"));
 
         List<PacketSpec> valid = new ArrayList<>();
         List<PacketSpec> bad = new ArrayList<>();
@@ -93,19 +82,18 @@ class KillAndRestartTest {
         // Kill points: three while packets are being taken from the devices (each kill lands
         // somewhere in a download, its recording or the removal from the device), part-way
         // through forwarding, and late in forwarding.
-        killWhen(configFile, () -> leftOnDevices.getAsInt() < onDevices);
-        killWhen(configFile, () -> leftOnDevices.getAsInt() < onDevices - 10);
-        killWhen(configFile, () -> leftOnDevices.getAsInt() < onDevices - 20);
-        killWhen(configFile, () -> inInbox.getAsInt() >= 8);
-        killWhen(configFile, () -> inInbox.getAsInt() >= 22);
+        hub.killWhen(() -> leftOnDevices.getAsInt() < onDevices);
+        hub.killWhen(() -> leftOnDevices.getAsInt() < onDevices - 10);
+        hub.killWhen(() -> leftOnDevices.getAsInt() < onDevices - 20);
+        hub.killWhen(() -> inInbox.getAsInt() >= 8);
+        hub.killWhen(() -> inInbox.getAsInt() >= 22);
 
-        hub = start(configFile);
+        hub.start();
         // Compared as one line, so that a timeout says which part is missing.
         String done = progress(valid.size(), List.of(), bad.size());
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertEquals(done,
                 progress(inInbox.getAsInt(), zipsOnDevices(), quarantined().size())));
-        hub.destroy(); // SIGTERM: a graceful stop this time
-        hub.waitFor();
+        hub.stop(); // SIGTERM: a graceful stop this time
 
         assertEquals(valid.stream().map(s -> s.packetId() + ".zip").sorted().toList(), names(env.ministryInbox()),
                 "every valid packet, each under its own id, and nothing else");
@@ -129,22 +117,6 @@ class KillAndRestartTest {
             namesQuietly(env.outbox(device)).stream().filter(n -> n.endsWith(".zip")).forEach(zips::add);
         }
         return zips;
-    }
-
-    private void killWhen(Path configFile, java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        hub = start(configFile);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(condition);
-        assertTrue(hub.isAlive(), "the hub was running when it was to be killed");
-        hub.destroyForcibly().waitFor(); // SIGKILL
-    }
-
-    private Process start(Path configFile) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                EktpHub.class.getName(), "run", "--config", configFile.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("hub.log").toFile()))
-                .start();
     }
 
     private List<QuarantineEntry> quarantined() throws Exception {

@@ -50,7 +50,7 @@ public final class BatchIntake {
             LOG.info("batch file {}: same content as a batch already taken; removed from the ministry outbox", fileName);
             return;
         }
-        spool.place(part.path(), received.resolve(part.sha256().substring(0, 12) + "~" + fileName));
+        spool.place(part.path(), received.resolve(BatchSpoolNames.of(part.sha256(), fileName)));
         jobs.batchReceived(part.sha256(), fileName);
         LOG.info("batch file {}: received ({} bytes)", fileName, part.size());
     }

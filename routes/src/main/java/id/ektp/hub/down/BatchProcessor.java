@@ -100,7 +100,7 @@ public final class BatchProcessor {
             jobs.batchDone(sha256, fileName, batchId, "RECEIVED", 0, 0);
             return null;
         });
-        SecureFiles.moveDurably(file, received.resolve(sha256.substring(0, 12) + "~" + fileName));
+        SecureFiles.moveDurably(file, received.resolve(BatchSpoolNames.of(sha256, fileName)));
         BatchIntake.LOG.info("batch file {}: released from quarantine, queued for processing", fileName);
         return Optional.empty();
     }
@@ -108,7 +108,7 @@ public final class BatchProcessor {
     public void process(@Body File file) throws IOException {
         Path path = file.toPath();
         String stored = path.getFileName().toString();
-        String fileName = stored.substring(stored.indexOf('~') + 1);
+        String fileName = BatchSpoolNames.ministryName(stored);
         String sha256 = Spool.sha256Of(path);
         String state = jobs.batchState(sha256).orElse("RECEIVED");
         if (state.equals("QUARANTINED")) { // recorded before a crash; the move was not done

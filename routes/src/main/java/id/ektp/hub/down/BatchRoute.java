@@ -12,6 +12,8 @@ public final class BatchRoute extends RouteBuilder {
     public static final String PROCESS_ROUTE_ID = "down-batch-process";
     /** The poll strategy bean ({@link id.ektp.hub.observe.PeerPolls}) feeding the ministry SFTP link. */
     public static final String MINISTRY_POLLS = "ministrySftpPolls";
+    /** The processing route's sorter bean ({@link BatchSpoolNames#MINISTRY_ORDER}). */
+    public static final String BATCH_ORDER = "batchOrder";
 
     @Override
     public void configure() {
@@ -28,15 +30,17 @@ public final class BatchRoute extends RouteBuilder {
                 // RAW(): in a URI a '+' would otherwise decode to a space
                 + "&include=RAW(prr-[0-9]{4}-[0-9]{8}-[0-9]+\\.json)&sortBy=file:name"
                 + "&streamDownload=true&stepwise=false&delete=true"
-                + "&delay={{ministry.sftp.pollMillis}}&initialDelay=0&maxMessagesPerPoll=20"
+                + "&delay={{ministry.sftp.pollMillis}}&initialDelay=0&maxMessagesPerPoll=20&eagerMaxMessagesPerPoll=false"
                 + "&jschLoggingLevel=WARN&runLoggingLevel=DEBUG"
                 // each poll tells PeerLinks whether the ministry SFTP server answered
                 + "&throwExceptionOnConnectFailed=true&pollStrategy=#" + MINISTRY_POLLS)
                 .routeId(INTAKE_ROUTE_ID)
                 .bean("batchIntake", "receive");
 
-        from("file:{{hub.spool.batches}}?readLock=none&noop=true&idempotent=false&sortBy=file:name"
-                + "&delay=500&initialDelay=0&maxMessagesPerPoll=1")
+        // One batch per poll, the earliest by the ministry's name: eagerMaxMessagesPerPoll=false,
+        // or Camel would take the first file listed and sort only that one.
+        from("file:{{hub.spool.batches}}?readLock=none&noop=true&idempotent=false&sorter=#" + BATCH_ORDER
+                + "&eagerMaxMessagesPerPoll=false&delay=500&initialDelay=0&maxMessagesPerPoll=1")
                 .routeId(PROCESS_ROUTE_ID)
                 .bean("batchProcessor", "process");
     }

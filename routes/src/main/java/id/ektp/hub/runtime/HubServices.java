@@ -13,6 +13,7 @@ import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.down.BatchIntake;
 import id.ektp.hub.down.BatchRoute;
 import id.ektp.hub.down.BatchProcessor;
+import id.ektp.hub.down.BatchSpoolNames;
 import id.ektp.hub.down.JobDispatcher;
 import id.ektp.hub.down.PrintResultIntake;
 import id.ektp.hub.down.Printers;
@@ -155,6 +156,7 @@ public final class HubServices {
                 Map.entry("configReload", configReload),
                 Map.entry("batchIntake", batchIntake),
                 Map.entry("batchProcessor", batchProcessor),
+                Map.entry(BatchRoute.BATCH_ORDER, BatchSpoolNames.MINISTRY_ORDER),
                 Map.entry("jobDispatcher", dispatcher),
                 Map.entry("printResultIntake", printResultIntake));
     }

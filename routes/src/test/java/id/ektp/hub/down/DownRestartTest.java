@@ -3,6 +3,7 @@ package id.ektp.hub.down;
 import static id.ektp.hub.testing.HubTestEnvironment.names;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -146,6 +147,42 @@ class DownRestartTest {
         assertEquals(1, receipts.size(), "only the unprocessed batch is receipted");
         assertEquals("prr-3310-20261123-0201", Messages.json().readTree(receipts.get(0).text()).get("batchId").asText());
         assertEquals(PrintJobState.QUEUED, hub.printJobs().find("PRR-3310-U000001").orElseThrow().state());
+    }
+
+    @Test
+    void batchesWaitingTogetherAreProcessedInTheMinistrysOrderNotTheirHashes() throws Exception {
+        env.config();
+        Path received = Files.createDirectories(env.dataDir().resolve("spool/batches/received"));
+        List<String> batchIds = List.of("prr-3310-20261123-0401", "prr-3310-20261123-0402",
+                "prr-3310-20261123-0403", "prr-3310-20261123-0404");
+        ObjectNode shared = DownFlowTest.record("PRR-3310-X000001", 1); // listed in every batch
+        try (HubStore store = HubStore.open(env.dataDir())) {
+            PrintJobs jobs = new PrintJobs(store, Clock.systemUTC());
+            for (int b = 0; b < batchIds.size(); b++) {
+                // As a hub leaves them that took all four from the ministry and then stopped.
+                Path file = PrrBatchFactory.publish(PrrBatchFactory.batch(batchIds.get(b), "33.10",
+                        List.of(shared, DownFlowTest.record("PRR-3310-X00001" + b, 2 + b))), received);
+                String sha = Spool.sha256Of(file);
+                Files.move(file, received.resolve(sha.substring(0, 12) + "~" + file.getFileName()));
+                jobs.batchReceived(sha, file.getFileName().toString());
+            }
+        }
+        List<String> hashOrder = names(received).stream().map(n -> n.substring(n.indexOf('~') + 1, n.length() - 5)).toList();
+        assertNotEquals(batchIds, hashOrder, "the test means something only if hash order is not name order");
+
+        env.startHub();
+        List<JsonNode> receipts = new java.util.ArrayList<>();
+        await().atMost(PATIENCE).until(() -> {
+            for (EmbeddedBroker.ReceivedMessage m : broker.receiveAll(Queues.PRR_RECEIPTS, Duration.ofMillis(300))) {
+                receipts.add(Messages.json().readTree(m.text()));
+            }
+            return receipts.size() >= batchIds.size();
+        });
+        assertEquals(batchIds, receipts.stream().map(r -> r.get("batchId").asText()).toList());
+        assertEquals(0, receipts.get(0).get("rejected").size(), "the earliest batch keeps the shared PRR");
+        for (JsonNode later : receipts.subList(1, receipts.size())) {
+            assertEquals("PRR-3310-X000001", later.get("rejected").get(0).get("prrId").asText(), later.toString());
+        }
     }
 
     @Test
