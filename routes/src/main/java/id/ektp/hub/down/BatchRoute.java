@@ -12,7 +12,7 @@ public final class BatchRoute extends RouteBuilder {
     public static final String PROCESS_ROUTE_ID = "down-batch-process";
     /** The poll strategy bean ({@link id.ektp.hub.observe.PeerPolls}) feeding the ministry SFTP link. */
     public static final String MINISTRY_POLLS = "ministrySftpPolls";
-    /** The processing route's sorter bean ({@link BatchSpoolNames#MINISTRY_ORDER}). */
+    /** Both routes' sorter bean ({@link BatchSpoolNames#MINISTRY_ORDER}). */
     public static final String BATCH_ORDER = "batchOrder";
 
     @Override
@@ -28,7 +28,7 @@ public final class BatchRoute extends RouteBuilder {
                 + "&serverAliveInterval={{ministry.sftp.aliveIntervalMillis}}&serverAliveCountMax=3"
                 + "&autoCreate=false&maximumReconnectAttempts=1&reconnectDelay=2000"
                 // RAW(): in a URI a '+' would otherwise decode to a space
-                + "&include=RAW(prr-[0-9]{4}-[0-9]{8}-[0-9]+\\.json)&sortBy=file:name"
+                + "&include=RAW(prr-[0-9]{4}-[0-9]{8}-[0-9]+\\.json)&sorter=#" + BATCH_ORDER
                 + "&streamDownload=true&stepwise=false&delete=true"
                 + "&delay={{ministry.sftp.pollMillis}}&initialDelay=0&maxMessagesPerPoll=20&eagerMaxMessagesPerPoll=false"
                 + "&jschLoggingLevel=WARN&runLoggingLevel=DEBUG"
