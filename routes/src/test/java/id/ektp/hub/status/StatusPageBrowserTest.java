@@ -22,8 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -94,16 +92,32 @@ class StatusPageBrowserTest {
         return new ChromeDriver(service, options);
     }
 
-    WebElement row(String deviceKey) {
-        return browser.findElement(By.cssSelector("#device-rows tr[data-device='" + deviceKey + "']"));
+    /*
+     * The page rebuilds its device rows and summary tiles on every refresh, so an element found a
+     * moment ago may be gone by the time it is read (CI once failed on exactly that, a
+     * StaleElementReferenceException). Rebuilt elements are therefore read in one script, which
+     * runs between two of the page's renderings, never across one.
+     */
+
+    /** The text of the first element matching {@code css}, or null when there is none yet. */
+    String text(String css) {
+        return (String) browser.executeScript(
+                "var e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+    }
+
+    /** An attribute of the first element matching {@code css}, or null when there is none yet. */
+    String attribute(String css, String name) {
+        return (String) browser.executeScript(
+                "var e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                css, name);
+    }
+
+    static String row(String deviceKey) {
+        return "#device-rows tr[data-device='" + deviceKey + "']";
     }
 
     String state(String deviceKey) {
-        try {
-            return row(deviceKey).getAttribute("data-state");
-        } catch (NoSuchElementException notYet) {
-            return null;
-        }
+        return attribute(row(deviceKey), "data-state");
     }
 
     @Test
@@ -127,11 +141,12 @@ class StatusPageBrowserTest {
 
         List<String> devices = List.of("331005-CWS01", "331006-TRC01", "331014-WDR01");
         await().atMost(PATIENCE).until(() -> devices.stream().allMatch(d -> "UP".equals(state(d))));
-        assertTrue(row("331005-CWS01").getText().contains("Device CWS01"), row("331005-CWS01").getText());
-        assertTrue(row("331005-CWS01").getText().contains("33.10.05"));
-        assertTrue(row("331014-WDR01").getText().contains("TERHUBUNG"), "up is said in words, not colour alone");
+        String cws01 = text(row("331005-CWS01"));
+        assertTrue(cws01.contains("Device CWS01"), cws01);
+        assertTrue(cws01.contains("33.10.05"), cws01);
+        assertTrue(text(row("331014-WDR01")).contains("TERHUBUNG"), "up is said in words, not colour alone");
         assertEquals("120", browser.findElement(By.id("stock-onhand")).getText());
-        assertTrue(browser.findElement(By.id("summary-stock")).getText().contains("120"));
+        assertTrue(text("#summary-stock").contains("120"), text("#summary-stock"));
         assertEquals("OK", browser.findElement(By.id("stock-cover-tile")).getAttribute("data-level"));
         assertTrue(browser.findElement(By.cssSelector("#arrival-rows")).getText().contains("Tidak ada"),
                 "the one allocation arrived: nothing awaited");
@@ -145,15 +160,16 @@ class StatusPageBrowserTest {
         await().atMost(REFRESH.plus(DEVICE_POLL).plus(SLACK)).pollInterval(Duration.ofMillis(100))
                 .until(() -> "DOWN".equals(state("331014-WDR01")));
         System.out.printf("WDR01 shown down %d ms after its server stopped%n", (System.nanoTime() - stopped) / 1_000_000);
-        WebElement first = browser.findElement(By.cssSelector("#device-rows tr"));
-        assertEquals("331014-WDR01", first.getAttribute("data-device"), "a device down is listed first");
-        String text = first.getText();
+        @SuppressWarnings("unchecked")
+        List<String> first = (List<String>) browser.executeScript(
+                "var r = document.querySelector('#device-rows tr');"
+                        + " return [r.getAttribute('data-device'), r.innerText];");
+        assertEquals("331014-WDR01", first.get(0), "a device down is listed first");
+        String text = first.get(1);
         assertTrue(text.contains("TERPUTUS") && text.contains("DOWN"), text);
         assertTrue(text.contains("Device CWS01"), "where residents can record meanwhile: " + text);
-        assertTrue(browser.findElement(By.id("summary-devices")).getText().contains("1 / 3"),
-                browser.findElement(By.id("summary-devices")).getText());
+        assertTrue(text("#summary-devices").contains("1 / 3"), text("#summary-devices"));
 
-        // A refused configuration edit is shown prominently.
         // A refused configuration edit (a real edit of the file) is shown prominently, within the
         // config watch's interval (2 s) and one refresh.
         java.nio.file.Path file = hub.configState().current().file();
