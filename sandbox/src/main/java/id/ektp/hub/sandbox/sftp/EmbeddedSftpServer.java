@@ -13,9 +13,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
@@ -52,6 +55,8 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     private final VirtualFileSystemFactory fileSystems = new VirtualFileSystemFactory();
     private final Map<String, PublicKey> authorizedKeys = new ConcurrentHashMap<>();
     private final Set<String> refusedUsers = ConcurrentHashMap.newKeySet();
+    /** Tests only: runs as a key is accepted, before the login completes (see {@link #onKeyAccepted}). */
+    private volatile Consumer<String> keyAccepted = user -> { };
     private final Set<String> removalsToFail = ConcurrentHashMap.newKeySet();
 
     private volatile int port;
@@ -216,6 +221,10 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     /**
      * While {@code refuse} is true, {@code username}'s key is rejected as if it had been changed on the
      * device. Sessions already logged in are left alone (combine with {@link #disconnectUser} to drop them).
+     * A login whose key was accepted a moment before the refusal but which completes after it is
+     * closed as it completes: without that, refusing and then disconnecting could miss a session
+     * half logged in (no user name yet for {@link #disconnectUser} to match), and that session would
+     * stay up for ever. A test in CI once waited in vain for exactly such a device to go down.
      */
     public void refuseLogins(String username, boolean refuse) {
         if (refuse) {
@@ -232,6 +241,14 @@ public final class EmbeddedSftpServer implements AutoCloseable {
      */
     public void failNextRemoval(String fileName) {
         removalsToFail.add(fileName);
+    }
+
+    /**
+     * Tests of this class only: {@code hook} runs each time a user's key is accepted, before the
+     * login completes, which is where a refusal can race a login.
+     */
+    void onKeyAccepted(Consumer<String> hook) {
+        keyAccepted = hook == null ? user -> { } : hook;
     }
 
     /** Whether a removal asked for with {@link #failNextRemoval(String)} has not happened yet. */
@@ -252,6 +269,16 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setFileSystemFactory(fileSystems);
+        sshd.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated && refusedUsers.contains(session.getUsername())) {
+                    LOG.info("Closing {}'s session from {}: it completed its login after logins were refused",
+                            session.getUsername(), session.getIoSession().getRemoteAddress());
+                    session.close(true);
+                }
+            }
+        });
         // SFTP only: no shell and no exec (the default factories are null), forwarding rejected by default.
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().build();
         sftp.addSftpEventListener(new SftpEventListener() {
@@ -291,6 +318,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
                     KeyUtils.getFingerPrint(key));
             return false;
         }
+        keyAccepted.accept(username);
         return true;
     }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -159,6 +160,39 @@ class EmbeddedSftpServerTest {
             assertAuthFails(() -> connect("alice", aliceKey, knownHosts, server.port()));
             connect("bob", bobKey, knownHosts, server.port()).disconnect(); // only alice is affected
         } finally {
+            server.refuseLogins("alice", false);
+        }
+        connect("alice", aliceKey, knownHosts, server.port()).disconnect();
+    }
+
+    @Test
+    void aLoginCompletingJustAfterItsUserIsRefusedIsClosed() throws Exception {
+        // The refusal and the disconnect land after alice's key was accepted but before her login
+        // completed: disconnectUser finds no session of hers yet (it has no user name so far).
+        // The key is checked twice per login: once offered (no signature yet), then signed. Only
+        // after the second check can a refusal no longer stop the login.
+        AtomicInteger checks = new AtomicInteger();
+        AtomicInteger foundByDisconnect = new AtomicInteger(-1);
+        server.onKeyAccepted(user -> {
+            if (checks.incrementAndGet() == 2) {
+                server.refuseLogins(user, true);
+                foundByDisconnect.set(server.disconnectUser(user));
+            }
+        });
+        try {
+            Session alice = null;
+            try {
+                alice = connect("alice", aliceKey, knownHosts, server.port());
+            } catch (JSchException closedWhileConnecting) {
+                // as good: the session was closed before the client finished its side
+            }
+            assertEquals(0, foundByDisconnect.get(), "the disconnect came too early to see the session");
+            if (alice != null) {
+                Session session = alice;
+                await().atMost(DROP_TIMEOUT).until(() -> !session.isConnected());
+            }
+        } finally {
+            server.onKeyAccepted(null);
             server.refuseLogins("alice", false);
         }
         connect("alice", aliceKey, knownHosts, server.port()).disconnect();
