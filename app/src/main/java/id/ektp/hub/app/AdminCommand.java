@@ -20,10 +20,19 @@ final class AdminCommand implements Command {
         ObjectNode from(Options options) throws Options.UsageException;
     }
 
-    private final String path;
+    /** Turns the command's options into the call's path, for calls naming what they act on. */
+    interface PathOf {
+        String from(Options options) throws Options.UsageException;
+    }
+
+    private final PathOf path;
     private final Body body;
 
     AdminCommand(String path, Body body) {
+        this(options -> path, body);
+    }
+
+    AdminCommand(PathOf path, Body body) {
         this.path = path;
         this.body = body;
     }
@@ -31,12 +40,13 @@ final class AdminCommand implements Command {
     @Override
     public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
         ObjectNode request = body.from(options);
+        String target = path.from(options);
         HubConfig config = options.config(err);
         if (config == null) {
             return EktpHub.BAD_CONFIG;
         }
         try {
-            AdminClient.Response response = new AdminClient(config).post(path, JSON.writeValueAsString(request));
+            AdminClient.Response response = new AdminClient(config).post(target, JSON.writeValueAsString(request));
             (response.status() == 200 ? out : err).println(response.body());
             return response.status() == 200 ? EktpHub.OK : EktpHub.FAILED;
         } catch (IOException e) {
@@ -77,6 +87,15 @@ final class AdminCommand implements Command {
             }
             n.put("destroyedAt", o.required("destroyed-at"));
             n.put("witness", o.required("witness"));
+            return n;
+        });
+    }
+
+    /** The jobs QUEUED on a printer taken out of the configuration, queued again. */
+    static AdminCommand requeueJobs() {
+        return new AdminCommand(o -> "/api/printers/" + AdminClient.segment(o.required("printer")) + "/requeue", o -> {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("reason", o.required("reason"));
             return n;
         });
     }

@@ -24,7 +24,8 @@ public final class EktpHub {
             "status", new StatusCommand(),
             "stock-arrival", AdminCommand.stockArrival(),
             "stock-request", AdminCommand.stockRequest(),
-            "destruction", AdminCommand.destruction());
+            "destruction", AdminCommand.destruction(),
+            "requeue-jobs", AdminCommand.requeueJobs());
 
     private EktpHub() {}
 
@@ -80,6 +81,9 @@ public final class EktpHub {
                   destruction --config FILE --period P --destroyed-at TIME --witness NAME
                               [--damaged N] [--unused N] [--chip-invalid N] [--data-invalid N]
                                              record the destruction of invalid cards
+                  requeue-jobs --config FILE --printer ID --reason TEXT
+                                             queue again the jobs left QUEUED on a printer taken out
+                                             of the configuration (only if it will not print them)
 
                 exit codes: 0 ok, 1 failed, 2 bad configuration, 64 bad usage""");
     }

@@ -110,6 +110,11 @@ final class StatusCommand implements Command {
         out.printf("  DOWN  waiting for a printer %s; in a printer's queue %s; printed %d; failed %d%n",
                 backlog(b.at("/down/pending")), backlog(b.at("/down/queued")), b.at("/down/printed").asLong(),
                 b.at("/down/failed").asLong());
+        for (JsonNode stranded : b.at("/down/stranded")) {
+            out.printf("  DOWN  %s QUEUED on printer %s, no longer configured: its results are not read;"
+                    + " if it will not print them, requeue-jobs --printer %s --reason TEXT%n",
+                    backlog(stranded), stranded.get("printerId").asText(), stranded.get("printerId").asText());
+        }
         out.printf("  messages waiting for the ministry broker %s%n", backlog(b.get("outbox")));
 
         out.printf("%nLinks%n");

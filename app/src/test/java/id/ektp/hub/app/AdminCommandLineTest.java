@@ -53,6 +53,15 @@ class AdminCommandLineTest {
 
         CommandLineTest.Result typo = CommandLineTest.run("stock-request", "--config", config, "--quantity", "lots", "--reason", "x");
         assertEquals(64, typo.exit());
+
+        // Requeueing a printer's jobs reaches the hub, which refuses it for a printer still configured
+        // (StrandedJobsTest has the whole story over HTTP).
+        CommandLineTest.Result requeue = CommandLineTest.run("requeue-jobs", "--config", config, "--printer", "DKC-1",
+                "--reason", "broken");
+        assertEquals(1, requeue.exit());
+        assertTrue(requeue.err().contains("printer DKC-1 is in the running configuration"), requeue.err());
+        assertEquals(64, CommandLineTest.run("requeue-jobs", "--config", config, "--printer", "DKC-1").exit(),
+                "a reason is required");
     }
 
     @Test

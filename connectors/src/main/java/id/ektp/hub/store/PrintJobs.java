@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The DOWN flow's tables: PRR batches received (by content hash, so a batch sent twice is
@@ -143,6 +144,46 @@ public final class PrintJobs {
             }
             audit(prrId, "QUEUED", "printer " + printerId);
             return true;
+        });
+    }
+
+    /** QUEUED jobs per printer id: how many, and when the oldest was queued. */
+    public Map<String, Backlog> queuedByPrinter() {
+        return store.read(c -> {
+            Map<String, Backlog> result = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT printer_id, COUNT(*), MIN(queued_at) FROM print_job WHERE state = 'QUEUED' GROUP BY printer_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.put(rs.getString(1), new Backlog(rs.getLong(2), instant(rs.getString(3))));
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Every job QUEUED on {@code printerId} back to PENDING, each with an audit line giving
+     * {@code reason}, in one transaction; the PRR ids, oldest first. Only for an operator who
+     * knows the printer will not print them: if it does, each is a second card.
+     */
+    public List<String> requeue(String printerId, String reason) {
+        return store.transact(c -> {
+            List<String> prrIds = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT prr_id FROM print_job WHERE state = 'QUEUED' AND printer_id = ? ORDER BY seq")) {
+                ps.setString(1, printerId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        prrIds.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String prrId : prrIds) {
+                update(prrId, "state = 'PENDING', last_result = ?", "queued again by an operator: " + reason);
+                audit(prrId, "REQUEUED", "was QUEUED on printer " + printerId + ": " + reason);
+            }
+            return prrIds;
         });
     }
 

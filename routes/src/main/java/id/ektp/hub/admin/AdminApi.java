@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import id.ektp.hub.across.Messages;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.codes.Nik;
+import id.ektp.hub.down.StrandedJobs;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import java.io.IOException;
@@ -46,11 +47,14 @@ public final class AdminApi {
 
     private final StockKeeper stock;
     private final QuarantineDesk quarantine;
+    private final StrandedJobs stranded;
     private volatile byte[] token;
 
-    public AdminApi(StockKeeper stock, QuarantineDesk quarantine, Path adminTokenFile) throws IOException {
+    public AdminApi(StockKeeper stock, QuarantineDesk quarantine, StrandedJobs stranded, Path adminTokenFile)
+            throws IOException {
         this.stock = stock;
         this.quarantine = quarantine;
+        this.stranded = stranded;
         token(adminTokenFile);
     }
 
@@ -114,6 +118,22 @@ public final class AdminApi {
         }
         String witness = text(in, "witness");
         return json(Map.of("reportId", stock.recordDestruction(period, byCategory, destroyedAt, witness)));
+    }
+
+    /**
+     * {@code POST /api/printers/{id}/requeue {"reason"}}: the jobs QUEUED on a printer taken out
+     * of the configuration are queued again for the printers serving their kecamatan now (see
+     * {@link StrandedJobs}). 409 while the printer is configured; 404 when nothing is QUEUED on it.
+     */
+    public String requeueStranded(@Header("id") String printerId, @Body String body) {
+        String reason = text(object(body), "reason");
+        List<String> prrIds = stranded.requeue(printerId, reason);
+        if (prrIds.isEmpty()) {
+            throw new StrandedJobs.NothingQueued("no job is QUEUED on printer " + printerId
+                    + "; printers no longer configured that hold jobs: "
+                    + stranded.list().stream().map(StrandedJobs.Stranded::printerId).toList());
+        }
+        return json(Map.of("printerId", printerId, "requeued", prrIds.size(), "prrIds", prrIds));
     }
 
     /** {@code GET /api/quarantine[?all=true]}: held items, oldest first; with {@code all}, released and dropped too. */

@@ -1,14 +1,16 @@
 package id.ektp.hub.admin;
 
 import id.ektp.hub.across.StockKeeper;
+import id.ektp.hub.down.StrandedJobs;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The admin calls, on the hub's HTTP server ({@code http.host:http.port}). Every call that
  * changes the hub ({@code POST}, {@code DELETE}) needs {@code Authorization: Bearer <token>}:
- * 401 without it, 400 with a body that names what is wrong, 404 for an unknown quarantine id,
- * 409 for a quarantined item still invalid (or already dropped), 200 with a JSON answer otherwise.
+ * 401 without it, 400 with a body that names what is wrong, 404 for an unknown quarantine id
+ * (or a printer with nothing QUEUED on it), 409 for a quarantined item still invalid (or
+ * already dropped) or a requeue for a printer still configured, 200 with a JSON answer otherwise.
  */
 public final class AdminApiRoute extends RouteBuilder {
     @Override
@@ -20,7 +22,10 @@ public final class AdminApiRoute extends RouteBuilder {
         onException(AdminApi.BadRequest.class, StockKeeper.Refused.class).handled(true)
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(400))
                 .to("direct:api-error");
-        onException(QuarantineDesk.NotFound.class).handled(true)
+        onException(StrandedJobs.StillConfigured.class).handled(true)
+                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(409))
+                .to("direct:api-error");
+        onException(QuarantineDesk.NotFound.class, StrandedJobs.NothingQueued.class).handled(true)
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(404))
                 .to("direct:api-error");
         onException(QuarantineDesk.Conflict.class).handled(true)
@@ -61,6 +66,14 @@ public final class AdminApiRoute extends RouteBuilder {
                 .routeId("api-quarantine-release")
                 .bean("adminApi", "authorize")
                 .bean("adminApi", "releaseQuarantined")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+
+        // Jobs left QUEUED on a printer taken out of the configuration, queued again (StrandedJobs).
+        from("platform-http:/api/printers/{id}/requeue?httpMethodRestrict=POST")
+                .routeId("api-printer-requeue")
+                .bean("adminApi", "authorize")
+                .convertBodyTo(String.class)
+                .bean("adminApi", "requeueStranded")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
     }
 

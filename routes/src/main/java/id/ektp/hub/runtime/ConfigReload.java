@@ -10,6 +10,7 @@ import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.down.PrinterRoute;
+import id.ektp.hub.down.StrandedJobs;
 import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.config.InvalidConfigException;
 import id.ektp.hub.observe.ConfigState;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * device's copy is deleted only after that, as always. Packets already spooled belong to the
  * UP flow, not to the device route: they are still validated and forwarded. Jobs waiting for a
  * removed printer stay in the hub until a printer serves their kecamatan again; a printer's
- * results route is replaced like a device's, so a result being read completes first.
+ * results route is replaced like a device's, so a result being read completes first. Jobs
+ * already QUEUED on a printer taken out are {@link StrandedJobs}: shown, and queued again only
+ * by an operator.
  */
 public final class ConfigReload {
     private static final Logger LOG = LoggerFactory.getLogger("ektp.config");
@@ -60,6 +63,7 @@ public final class ConfigReload {
     private final DeviceLinks deviceLinks;
     private final AdminApi adminApi;
     private final PeerLinks peerLinks;
+    private final StrandedJobs stranded;
     /** Told of each configuration applied, after the routes changed (the metrics follow the devices). */
     private final Consumer<HubConfig> followers;
     /** The checksum of the file as last checked, applied or refused: the same bytes are not checked twice. */
@@ -71,7 +75,7 @@ public final class ConfigReload {
 
     ConfigReload(AtomicReference<HubConfig> config, ConfigState state, Clock clock, StockKeeper stock,
                  DeviceWatch deviceWatch, DeviceLinks deviceLinks, PeerLinks peerLinks, AdminApi adminApi,
-                 Consumer<HubConfig> followers) {
+                 StrandedJobs stranded, Consumer<HubConfig> followers) {
         this.config = config;
         this.state = state;
         this.clock = clock;
@@ -80,6 +84,7 @@ public final class ConfigReload {
         this.deviceLinks = deviceLinks;
         this.adminApi = adminApi;
         this.peerLinks = peerLinks;
+        this.stranded = stranded;
         this.followers = followers;
         this.lastSeen = state.current().sha256();
         this.applied = config.get();
@@ -152,6 +157,7 @@ public final class ConfigReload {
         for (Printer printer : change.printersRemoved()) {
             removeRoute(context, PrinterRoute.routeId(printer));
             peerLinks.forget(PeerLinks.printer(printer.id()));
+            stranded.printerRemoved(printer);
         }
         for (Printer printer : change.printersChanged()) {
             removeRoute(context, PrinterRoute.routeId(printer));

@@ -17,6 +17,7 @@ import id.ektp.hub.down.BatchSpoolNames;
 import id.ektp.hub.down.JobDispatcher;
 import id.ektp.hub.down.PrintResultIntake;
 import id.ektp.hub.down.Printers;
+import id.ektp.hub.down.StrandedJobs;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.observe.HubHealthChecks;
 import id.ektp.hub.observe.HubMetrics;
@@ -97,11 +98,12 @@ public final class HubServices {
         this.status = new HubStatusReport(messages, packets, outbox, deviceLinks, stock, devices);
 
         this.printJobs = new PrintJobs(store, clock);
+        StrandedJobs strandedJobs = new StrandedJobs(printJobs, config::get);
         this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()),
                 peerLinks);
         this.batchIntake = new BatchIntake(spool, printJobs, initial.dataDir());
         this.statusView = new StatusView(config::get, messages, deviceLinks, peerLinks, configState, packets, printJobs,
-                outbox, stock, ledger, quarantine);
+                strandedJobs, outbox, stock, ledger, quarantine);
         Predicate<String> configuredKecamatan = k -> config.get().devices().stream().anyMatch(d -> d.kecamatan().equals(k));
 
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
@@ -122,7 +124,7 @@ public final class HubServices {
                 "messages", allocationIntake::release));
         DeviceWatch deviceWatch = new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                 devices, initial.reports().deviceDownAfter());
-        AdminApi adminApi = new AdminApi(stock, quarantineDesk, initial.http().adminTokenFile());
+        AdminApi adminApi = new AdminApi(stock, quarantineDesk, strandedJobs, initial.http().adminTokenFile());
         // Health and metrics (id.ektp.hub.observe). The meter registry is ours, bound under the
         // name camel-micrometer-prometheus looks up, so Camel's route meters and ours share one scrape.
         PeerStates peerStates = new PeerStates(config::get, deviceLinks, peerLinks);
@@ -130,7 +132,7 @@ public final class HubServices {
         HubMetrics metrics = new HubMetrics(packets, outbox, printJobs, stock, peerStates, config::get, clock);
         metrics.bindTo(meters);
         this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, peerLinks, adminApi,
-                metrics::follow);
+                strandedJobs, metrics::follow);
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),
                 Map.entry("deviceLinks", deviceLinks),

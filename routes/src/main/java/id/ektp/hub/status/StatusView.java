@@ -11,6 +11,7 @@ import id.ektp.hub.codes.Nik;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.config.HubConfig.Printer;
+import id.ektp.hub.down.StrandedJobs;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.store.Backlog;
@@ -65,13 +66,14 @@ public final class StatusView {
     private final ConfigState configState;
     private final PacketRecords packets;
     private final PrintJobs printJobs;
+    private final StrandedJobs stranded;
     private final Outbox outbox;
     private final StockKeeper stock;
     private final StockLedger ledger;
     private final QuarantineRecords quarantine;
 
     public StatusView(Supplier<HubConfig> config, Messages messages, DeviceLinks deviceLinks, PeerLinks peerLinks,
-                      ConfigState configState, PacketRecords packets, PrintJobs printJobs, Outbox outbox,
+                      ConfigState configState, PacketRecords packets, PrintJobs printJobs, StrandedJobs stranded, Outbox outbox,
                       StockKeeper stock, StockLedger ledger, QuarantineRecords quarantine) {
         this.config = config;
         this.messages = messages;
@@ -80,6 +82,7 @@ public final class StatusView {
         this.configState = configState;
         this.packets = packets;
         this.printJobs = printJobs;
+        this.stranded = stranded;
         this.outbox = outbox;
         this.stock = stock;
         this.ledger = ledger;
@@ -168,6 +171,13 @@ public final class StatusView {
         put(downFlow.putObject("queued"), down.get(PrintJobState.QUEUED), now);
         downFlow.put("printed", down.get(PrintJobState.PRINTED).count());
         downFlow.put("failed", down.get(PrintJobState.FAILED).count());
+        // QUEUED on a printer no longer configured: nothing moves them on until an operator does.
+        ArrayNode strandedOut = downFlow.putArray("stranded");
+        for (StrandedJobs.Stranded s : stranded.list()) {
+            ObjectNode item = strandedOut.addObject();
+            item.put("printerId", s.printerId());
+            put(item, s.queued(), now);
+        }
         put(out.putObject("outbox"), outbox.backlog(), now);
     }
 

@@ -1,0 +1,170 @@
+package id.ektp.hub.down;
+
+import static id.ektp.hub.testing.HubTestEnvironment.names;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import id.ektp.hub.across.Messages;
+import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.packets.PacketFactory;
+import id.ektp.hub.sandbox.prr.PrinterSimulator;
+import id.ektp.hub.sandbox.prr.PrrBatchFactory;
+import id.ektp.hub.store.PrintJob;
+import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.testing.HubTestEnvironment;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A printer taken out of the configuration while jobs are QUEUED on it (it broke; another
+ * printer takes over its kecamatan). Its results are no longer read, so those jobs would wait
+ * for ever: they are shown in {@code /api/status}, never sent elsewhere by the hub itself, and
+ * queued again for the printer serving now by one admin call, each exactly once.
+ */
+class StrandedJobsTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(40);
+    private static final String DKC1 = "  - {id: DKC-1, folder: printers/DKC-1, serves: [\"*\"]}";
+    private static final String DKC2 = "\n  - {id: DKC-2, folder: printers/DKC-2, serves: [\"33.10.05\"]}";
+
+    @TempDir
+    Path root;
+    HubTestEnvironment env;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @AfterEach
+    void stop() {
+        env.close();
+    }
+
+    Path queue(String printerId) {
+        return root.resolve("printers/" + printerId + "/queue");
+    }
+
+    Set<String> jobs(String printerId) throws Exception {
+        Set<String> jobs = new TreeSet<>();
+        for (String name : names(queue(printerId))) {
+            if (!name.startsWith(".")) {
+                jobs.add(name);
+            }
+        }
+        return jobs;
+    }
+
+    void online(String printerId) throws Exception {
+        Files.createDirectories(queue(printerId));
+        Files.createDirectories(root.resolve("printers/" + printerId + "/results"));
+    }
+
+    void edit(Hub hub, String from, String to) throws Exception {
+        Path file = hub.configState().current().file();
+        Instant before = hub.configState().current().appliedAt();
+        String text = Files.readString(file);
+        assertTrue(text.contains(from), text);
+        Files.writeString(file, text.replace(from, to));
+        await().atMost(PATIENCE).until(() -> hub.configState().current().appliedAt().isAfter(before));
+    }
+
+    HttpResponse<String> requeue(String printerId, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + env.httpPort() + "/api/printers/" + printerId + "/requeue"))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode stranded() throws Exception {
+        String status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + "/api/status"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return Messages.json().readTree(status).get("backlogs").get("down").get("stranded");
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws Exception {
+        return Messages.json().readTree(response.body());
+    }
+
+    @Test
+    void jobsLeftOnARemovedPrinterAreShownAndQueuedAgainOnceByAnOperator() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        env.withBroker();
+        Hub hub = env.startHub();
+        online("DKC-1");
+        online("DKC-2");
+        edit(hub, DKC1, DKC1 + DKC2); // Cawas gets a printer of its own
+        // Even-numbered records are picked up in Cawas (33.10.05, DKC-2), odd ones in Trucuk (DKC-1).
+        List<ObjectNode> records = new java.util.ArrayList<>();
+        for (int n = 1; n <= 6; n++) {
+            records.add(PrrBatchFactory.record("PRR-3310-S00000" + n, PacketFactory.nikFor("33.10.05", n),
+                    n % 2 == 0 ? "33.10.05" : "33.10.06"));
+        }
+        PrrBatchFactory.publish(PrrBatchFactory.batch("prr-3310-20261124-0001", "33.10", records),
+                root.resolve("ministry/outbox"));
+        Set<String> cawas = Set.of("PRR-3310-S000002.json", "PRR-3310-S000004.json", "PRR-3310-S000006.json");
+        await().atMost(PATIENCE).until(() -> jobs("DKC-2").equals(cawas) && jobs("DKC-1").size() == 3);
+        assertEquals(0, stranded().size(), "a configured printer's jobs are not stranded");
+
+        // DKC-2 is struck by lightning before printing anything, and taken out of the configuration.
+        edit(hub, DKC2, "");
+        JsonNode stranded = stranded();
+        assertEquals(1, stranded.size(), stranded.toString());
+        assertEquals("DKC-2", stranded.get(0).get("printerId").asText());
+        assertEquals(3, stranded.get(0).get("count").asInt());
+        assertTrue(stranded.get(0).hasNonNull("oldest"), stranded.toString());
+        assertEquals(PrintJobState.QUEUED, hub.printJobs().find("PRR-3310-S000002").orElseThrow().state(),
+                "the hub does not send them elsewhere by itself");
+        assertEquals(3, jobs("DKC-1").size());
+
+        // The call's rules: a token, a reason, a printer no longer configured, one with jobs on it.
+        assertEquals(401, requeue("DKC-2", null, "{\"reason\": \"lightning\"}").statusCode());
+        HttpResponse<String> noReason = requeue("DKC-2", env.adminToken(), "{}");
+        assertEquals(400, noReason.statusCode());
+        assertTrue(json(noReason).get("error").asText().contains("reason"), noReason.body());
+        HttpResponse<String> configured = requeue("DKC-1", env.adminToken(), "{\"reason\": \"x\"}");
+        assertEquals(409, configured.statusCode());
+        assertTrue(json(configured).get("error").asText().contains("DKC-1 is in the running configuration"),
+                configured.body());
+        HttpResponse<String> unknown = requeue("DKC-9", env.adminToken(), "{\"reason\": \"x\"}");
+        assertEquals(404, unknown.statusCode());
+        assertTrue(json(unknown).get("error").asText().contains("[DKC-2]"), "names the printers that do hold jobs: "
+                + unknown.body());
+        assertEquals(3, stranded().get(0).get("count").asInt(), "refused calls changed nothing");
+
+        HttpResponse<String> done = requeue("DKC-2", env.adminToken(), "{\"reason\": \"DKC-2 struck by lightning\"}");
+        assertEquals(200, done.statusCode(), done.body());
+        assertEquals(3, json(done).get("requeued").asInt());
+        assertEquals("PRR-3310-S000002", json(done).get("prrIds").get(0).asText());
+        PrintJob job = hub.printJobs().find("PRR-3310-S000004").orElseThrow();
+        assertTrue(job.lastResult().contains("DKC-2 struck by lightning"), job.lastResult());
+
+        // The default printer now serves Cawas: each job lands there once.
+        await().atMost(PATIENCE).until(() -> jobs("DKC-1").size() == 6);
+        assertEquals(0, stranded().size());
+        assertEquals(404, requeue("DKC-2", env.adminToken(), "{\"reason\": \"again\"}").statusCode(),
+                "a second call finds nothing to queue");
+        PrinterSimulator press = new PrinterSimulator("DKC-1", root.resolve("printers/DKC-1"), 1);
+        for (String name : jobs("DKC-1")) {
+            press.print(queue("DKC-1").resolve(name), null);
+        }
+        await().atMost(PATIENCE).until(() -> records.stream().allMatch(r -> hub.printJobs()
+                .find(r.get("prrId").asText()).orElseThrow().state() == PrintJobState.PRINTED));
+        assertEquals(-6, hub.stock().snapshot().onHand(), "six cards, six blanks: none printed twice");
+        assertEquals(Set.of(), jobs("DKC-1"));
+    }
+}
