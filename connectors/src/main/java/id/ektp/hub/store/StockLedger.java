@@ -216,6 +216,25 @@ public final class StockLedger {
         });
     }
 
+    /** Closes the open requests of one kind and reason made before {@code madeBefore}; how many. */
+    public int closeMadeBefore(String kind, String reason, Instant madeBefore, Instant at) {
+        return store.transact(c -> {
+            int closed = 0;
+            // Compared as instants, not as text: Instant.toString varies in its fraction digits.
+            for (StockRequest r : open(kind, reason)) {
+                if (r.createdAt().isBefore(madeBefore)) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE stock_request SET closed_at = ? WHERE request_id = ? AND closed_at IS NULL")) {
+                        ps.setString(1, at.toString());
+                        ps.setString(2, r.requestId());
+                        closed += ps.executeUpdate();
+                    }
+                }
+            }
+            return closed;
+        });
+    }
+
     private static Allocation allocation(ResultSet rs) throws SQLException {
         String receivedAt = rs.getString("received_at");
         Object received = rs.getObject("received");

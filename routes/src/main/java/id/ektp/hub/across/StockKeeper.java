@@ -25,6 +25,7 @@ public final class StockKeeper {
     static final String REQUEST = "REQUEST";
     static final String LOAN = "LOAN";
     static final String LOW_STOCK = "LOW_STOCK";
+    static final String MANUAL = "MANUAL";
     static final String CRITICAL = "CRITICAL";
 
     /** An operator's input that cannot be applied; the message says why (HTTP 400). */
@@ -69,7 +70,12 @@ public final class StockKeeper {
         return added;
     }
 
-    /** An operator confirms {@code received} blanks of an announced allocation arrived. */
+    /**
+     * An operator confirms {@code received} blanks of an announced allocation arrived. It also
+     * closes the manual requests made before the ministry announced it: the ICD gives an
+     * allocation no request id, and this shipment is the ministry's answer to what was asked
+     * until then (a LOW_STOCK request closes when the days of cover are back instead).
+     */
     public long confirmArrival(String allocationId, int received) {
         if (received < 0) {
             throw new Refused("received must be 0 or more");
@@ -81,14 +87,15 @@ public final class StockKeeper {
                     + " received on " + messages.time(allocation.receivedAt()));
         }
         Instant now = messages.instant();
-        store.transact(c -> {
+        int answered = store.transact(c -> {
             ledger.markReceived(allocationId, received, now);
             ledger.append(now, Kind.ARRIVAL, received, "arrival:" + allocationId,
                     received + " of " + allocation.quantity() + " announced");
-            return null;
+            return ledger.closeMadeBefore(REQUEST, MANUAL, allocation.announcedAt(), now);
         });
-        LOG.info("allocation {}: {} of {} blanks confirmed arrived; on hand now {}", allocationId, received,
-                allocation.quantity(), ledger.onHand());
+        LOG.info("allocation {}: {} of {} blanks confirmed arrived; on hand now {}{}", allocationId, received,
+                allocation.quantity(), ledger.onHand(),
+                answered == 0 ? "" : "; " + answered + " manual request(s) made before it was announced closed");
         return ledger.onHand();
     }
 
@@ -122,7 +129,7 @@ public final class StockKeeper {
             throw new Refused("quantity must be a positive number of blanks");
         }
         StockSnapshot now = snapshot();
-        return store.transact(c -> raiseRequest(now, quantity, "MANUAL", note));
+        return store.transact(c -> raiseRequest(now, quantity, MANUAL, note));
     }
 
     /**

@@ -227,6 +227,16 @@ class StatusApiTest {
             hub.ledger().append(now.minus(Duration.ofMinutes(i)), Kind.PRINT, -1, "print:status-test-" + i, null);
         }
         assertEquals("CRITICAL", status().at("/stock/level").asText());
+
+        // The ministry answers: a shipment announced after the request, once confirmed arrived,
+        // closes it. A request made after that announcement is not answered by it and stays open.
+        hub.ledger().announce(new Allocation("ALLOC-3", 400, "BLK2026A0000601", "BLK2026A0001000",
+                "2026-11-24T10:00:00+07:00", Instant.now(), null, null));
+        String later = hub.stock().manualRequest(50, "after the announcement");
+        hub.stock().confirmArrival("ALLOC-3", 400);
+        stock = status().get("stock");
+        assertEquals(1, stock.get("openRequestCount").asInt(), stock.toString());
+        assertEquals(later, stock.at("/openRequests/0/requestId").asText());
     }
 
     @Test
