@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.packets.PacketDefect;
 import id.ektp.hub.sandbox.packets.PacketSpec;
+import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
 import id.ektp.hub.sandbox.sftp.HangingServer;
+import id.ektp.hub.sandbox.sftp.SshKeys;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.PacketRecord;
@@ -256,6 +258,51 @@ class UpResilienceTest {
         env.deviceServer().refuseLogins("trc01", false);
         await().atMost(PATIENCE).until(() -> hub.deviceLinks().link("331006-TRC01").map(l -> l.up()).orElse(false));
         await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(waiting.packetId() + ".zip")));
+    }
+
+    /**
+     * A device is replaced (same address, a new machine with its own host key). Strict host-key
+     * checking refuses it, whatever it offers, until an operator who has checked the new
+     * fingerprint puts it in known_hosts; the file is read at each connection, so editing it in
+     * place is enough: no restart, no configuration edit.
+     */
+    @Test
+    void aReplacedDeviceIsRefusedUntilItsNewHostKeyIsInKnownHostsThenTakenWithoutARestart() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Path knownHosts = root.resolve("secrets/known_hosts");
+        java.security.PublicKey hubKey = SshKeys.readPublicKey(SshKeys.publicKeyFile(root.resolve("secrets/hub_key")));
+        EmbeddedSftpServer old = EmbeddedSftpServer.builder().host("127.0.0.1").port(0)
+                .hostKeyFile(root.resolve("secrets/wdr01_old_host_key")).start();
+        EmbeddedSftpServer replacement = null;
+        try {
+            old.writeKnownHosts(knownHosts);
+            env.addDevice(TestDevice.at("33.10.14", "WDR01", old.port(), "1s"));
+            old.addAccount("wdr01", env.deviceHome("WDR01"), hubKey);
+            Hub hub = env.startHub();
+            await().atMost(PATIENCE).until(() -> hub.deviceLinks().link("331014-WDR01").map(l -> l.up()).orElse(false));
+            int port = old.port();
+            old.close();
+
+            replacement = EmbeddedSftpServer.builder().host("127.0.0.1").port(port)
+                    .hostKeyFile(root.resolve("secrets/wdr01_new_host_key"))
+                    .account("wdr01", env.deviceHome("WDR01"), hubKey).start();
+            PacketSpec waiting = spec("33.10.14", "WDR01", 1, 1);
+            env.drop(waiting);
+            await().atMost(PATIENCE).until(() -> hub.deviceLinks().link("331014-WDR01").map(l -> !l.up()).orElse(false));
+            String error = hub.deviceLinks().link("331014-WDR01").orElseThrow().lastError();
+            assertTrue(error.contains("HostKey"), "the changed host key is named: " + error);
+            assertFalse(Files.exists(env.ministryInbox().resolve(waiting.packetId() + ".zip")), "nothing taken from it");
+            assertTrue(Files.exists(env.outbox("WDR01").resolve(waiting.packetId() + ".zip")));
+
+            replacement.writeKnownHosts(knownHosts); // the stale line replaced, the file renamed into place
+            await().atMost(PATIENCE).until(() -> hub.deviceLinks().link("331014-WDR01").map(l -> l.up()).orElse(false));
+            await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(waiting.packetId() + ".zip")));
+        } finally {
+            old.close();
+            if (replacement != null) {
+                replacement.close();
+            }
+        }
     }
 
     private static PacketState state(Hub hub, PacketSpec s) {
