@@ -185,4 +185,25 @@ class StatusPageBrowserTest {
         await().atMost(REFRESH.multipliedBy(2).plus(SLACK)).until(() -> browser.findElement(By.id("offline")).isDisplayed());
         assertEquals("DOWN", state("331014-WDR01"));
     }
+    @Test
+    void jobsHeldByAPrinterNoLongerConfiguredAreShownWithWhatToDo() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        Hub hub = env.startHub();
+        browser = chromium(profile);
+        browser.get("http://127.0.0.1:" + env.httpPort() + "/?refresh=" + REFRESH.toSeconds());
+        await().atMost(PATIENCE).until(() -> "UP".equals(state("331005-CWS01")));
+        assertTrue(!browser.findElement(By.id("stranded")).isDisplayed(), "nothing held: no notice");
+
+        // Two jobs QUEUED on DKC-9, a printer the configuration does not have (any more).
+        for (int n = 1; n <= 2; n++) {
+            String prrId = "PRR-3310-H00000" + n;
+            hub.printJobs().create(prrId, "prr-3310-20261124-0009", "33.10.05", "3310050101900001", "{}");
+            hub.printJobs().markQueued(prrId, "DKC-9", Instant.now());
+        }
+        await().atMost(REFRESH.plus(SLACK)).until(() -> browser.findElement(By.id("stranded")).isDisplayed());
+        String item = text("#stranded-list li[data-printer='DKC-9']");
+        assertTrue(item != null && item.contains("Printer DKC-9: 2 cetakan / jobs"), item);
+        assertTrue(item.matches("(?s).*\\(\\d+ detik / \\d+ s\\)"), "how long they have waited, in words: " + item);
+        assertTrue(text("#stranded").contains("requeue-jobs --config FILE --printer ID --reason TEXT"), text("#stranded"));
+    }
 }
