@@ -22,6 +22,8 @@ public final class PrinterRoute extends RouteBuilder {
     public static final String RESULTS_TEMPLATE = "printer-results";
     public static final String SFTP_RESULTS_TEMPLATE = "sftp-printer-results";
     public static final String RESULTS_PREFIX = "down-results-";
+    /** The registry name of the results routes' read lock, a {@link SettledSinceLastPoll}. */
+    public static final String SETTLED_BEAN = "settledResults";
 
     private final List<Printer> printers;
     private final Path dataDir;
@@ -40,19 +42,20 @@ public final class PrinterRoute extends RouteBuilder {
                 .routeId(DISPATCH_ROUTE_ID)
                 .bean("jobDispatcher", "dispatch");
 
-        // readLock=changed: a printer may write its result file in several steps.
+        // A printer may write its result file in several steps: a file is taken once two polls
+        // in a row saw it unchanged (SettledSinceLastPoll, the same for both kinds of printer).
         routeTemplate(RESULTS_TEMPLATE)
                 .templateParameter("printerId").templateParameter("resultsDir")
                 .from("file:{{resultsDir}}?include=.*\\.result\\.json&delete=true&autoCreate=false"
-                        + "&readLock=changed&readLockCheckInterval=250&readLockMinAge=250&readLockTimeout=10000"
+                        + "&exclusiveReadLockStrategy=#" + SETTLED_BEAN
                         + "&delay=500&initialDelay=0&maxMessagesPerPoll=200")
                 .setHeader(PrintResultIntake.PRINTER_HEADER, constant("{{printerId}}"))
                 .bean("printResultIntake", "record");
 
         // The same over SFTP, with the connection options of every other SFTP link.
-        // - readLock=changed without a minimum age: a file is taken once two listings a second
-        //   apart show the same size and time. A minimum age would compare the printer's clock
-        //   with ours; a kecamatan print station's clock may be minutes off.
+        // - the same read lock as a folder printer's: a file is taken once two polls (2 s apart)
+        //   listed it with the same size and time. No minimum age: that would compare the
+        //   printer's clock with ours, and a print station's clock may be minutes off.
         // - localWorkDirectory: the file is downloaded to our disk (an owner-only folder) and
         //   handed over as a File, whose size PrintResultIntake checks before reading it.
         // - autoCreate=false: otherwise the consumer connects while the route starts, and one
@@ -73,7 +76,7 @@ public final class PrinterRoute extends RouteBuilder {
                         + "&autoCreate=false&maximumReconnectAttempts=1&reconnectDelay=2000"
                         + "&include=.*\\.result\\.json&delete=true&stepwise=false"
                         + "&localWorkDirectory=RAW({{workDir}})"
-                        + "&readLock=changed&readLockCheckInterval=1000&readLockTimeout=20000&fastExistsCheck=true"
+                        + "&exclusiveReadLockStrategy=#" + SETTLED_BEAN + "&fastExistsCheck=true"
                         + "&delay=2000&initialDelay=0&maxMessagesPerPoll=200"
                         + "&throwExceptionOnConnectFailed=true&backoffErrorThreshold=1&backoffMultiplier=15"
                         + "&jschLoggingLevel=WARN&runLoggingLevel=DEBUG")

@@ -16,7 +16,9 @@ import id.ektp.hub.down.BatchProcessor;
 import id.ektp.hub.down.BatchSpoolNames;
 import id.ektp.hub.down.JobDispatcher;
 import id.ektp.hub.down.PrintResultIntake;
+import id.ektp.hub.down.PrinterRoute;
 import id.ektp.hub.down.Printers;
+import id.ektp.hub.down.SettledSinceLastPoll;
 import id.ektp.hub.down.StrandedJobs;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.observe.HubHealthChecks;
@@ -144,6 +146,7 @@ public final class HubServices {
                 Map.entry(BatchRoute.MINISTRY_POLLS, new PeerPolls(peerLinks, PeerLinks.MINISTRY_SFTP)),
                 Map.entry("packetIntake", new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes)),
                 Map.entry("deviceOutboxCommit", new DeviceOutboxCommit()),
+                Map.entry(PrinterRoute.SETTLED_BEAN, new SettledSinceLastPoll<>()),
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
                         inspector, outboundQueue)),
                 Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue)),

@@ -198,6 +198,31 @@ class SftpPrinterTest {
         assertEquals(-8, hub.stock().snapshot().onHand());
     }
 
+    /**
+     * Results piling up faster than one a second (a printer working through a backlog) are all
+     * taken within a few polls, not one per read-lock interval: with Camel's readLock=changed
+     * (a second a file over SFTP) these 150 take two and a half minutes, past this test's
+     * patience. Prints the time taken.
+     */
+    @Test
+    void aBacklogOfResultsIsTakenInAFewPollsNotOneFileAtATime() throws Exception {
+        Path printer = sftpPrinter(".");
+        Path queue = printer.resolve("queue");
+        PrinterSimulator press = new PrinterSimulator("DKC-2", printer, 7);
+        Hub hub = env.startHub();
+        publish("prr-3310-20261124-0410", DownFlowTest.records("PRR-3310-B", 150));
+        await().atMost(PATIENCE).until(() -> jobs(queue).size() == 150);
+        long start = System.nanoTime();
+        assertEquals(150, printQueue(press, queue)); // as fast as it can: results pile up
+        long printed = System.nanoTime();
+        await().atMost(PATIENCE).until(() -> hub.printJobs().backlog().get(PrintJobState.PRINTED).count() == 150);
+        System.out.printf("150 results written in %d ms, all taken over SFTP %d ms after the first was written%n",
+                (printed - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000);
+        assertEquals(-150, hub.stock().snapshot().onHand(), "each result counted once");
+        assertEquals(0, hub.quarantine().held().size(), "no result taken half written");
+        await().atMost(PATIENCE).until(() -> names(printer.resolve("results")).isEmpty());
+    }
+
     @Test
     void aRenameACrashInterruptedIsFinishedWithoutASecondCopy() throws Exception {
         Path queue = sftpPrinter("spool").resolve("queue");
