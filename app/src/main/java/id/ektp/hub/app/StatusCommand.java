@@ -112,7 +112,7 @@ final class StatusCommand implements Command {
                 b.at("/down/failed").asLong());
         for (JsonNode stranded : b.at("/down/stranded")) {
             out.printf("  DOWN  %s QUEUED on printer %s, no longer configured: its results are not read;"
-                    + " if it will not print them, requeue-jobs --printer %s --reason TEXT%n",
+                    + " if it will not print them, requeue-jobs --config FILE --printer %s --reason TEXT%n",
                     backlog(stranded), stranded.get("printerId").asText(), stranded.get("printerId").asText());
         }
         out.printf("  messages waiting for the ministry broker %s%n", backlog(b.get("outbox")));

@@ -2,6 +2,7 @@ package id.ektp.hub.app;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import id.ektp.hub.runtime.Hub;
@@ -46,9 +47,17 @@ class StatusCommandLineTest {
         assertTrue(out.contains("ministry-sftp"), out);
         assertTrue(out.contains("Quarantine: 0 held"), out);
 
+        assertFalse(out.contains("no longer configured"), out);
+
+        // A job left QUEUED on a printer the configuration no longer has is named, with what to do.
+        hub.printJobs().create("PRR-3310-T000001", "prr-3310-20261124-0001", "33.10.05", "3310050101900001", "{}");
+        hub.printJobs().markQueued("PRR-3310-T000001", "DKC-9", Instant.now());
         CommandLineTest.Result byUrl = CommandLineTest.run("status", "--url", "http://127.0.0.1:" + env.httpPort());
         assertEquals(0, byUrl.exit(), byUrl.err());
         assertTrue(byUrl.out().contains("Stock: 75 blanks on hand"), byUrl.out());
+        assertTrue(byUrl.out().matches("(?s).*DOWN  1 \\(oldest \\d+s\\) QUEUED on printer DKC-9, no longer configured: "
+                + "its results are not read; if it will not print them, requeue-jobs --config FILE --printer DKC-9 --reason TEXT.*"),
+                byUrl.out());
 
         assertEquals(64, CommandLineTest.run("status").exit(), "--config or --url is required");
         assertEquals(64, CommandLineTest.run("status", "--url", "127.0.0.1").exit());
