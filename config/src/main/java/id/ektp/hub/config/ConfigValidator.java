@@ -245,10 +245,11 @@ final class ConfigValidator {
 
     private Limits limits(ConfigNode node) {
         int mark = problems.mark();
-        if (!node.optionalMap(List.of("maxPacketBytes"))) {
+        if (!node.optionalMap(List.of("maxPacketBytes", "minFreeBytes"))) {
             return null;
         }
         Long maxPacketBytes = node.get("maxPacketBytes").wholeNumber(1024, Long.MAX_VALUE, 64L * 1024 * 1024);
-        return problems.noneSince(mark) ? new Limits(maxPacketBytes) : null;
+        Long minFreeBytes = node.get("minFreeBytes").wholeNumber(0, Long.MAX_VALUE, 1024L * 1024 * 1024);
+        return problems.noneSince(mark) ? new Limits(maxPacketBytes, minFreeBytes) : null;
     }
 }

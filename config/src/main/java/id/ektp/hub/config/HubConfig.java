@@ -119,6 +119,10 @@ public record HubConfig(
     /** {@code reports: {deviceDownAfter: 10m, statusInterval: 15m}}. */
     public record Reports(Duration deviceDownAfter, Duration statusInterval) {}
 
-    /** {@code limits: {maxPacketBytes: 67108864}}: total uncompressed bytes of one packet. */
-    public record Limits(long maxPacketBytes) {}
+    /**
+     * {@code limits: {maxPacketBytes: 67108864, minFreeBytes: 1073741824}}: total uncompressed
+     * bytes of one packet; free space on {@code dataDir}'s disk below which the hub stops taking
+     * packets and batches (they wait on the devices and at the ministry) until space is freed.
+     */
+    public record Limits(long maxPacketBytes, long minFreeBytes) {}
 }

@@ -81,6 +81,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(10), config.reports().deviceDownAfter());
         assertEquals(Duration.ofMinutes(15), config.reports().statusInterval());
         assertEquals(67_108_864L, config.limits().maxPacketBytes());
+        assertEquals(1_073_741_824L, config.limits().minFreeBytes(), "1 GiB by default");
         assertEquals(List.of(), config.stock().neighbourRegencies());
     }
 

@@ -359,7 +359,10 @@ class ConfigRulesTest {
                 row("printing.maxAttempts", "must be at most 2147483647, found 3000000000",
                         f -> f.set("printing", "{maxAttempts: 3000000000}")),
                 row("limits.maxPacketBytes", "must be at most 9223372036854775807, found 99999999999999999999",
-                        f -> f.set("limits", "{maxPacketBytes: 99999999999999999999}")));
+                        f -> f.set("limits", "{maxPacketBytes: 99999999999999999999}")),
+                row("limits.minFreeBytes", "must be at least 0, found -1", f -> f.set("limits", "{minFreeBytes: -1}")),
+                row("limits.minFreeBytes", "must be a whole number, found the text '1GB'",
+                        f -> f.set("limits", "{minFreeBytes: 1GB}")));
     }
 
     private static Arguments row(String key, String fragment, Consumer<ConfigFixture> breakIt) {

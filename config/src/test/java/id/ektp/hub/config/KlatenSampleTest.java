@@ -129,6 +129,7 @@ class KlatenSampleTest {
         assertEquals(3, hub.printing().maxAttempts());
         assertEquals(new HubConfig.Reports(Duration.ofMinutes(10), Duration.ofMinutes(15)), hub.reports());
         assertEquals(67_108_864L, hub.limits().maxPacketBytes());
+        assertEquals(1_073_741_824L, hub.limits().minFreeBytes());
     }
 
     @Test

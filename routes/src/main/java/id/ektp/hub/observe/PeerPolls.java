@@ -1,5 +1,6 @@
 package id.ektp.hub.observe;
 
+import java.util.function.BooleanSupplier;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.file.remote.RemoteFilePollingConsumerPollStrategy;
@@ -16,10 +17,18 @@ import org.apache.camel.component.file.remote.RemoteFilePollingConsumerPollStrat
 public final class PeerPolls extends RemoteFilePollingConsumerPollStrategy {
     private final PeerLinks links;
     private final String peer;
+    private final BooleanSupplier mayTakeMore;
 
-    public PeerPolls(PeerLinks links, String peer) {
+    /** {@code mayTakeMore}: asked before each poll; false skips it (the disk is nearly full). */
+    public PeerPolls(PeerLinks links, String peer, BooleanSupplier mayTakeMore) {
         this.links = links;
         this.peer = peer;
+        this.mayTakeMore = mayTakeMore;
+    }
+
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        return mayTakeMore.getAsBoolean() && super.begin(consumer, endpoint);
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.function.Function;
  * What an edit of the configuration changes, in the terms a running hub can act on: device and
  * printer routes to add, remove or replace, policies to swap, schedules to restart, and the
  * keys that only take effect at the next start (the regency, dataDir, the HTTP server, the
- * ministry links, limits: those are built into the store, the server and the connections).
+ * ministry links, the packet size limit: those are built into the store, the server, the
+ * connections and the packet inspector).
  *
  * <p>{@link #running()} is the configuration the hub runs after the edit: the new one, except
  * that the restart-only sections keep their running values until the restart.
@@ -24,7 +25,7 @@ public record ConfigChange(
         List<Device> devicesAdded, List<Device> devicesRemoved, List<Device> devicesChanged,
         List<Printer> printersAdded, List<Printer> printersRemoved, List<Printer> printersChanged,
         boolean stockChanged, boolean schedulesChanged, boolean reportsChanged, boolean printingChanged,
-        boolean adminTokenFileChanged, List<String> restartNeeded) {
+        boolean adminTokenFileChanged, boolean minFreeChanged, List<String> restartNeeded) {
 
     public static ConfigChange between(HubConfig before, HubConfig edited) {
         Map<String, Device> oldDevices = byKey(before.devices(), Device::key);
@@ -39,12 +40,12 @@ public record ConfigChange(
         note(restart, "http.port", before.http().port(), edited.http().port());
         note(restart, "ministry.sftp", before.ministry().sftp(), edited.ministry().sftp());
         note(restart, "ministry.broker", before.ministry().broker(), edited.ministry().broker());
-        note(restart, "limits", before.limits(), edited.limits());
+        note(restart, "limits.maxPacketBytes", before.limits().maxPacketBytes(), edited.limits().maxPacketBytes());
 
         HubConfig running = new HubConfig(edited.source(), before.regency(), before.dataDir(),
                 new HubConfig.Http(before.http().host(), before.http().port(), edited.http().adminTokenFile()),
                 before.ministry(), edited.devices(), edited.printers(), edited.stock(), edited.printing(),
-                edited.reports(), before.limits());
+                edited.reports(), new HubConfig.Limits(before.limits().maxPacketBytes(), edited.limits().minFreeBytes()));
 
         return new ConfigChange(running,
                 missingFrom(oldDevices, newDevices), missingFrom(newDevices, oldDevices), changed(oldDevices, newDevices),
@@ -56,6 +57,7 @@ public record ConfigChange(
                 !before.reports().equals(edited.reports()),
                 !before.printing().equals(edited.printing()),
                 !before.http().adminTokenFile().equals(edited.http().adminTokenFile()),
+                before.limits().minFreeBytes() != edited.limits().minFreeBytes(),
                 restart);
     }
 
@@ -84,6 +86,9 @@ public record ConfigChange(
         }
         if (adminTokenFileChanged) {
             lines.add("http.adminTokenFile changed");
+        }
+        if (minFreeChanged) {
+            lines.add("limits.minFreeBytes changed");
         }
         return lines;
     }

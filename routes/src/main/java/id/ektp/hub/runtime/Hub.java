@@ -11,6 +11,7 @@ import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.down.BatchRoute;
 import id.ektp.hub.down.PrinterRoute;
 import id.ektp.hub.observe.ConfigState;
+import id.ektp.hub.observe.DiskFloor;
 import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.status.StatusRoute;
 import id.ektp.hub.status.StatusView;
@@ -149,6 +150,10 @@ public final class Hub implements AutoCloseable {
 
     public StatusView statusView() {
         return services.statusView;
+    }
+
+    public DiskFloor diskFloor() {
+        return services.diskFloor;
     }
 
     @Override

@@ -21,6 +21,7 @@ import id.ektp.hub.down.Printers;
 import id.ektp.hub.down.SettledSinceLastPoll;
 import id.ektp.hub.down.StrandedJobs;
 import id.ektp.hub.observe.ConfigState;
+import id.ektp.hub.observe.DiskFloor;
 import id.ektp.hub.observe.HubHealthChecks;
 import id.ektp.hub.observe.HubMetrics;
 import id.ektp.hub.observe.PacketBytes;
@@ -70,6 +71,7 @@ public final class HubServices {
     final Outbox outbox;
     final StockLedger ledger;
     final DeviceLinks deviceLinks;
+    final DiskFloor diskFloor;
     final StockKeeper stock;
     final FailureReports reports;
     final HubStatusReport status;
@@ -90,7 +92,8 @@ public final class HubServices {
         this.quarantine = new QuarantineRecords(store, clock);
         this.outbox = new Outbox(store, clock);
         this.ledger = new StockLedger(store);
-        this.deviceLinks = new DeviceLinks(clock);
+        this.diskFloor = new DiskFloor(initial.dataDir(), () -> config.get().limits().minFreeBytes(), clock);
+        this.deviceLinks = new DeviceLinks(clock, diskFloor::mayTakeMore);
         this.peerLinks = new PeerLinks(clock);
         this.configState = new ConfigState(initial.source(), Spool.sha256Of(initial.source()), clock.instant());
         Messages messages = new Messages(initial.regency(), clock);
@@ -105,7 +108,7 @@ public final class HubServices {
                 peerLinks);
         this.batchIntake = new BatchIntake(spool, printJobs, initial.dataDir());
         this.statusView = new StatusView(config::get, messages, deviceLinks, peerLinks, configState, packets, printJobs,
-                strandedJobs, outbox, stock, ledger, quarantine);
+                strandedJobs, diskFloor, outbox, stock, ledger, quarantine);
         Predicate<String> configuredKecamatan = k -> config.get().devices().stream().anyMatch(d -> d.kecamatan().equals(k));
 
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
@@ -143,7 +146,8 @@ public final class HubServices {
                 Map.entry("hubHealthChecks", new HubHealthChecks(store, spool, peerStates)),
                 Map.entry(MicrometerConstants.METRICS_REGISTRY_NAME, meters),
                 Map.entry("packetBytes", new PacketBytes(meters, initial.devices())),
-                Map.entry(BatchRoute.MINISTRY_POLLS, new PeerPolls(peerLinks, PeerLinks.MINISTRY_SFTP)),
+                Map.entry(BatchRoute.MINISTRY_POLLS, new PeerPolls(peerLinks, PeerLinks.MINISTRY_SFTP,
+                        diskFloor::mayTakeMore)),
                 Map.entry("packetIntake", new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes)),
                 Map.entry("deviceOutboxCommit", new DeviceOutboxCommit()),
                 Map.entry(PrinterRoute.SETTLED_BEAN, new SettledSinceLastPoll<>()),

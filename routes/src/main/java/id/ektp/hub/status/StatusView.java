@@ -13,6 +13,7 @@ import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.down.StrandedJobs;
 import id.ektp.hub.observe.ConfigState;
+import id.ektp.hub.observe.DiskFloor;
 import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.store.Backlog;
 import id.ektp.hub.store.Outbox;
@@ -67,13 +68,14 @@ public final class StatusView {
     private final PacketRecords packets;
     private final PrintJobs printJobs;
     private final StrandedJobs stranded;
+    private final DiskFloor disk;
     private final Outbox outbox;
     private final StockKeeper stock;
     private final StockLedger ledger;
     private final QuarantineRecords quarantine;
 
     public StatusView(Supplier<HubConfig> config, Messages messages, DeviceLinks deviceLinks, PeerLinks peerLinks,
-                      ConfigState configState, PacketRecords packets, PrintJobs printJobs, StrandedJobs stranded, Outbox outbox,
+                      ConfigState configState, PacketRecords packets, PrintJobs printJobs, StrandedJobs stranded, DiskFloor disk, Outbox outbox,
                       StockKeeper stock, StockLedger ledger, QuarantineRecords quarantine) {
         this.config = config;
         this.messages = messages;
@@ -83,6 +85,7 @@ public final class StatusView {
         this.packets = packets;
         this.printJobs = printJobs;
         this.stranded = stranded;
+        this.disk = disk;
         this.outbox = outbox;
         this.stock = stock;
         this.ledger = ledger;
@@ -104,6 +107,7 @@ public final class StatusView {
         status.put("at", messages.time(now));
         devices(status.putArray("devices"), cfg.devices(), now);
         backlogs(status.putObject("backlogs"), now);
+        disk(status.putObject("disk"), now);
         links(status.putArray("links"), cfg.printers(), now);
         stock(status.putObject("stock"), cfg.stock(), now);
         quarantine(status.putObject("quarantine"), now);
@@ -179,6 +183,17 @@ public final class StatusView {
             put(item, s.queued(), now);
         }
         put(out.putObject("outbox"), outbox.backlog(), now);
+    }
+
+    private void disk(ObjectNode out, Instant now) {
+        DiskFloor.Reading r = disk.read();
+        out.put("freeBytes", r.freeBytes());
+        out.put("totalBytes", r.totalBytes());
+        out.put("minFreeBytes", r.minFreeBytes());
+        out.put("intakePaused", r.below());
+        out.put("since", messages.time(r.since()));
+        out.put("sinceSeconds", age(r.since(), now));
+        out.put("pausedPolls", r.pausedPolls());
     }
 
     private void links(ArrayNode out, List<Printer> printers, Instant now) {

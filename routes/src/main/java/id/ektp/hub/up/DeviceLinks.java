@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.file.remote.RemoteFilePollingConsumerPollStrategy;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@link #commit}. A transition is logged once, not once per poll.
  *
  * <p>Extends camel-ftp's own strategy so that a failed poll still forces a disconnect and the
- * next poll starts from a fresh connection.
+ * next poll starts from a fresh connection. A poll is skipped, the link left as it was, while
+ * the disk is nearly full ({@link id.ektp.hub.observe.DiskFloor}).
  */
 public final class DeviceLinks extends RemoteFilePollingConsumerPollStrategy {
     private static final Logger LOG = LoggerFactory.getLogger("ektp.devices");
@@ -29,10 +31,18 @@ public final class DeviceLinks extends RemoteFilePollingConsumerPollStrategy {
     public record Link(boolean up, Instant since, Instant lastPoll, String lastError) {}
 
     private final Clock clock;
+    private final BooleanSupplier mayTakeMore;
     private final Map<String, Link> links = new ConcurrentHashMap<>();
 
-    public DeviceLinks(Clock clock) {
+    /** {@code mayTakeMore}: asked before each poll; false skips it (the disk is nearly full). */
+    public DeviceLinks(Clock clock, BooleanSupplier mayTakeMore) {
         this.clock = clock;
+        this.mayTakeMore = mayTakeMore;
+    }
+
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        return mayTakeMore.getAsBoolean() && super.begin(consumer, endpoint);
     }
 
     @Override

@@ -205,5 +205,14 @@ class StatusPageBrowserTest {
         assertTrue(item != null && item.contains("Printer DKC-9: 2 cetakan / jobs"), item);
         assertTrue(item.matches("(?s).*\\(\\d+ detik / \\d+ s\\)"), "how long they have waited, in words: " + item);
         assertTrue(text("#stranded").contains("requeue-jobs --config FILE --printer ID --reason TEXT"), text("#stranded"));
+
+        // The disk below limits.minFreeBytes (an edit sets the floor above any disk's size): intake paused.
+        assertTrue(!browser.findElement(By.id("disk-low")).isDisplayed());
+        Path file = hub.configState().current().file();
+        Files.writeString(file, Files.readString(file).replace("minFreeBytes: 0", "minFreeBytes: 1000000000000000000"));
+        await().atMost(REFRESH.plus(Duration.ofSeconds(2)).plus(SLACK))
+                .until(() -> browser.findElement(By.id("disk-low")).isDisplayed());
+        String disk = text("#disk-low");
+        assertTrue(disk.contains("intake paused") && disk.matches("(?s).*[0-9.]+ MiB bebas / free of [0-9.]+ MiB.*"), disk);
     }
 }

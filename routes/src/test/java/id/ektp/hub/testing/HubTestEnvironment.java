@@ -269,7 +269,12 @@ public final class HubTestEnvironment implements AutoCloseable {
         yaml.append("""
                 stock: %s
                 """.formatted(stockYaml));
-        yaml.append(extraYaml);
+        // No disk floor unless a test sets one: a test machine's free space is not the test's
+        // business (DiskFloorTest sets its own).
+        String extra = extraYaml.contains("minFreeBytes") ? extraYaml
+                : extraYaml.contains("limits: {") ? extraYaml.replace("limits: {", "limits: {minFreeBytes: 0, ")
+                : extraYaml + "limits: {minFreeBytes: 0}\n";
+        yaml.append(extra);
         Path file = root.resolve("hub.yaml");
         Files.writeString(file, yaml);
         return ConfigLoader.load(file);

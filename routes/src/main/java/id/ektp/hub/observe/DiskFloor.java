@@ -1,0 +1,84 @@
+package id.ektp.hub.observe;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Free space on the disk holding {@code dataDir}, against {@code limits.minFreeBytes}. Below
+ * the floor the hub takes no more packets from the devices and no more batches from the
+ * ministry: they wait where they are, which is safe (a device keeps a packet until the hub has
+ * it; the ministry keeps a batch until the hub has it), while a full disk would make every
+ * write in the hub fail, its state store's included. Forwarding, printing and reporting go on,
+ * and forwarding frees the space the spool holds. Asked before each poll of those consumers;
+ * the change of state is logged once each way.
+ */
+public final class DiskFloor {
+    private static final Logger LOG = LoggerFactory.getLogger("ektp.disk");
+
+    /** What the status page shows. {@code since} is when the space went below the floor, else null. */
+    public record Reading(long freeBytes, long totalBytes, long minFreeBytes, boolean below, Instant since,
+                          long pausedPolls) {}
+
+    private final Path dataDir;
+    private final LongSupplier minFreeBytes;
+    private final Clock clock;
+    private final AtomicLong pausedPolls = new AtomicLong();
+    private volatile Instant belowSince;
+
+    public DiskFloor(Path dataDir, LongSupplier minFreeBytes, Clock clock) {
+        this.dataDir = dataDir;
+        this.minFreeBytes = minFreeBytes;
+        this.clock = clock;
+    }
+
+    /**
+     * Whether an intake poll may go ahead: false (counted as a paused poll) while the free space
+     * is below the floor. A disk that cannot be asked is not a reason to stop: the writes
+     * themselves will say what is wrong.
+     */
+    public boolean mayTakeMore() {
+        Reading r = read();
+        if (r.below()) {
+            pausedPolls.incrementAndGet();
+        }
+        return !r.below();
+    }
+
+    /** The space now, updating (and logging) the state. */
+    public synchronized Reading read() {
+        long floor = minFreeBytes.getAsLong();
+        long free;
+        long total;
+        try {
+            FileStore store = Files.getFileStore(dataDir);
+            free = store.getUsableSpace();
+            total = store.getTotalSpace();
+        } catch (IOException e) {
+            return new Reading(-1, -1, floor, false, null, pausedPolls.get());
+        }
+        boolean below = free < floor;
+        if (below && belowSince == null) {
+            belowSince = clock.instant();
+            LOG.warn("disk of {} nearly full: {} free of {}, below limits.minFreeBytes ({}): packets wait on the"
+                    + " devices and PRR batches at the ministry until space is freed; forwarding, printing and"
+                    + " reports go on", dataDir, mib(free), mib(total), mib(floor));
+        } else if (!below && belowSince != null) {
+            LOG.info("disk of {}: {} free again (limits.minFreeBytes {}); taking packets and batches again,"
+                    + " after {} paused poll(s)", dataDir, mib(free), mib(floor), pausedPolls.get());
+            belowSince = null;
+        }
+        return new Reading(free, total, floor, below, belowSince, pausedPolls.get());
+    }
+
+    private static String mib(long bytes) {
+        return (bytes / (1024 * 1024)) + " MiB";
+    }
+}

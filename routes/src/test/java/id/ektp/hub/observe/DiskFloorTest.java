@@ -1,0 +1,128 @@
+package id.ektp.hub.observe;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import id.ektp.hub.across.Messages;
+import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.packets.PacketFactory;
+import id.ektp.hub.sandbox.packets.PacketSpec;
+import id.ektp.hub.sandbox.prr.PrrBatchFactory;
+import id.ektp.hub.store.PacketRecord;
+import id.ektp.hub.store.PacketState;
+import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.testing.HubTestEnvironment;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Below {@code limits.minFreeBytes} free on dataDir's disk, packets wait on the devices and
+ * batches at the ministry, while what the hub already holds still goes out; once space is back
+ * (here: the floor lowered by an edit, which needs no restart) both are taken. The floor is set
+ * far above any disk's size rather than filling a real disk: the hub reads the real free space
+ * either way.
+ */
+class DiskFloorTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(40);
+    private static final OffsetDateTime MORNING = OffsetDateTime.of(2026, 11, 24, 8, 0, 0, 0, ZoneOffset.ofHours(7));
+    private static final String NO_FLOOR = "minFreeBytes: 0";
+    private static final String UNREACHABLE_FLOOR = "minFreeBytes: 1000000000000000000"; // 10^18 bytes
+
+    @TempDir
+    Path root;
+    HubTestEnvironment env;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @AfterEach
+    void stop() {
+        env.close();
+    }
+
+    static PacketSpec spec(String kecamatan, String device, int seq) {
+        return PacketSpec.builder().kecamatanCode(kecamatan).deviceId(device).sequence(seq)
+                .capturedAt(MORNING.plusMinutes(seq)).targetBytes(32 * 1024).seed(seq * 31L).build();
+    }
+
+    static PacketState state(Hub hub, PacketSpec spec) {
+        return hub.packets().find(spec.packetId()).map(PacketRecord::state).orElse(null);
+    }
+
+    JsonNode disk() throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + "/api/status"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return Messages.json().readTree(body).get("disk");
+    }
+
+    void edit(Hub hub, String from, String to) throws Exception {
+        Path file = hub.configState().current().file();
+        Instant before = hub.configState().current().appliedAt();
+        String text = Files.readString(file);
+        assertTrue(text.contains(from), text);
+        Files.writeString(file, text.replace(from, to));
+        await().atMost(PATIENCE).until(() -> hub.configState().current().appliedAt().isAfter(before));
+        assertTrue(hub.configState().current().restartNeeded().isEmpty(), "applied without a restart");
+    }
+
+    @Test
+    void belowTheFloorPacketsAndBatchesWaitWhereTheyAreAndAreTakenOnceSpaceIsBack() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        env.withBroker();
+        env.withExtraYaml("limits: {" + NO_FLOOR + "}\n");
+        Hub hub = env.startHub();
+
+        // A packet the hub already holds, waiting for the ministry.
+        env.ministryServer().stop();
+        PacketSpec held = spec("33.10.05", "CWS01", 1);
+        env.drop(held);
+        await().atMost(PATIENCE).until(() -> state(hub, held) == PacketState.OUTBOUND);
+        assertFalse(disk().get("intakePaused").asBoolean());
+
+        edit(hub, NO_FLOOR, UNREACHABLE_FLOOR); // as if the disk were nearly full
+        await().atMost(PATIENCE).until(() -> disk().get("intakePaused").asBoolean());
+        env.ministryServer().start();
+        await().atMost(PATIENCE).until(() -> state(hub, held) == PacketState.FORWARDED); // forwarding goes on
+
+        PacketSpec waiting = spec("33.10.06", "TRC01", 2);
+        env.drop(waiting);
+        List<ObjectNode> records = List.of(PrrBatchFactory.record("PRR-3310-F000001",
+                PacketFactory.nikFor("33.10.05", 1), "33.10.05"));
+        Path batch = PrrBatchFactory.publish(PrrBatchFactory.batch("prr-3310-20261124-0031", "33.10", records),
+                root.resolve("ministry/outbox"));
+        long paused = hub.diskFloor().read().pausedPolls();
+        // Both devices (every 200 ms) and the ministry (every second) were due several times.
+        await().atMost(PATIENCE).until(() -> hub.diskFloor().read().pausedPolls() >= paused + 15);
+        assertTrue(Files.exists(env.outbox("TRC01").resolve(waiting.packetId() + ".zip")), "the packet waits on the device");
+        assertEquals(null, state(hub, waiting), "the hub has not taken it");
+        assertTrue(Files.exists(batch), "the batch waits at the ministry");
+        assertTrue(hub.printJobs().find("PRR-3310-F000001").isEmpty());
+        JsonNode disk = disk();
+        assertTrue(disk.get("freeBytes").asLong() > 0 && disk.get("totalBytes").asLong() >= disk.get("freeBytes").asLong(),
+                disk.toString());
+        assertEquals(1_000_000_000_000_000_000L, disk.get("minFreeBytes").asLong());
+        assertFalse(disk.get("since").isNull(), disk.toString());
+
+        edit(hub, UNREACHABLE_FLOOR, NO_FLOOR); // space is back
+        await().atMost(PATIENCE).until(() -> state(hub, waiting) == PacketState.FORWARDED);
+        await().atMost(PATIENCE).until(() -> hub.printJobs().find("PRR-3310-F000001")
+                .map(j -> j.state() == PrintJobState.PENDING || j.state() == PrintJobState.QUEUED).orElse(false));
+        assertFalse(Files.exists(batch));
+        assertFalse(disk().get("intakePaused").asBoolean());
+        assertTrue(disk().get("since").isNull());
+    }
+}
