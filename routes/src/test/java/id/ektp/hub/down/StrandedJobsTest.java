@@ -70,15 +70,6 @@ class StrandedJobsTest {
         Files.createDirectories(root.resolve("printers/" + printerId + "/results"));
     }
 
-    void edit(Hub hub, String from, String to) throws Exception {
-        Path file = hub.configState().current().file();
-        Instant before = hub.configState().current().appliedAt();
-        String text = Files.readString(file);
-        assertTrue(text.contains(from), text);
-        Files.writeString(file, text.replace(from, to));
-        await().atMost(PATIENCE).until(() -> hub.configState().current().appliedAt().isAfter(before));
-    }
-
     HttpResponse<String> requeue(String printerId, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + env.httpPort() + "/api/printers/" + printerId + "/requeue"))
@@ -107,7 +98,7 @@ class StrandedJobsTest {
         Hub hub = env.startHub();
         online("DKC-1");
         online("DKC-2");
-        edit(hub, DKC1, DKC1 + DKC2); // Cawas gets a printer of its own
+        env.editConfig(hub, DKC1, DKC1 + DKC2); // Cawas gets a printer of its own
         // Even-numbered records are picked up in Cawas (33.10.05, DKC-2), odd ones in Trucuk (DKC-1).
         List<ObjectNode> records = new java.util.ArrayList<>();
         for (int n = 1; n <= 6; n++) {
@@ -121,7 +112,7 @@ class StrandedJobsTest {
         assertEquals(0, stranded().size(), "a configured printer's jobs are not stranded");
 
         // DKC-2 is struck by lightning before printing anything, and taken out of the configuration.
-        edit(hub, DKC2, "");
+        env.editConfig(hub, DKC2, "");
         JsonNode stranded = stranded();
         assertEquals(1, stranded.size(), stranded.toString());
         assertEquals("DKC-2", stranded.get(0).get("printerId").asText());

@@ -69,16 +69,6 @@ class DiskFloorTest {
         return Messages.json().readTree(body).get("disk");
     }
 
-    void edit(Hub hub, String from, String to) throws Exception {
-        Path file = hub.configState().current().file();
-        Instant before = hub.configState().current().appliedAt();
-        String text = Files.readString(file);
-        assertTrue(text.contains(from), text);
-        Files.writeString(file, text.replace(from, to));
-        await().atMost(PATIENCE).until(() -> hub.configState().current().appliedAt().isAfter(before));
-        assertTrue(hub.configState().current().restartNeeded().isEmpty(), "applied without a restart");
-    }
-
     @Test
     void belowTheFloorPacketsAndBatchesWaitWhereTheyAreAndAreTakenOnceSpaceIsBack() throws Exception {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
@@ -93,7 +83,8 @@ class DiskFloorTest {
         await().atMost(PATIENCE).until(() -> state(hub, held) == PacketState.OUTBOUND);
         assertFalse(disk().get("intakePaused").asBoolean());
 
-        edit(hub, NO_FLOOR, UNREACHABLE_FLOOR); // as if the disk were nearly full
+        env.editConfig(hub, NO_FLOOR, UNREACHABLE_FLOOR); // as if the disk were nearly full
+        assertTrue(hub.configState().current().restartNeeded().isEmpty(), "applied without a restart");
         await().atMost(PATIENCE).until(() -> disk().get("intakePaused").asBoolean());
         env.ministryServer().start();
         await().atMost(PATIENCE).until(() -> state(hub, held) == PacketState.FORWARDED); // forwarding goes on
@@ -117,7 +108,7 @@ class DiskFloorTest {
         assertEquals(1_000_000_000_000_000_000L, disk.get("minFreeBytes").asLong());
         assertFalse(disk.get("since").isNull(), disk.toString());
 
-        edit(hub, UNREACHABLE_FLOOR, NO_FLOOR); // space is back
+        env.editConfig(hub, UNREACHABLE_FLOOR, NO_FLOOR); // space is back
         await().atMost(PATIENCE).until(() -> state(hub, waiting) == PacketState.FORWARDED);
         await().atMost(PATIENCE).until(() -> hub.printJobs().find("PRR-3310-F000001")
                 .map(j -> j.state() == PrintJobState.PENDING || j.state() == PrintJobState.QUEUED).orElse(false));

@@ -1,5 +1,7 @@
 package id.ektp.hub.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.runtime.Hub;
@@ -13,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -278,6 +282,22 @@ public final class HubTestEnvironment implements AutoCloseable {
         Path file = root.resolve("hub.yaml");
         Files.writeString(file, yaml);
         return ConfigLoader.load(file);
+    }
+
+    /**
+     * Edits the running hub's configuration file (replacing {@code from}, which must be there, by
+     * {@code to}) and waits until the hub has applied the edit.
+     */
+    public void editConfig(Hub hub, String from, String to) throws IOException {
+        Path file = hub.configState().current().file();
+        Instant before = hub.configState().current().appliedAt();
+        String text = Files.readString(file);
+        if (!text.contains(from)) {
+            throw new IllegalArgumentException("'" + from + "' is not in " + file + ":\n" + text);
+        }
+        Files.writeString(file, text.replace(from, to));
+        await().atMost(Duration.ofSeconds(40))
+                .until(() -> hub.configState().current().appliedAt().isAfter(before));
     }
 
     /** Creates and starts a hub on this environment; {@link #close()} stops any still running. */
