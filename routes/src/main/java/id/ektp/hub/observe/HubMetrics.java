@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -42,6 +43,9 @@ import java.util.function.ToDoubleFunction;
  *       {@code ektp_stock_days_of_cover} (+Inf while nothing was used);</li>
  *   <li>{@code ektp_device_up{device}} and {@code ektp_peer_up{peer}}: 1 up, 0 down, NaN not
  *       contacted since the hub started; {@code ektp_devices{state}}: how many devices in each.</li>
+ *   <li>{@code ektp_disk_free_bytes}, {@code ektp_intake_paused} (1 below
+ *       {@code limits.minFreeBytes}, see {@link DiskFloor}) and {@code ektp_stranded_jobs}
+ *       (jobs QUEUED on a printer no longer configured).</li>
  * </ul>
  *
  * One scrape reads the store once: the readings are kept for a second, so the dozen gauges
@@ -61,6 +65,8 @@ public final class HubMetrics implements MeterBinder {
     private final PrintJobs printJobs;
     private final StockKeeper stock;
     private final PeerStates peers;
+    private final DiskFloor disk;
+    private final LongSupplier strandedJobs;
     private final Supplier<HubConfig> config;
     private final Clock clock;
     private Readings readings;
@@ -72,12 +78,14 @@ public final class HubMetrics implements MeterBinder {
     private long readAtNanos;
 
     public HubMetrics(PacketRecords packets, Outbox outbox, PrintJobs printJobs, StockKeeper stock, PeerStates peers,
-                      Supplier<HubConfig> config, Clock clock) {
+                      DiskFloor disk, LongSupplier strandedJobs, Supplier<HubConfig> config, Clock clock) {
         this.packets = packets;
         this.outbox = outbox;
         this.printJobs = printJobs;
         this.stock = stock;
         this.peers = peers;
+        this.disk = disk;
+        this.strandedJobs = strandedJobs;
         this.config = config;
         this.clock = clock;
     }
@@ -104,6 +112,15 @@ public final class HubMetrics implements MeterBinder {
                 .description("Blanks used per day, averaged over the last 7 days").register(registry);
         gauge("ektp.stock.days.of.cover", m -> m.read().stock().daysOfCover())
                 .description("Days the blanks on hand last at the 7-day average use; +Inf while none are used")
+                .register(registry);
+
+        gauge("ektp.disk.free.bytes", m -> m.disk.read().freeBytes())
+                .description("Free space on dataDir's disk").register(registry);
+        gauge("ektp.intake.paused", m -> m.disk.read().below() ? 1 : 0)
+                .description("1 while the free space is below limits.minFreeBytes: no packets or batches are taken")
+                .register(registry);
+        gauge("ektp.stranded.jobs", m -> m.strandedJobs.getAsLong())
+                .description("Jobs QUEUED on a printer no longer configured: moved on only by an operator")
                 .register(registry);
 
         this.registry = registry;

@@ -134,7 +134,8 @@ public final class HubServices {
         // name camel-micrometer-prometheus looks up, so Camel's route meters and ours share one scrape.
         PeerStates peerStates = new PeerStates(config::get, deviceLinks, peerLinks);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HubMetrics metrics = new HubMetrics(packets, outbox, printJobs, stock, peerStates, config::get, clock);
+        HubMetrics metrics = new HubMetrics(packets, outbox, printJobs, stock, peerStates, diskFloor,
+                () -> strandedJobs.list().stream().mapToLong(j -> j.queued().count()).sum(), config::get, clock);
         metrics.bindTo(meters);
         this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, peerLinks, adminApi,
                 strandedJobs, metrics::follow);

@@ -131,6 +131,10 @@ class HttpObserveTest {
         assertEquals(0, value(text, "ektp_peer_up", "peer", PeerLinks.printer("DKC-1")),
                 "DKC-1's folder is not there in this test: the printer is offline");
 
+        assertTrue(value(text, "ektp_disk_free_bytes") > 0);
+        assertEquals(0, value(text, "ektp_intake_paused"), "the test environment sets no disk floor");
+        assertEquals(0, value(text, "ektp_stranded_jobs"));
+
         assertTrue(value(text, "camel_exchanges_total", "routeId", "up-forward") >= 1, "Camel's own route meters too");
         assertTrue(sample(text, "camel_exchanges_failed_total", Map.of("routeId", "across-outbox")).isPresent());
 

@@ -63,10 +63,13 @@ class DiskFloorTest {
         return hub.packets().find(spec.packetId()).map(PacketRecord::state).orElse(null);
     }
 
-    JsonNode disk() throws Exception {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + "/api/status"))
+    String get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return Messages.json().readTree(body).get("disk");
+    }
+
+    JsonNode disk() throws Exception {
+        return Messages.json().readTree(get("/api/status")).get("disk");
     }
 
     @Test
@@ -107,6 +110,7 @@ class DiskFloorTest {
                 disk.toString());
         assertEquals(1_000_000_000_000_000_000L, disk.get("minFreeBytes").asLong());
         assertFalse(disk.get("since").isNull(), disk.toString());
+        assertTrue(get("/observe/metrics").contains("\nektp_intake_paused 1.0\n"), "the metric an alert can watch");
 
         env.editConfig(hub, UNREACHABLE_FLOOR, NO_FLOOR); // space is back
         await().atMost(PATIENCE).until(() -> state(hub, waiting) == PacketState.FORWARDED);
