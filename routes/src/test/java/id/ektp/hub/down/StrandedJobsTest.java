@@ -81,13 +81,8 @@ class StrandedJobsTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    String get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
     JsonNode stranded() throws Exception {
-        return Messages.json().readTree(get("/api/status")).get("backlogs").get("down").get("stranded");
+        return Messages.json().readTree(env.httpGet("/api/status")).get("backlogs").get("down").get("stranded");
     }
 
     static JsonNode json(HttpResponse<String> response) throws Exception {
@@ -124,7 +119,7 @@ class StrandedJobsTest {
         assertEquals(PrintJobState.QUEUED, hub.printJobs().find("PRR-3310-S000002").orElseThrow().state(),
                 "the hub does not send them elsewhere by itself");
         assertEquals(3, jobs("DKC-1").size());
-        assertTrue(get("/observe/metrics").contains("\nektp_stranded_jobs 3.0\n"), "the metric an alert can watch");
+        assertTrue(env.httpGet("/observe/metrics").contains("\nektp_stranded_jobs 3.0\n"), "the metric an alert can watch");
 
         // The call's rules: a token, a reason, a printer no longer configured, one with jobs on it.
         assertEquals(401, requeue("DKC-2", null, "{\"reason\": \"lightning\"}").statusCode());

@@ -16,10 +16,6 @@ import id.ektp.hub.store.PacketRecord;
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.testing.HubTestEnvironment;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +43,6 @@ class DiskFloorTest {
     @TempDir
     Path root;
     HubTestEnvironment env;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @AfterEach
     void stop() {
@@ -63,13 +58,8 @@ class DiskFloorTest {
         return hub.packets().find(spec.packetId()).map(PacketRecord::state).orElse(null);
     }
 
-    String get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
     JsonNode disk() throws Exception {
-        return Messages.json().readTree(get("/api/status")).get("disk");
+        return Messages.json().readTree(env.httpGet("/api/status")).get("disk");
     }
 
     @Test
@@ -110,7 +100,7 @@ class DiskFloorTest {
                 disk.toString());
         assertEquals(1_000_000_000_000_000_000L, disk.get("minFreeBytes").asLong());
         assertFalse(disk.get("since").isNull(), disk.toString());
-        assertTrue(get("/observe/metrics").contains("\nektp_intake_paused 1.0\n"), "the metric an alert can watch");
+        assertTrue(env.httpGet("/observe/metrics").contains("\nektp_intake_paused 1.0\n"), "the metric an alert can watch");
 
         env.editConfig(hub, UNREACHABLE_FLOOR, NO_FLOOR); // space is back
         await().atMost(PATIENCE).until(() -> state(hub, waiting) == PacketState.FORWARDED);

@@ -11,6 +11,10 @@ import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
 import id.ektp.hub.sandbox.sftp.SshKeys;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -306,6 +310,14 @@ public final class HubTestEnvironment implements AutoCloseable {
         hubs.add(hub);
         hub.start();
         return hub;
+    }
+
+    /** The body of a GET of {@code path} (e.g. {@code /api/status}) on the running hub's HTTP server. */
+    public String httpGet(String path) throws IOException, InterruptedException {
+        // HTTP/1.1: Camel 4.18.0's platform-http answers an h2c upgrade badly.
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     public int httpPort() {
