@@ -181,9 +181,13 @@ class SftpPrinterTest {
         publish("prr-3310-20261123-0403", DownFlowTest.records("PRR-3310-K", 6));
         messages(Queues.PRR_RECEIPTS, 2);
         await().atMost(PATIENCE).until(() -> hub.printJobs().backlog().get(PrintJobState.PENDING).count() == 6);
-        await().atMost(PATIENCE).until(() -> !hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow().up());
-        assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow().lastError().contains("refused"),
-                () -> hub.peerLinks().link(PeerLinks.printer("DKC-2")).toString());
+        // The first failure may be a session cut mid-listing ("Pipe closed"); each later poll
+        // finds the server gone and says so, which is what an operator should end up reading.
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            PeerLinks.Link link = hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElse(null);
+            assertFalse(link == null || link.up(), String.valueOf(link));
+            assertTrue(link.lastError().contains("refused"), link::toString);
+        });
         assertEquals(List.of(), names(queue), "nothing reached the printer while it was down");
 
         env.printerServer().start();
@@ -295,8 +299,8 @@ class SftpPrinterTest {
             assertEquals(List.of("PRR-3310-M000001.json", "PRR-3310-M000003.json", "PRR-3310-M000005.json"),
                     jobs(folderQueue));
             await().atMost(PATIENCE).until(() -> hub.peerLinks().link(PeerLinks.printer("DKC-2")).isPresent());
-            PeerLinks.Link link = hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow();
-            assertFalse(link.up(), link::toString);
+            PeerLinks.Link link = hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElse(null);
+            assertFalse(link == null || link.up(), String.valueOf(link));
             assertEquals(3, hub.printJobs().backlog().get(PrintJobState.PENDING).count(), "DKC-2's jobs wait in the hub");
             assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-1")).orElseThrow().up());
             int tries = hanging.acceptedConnections();
