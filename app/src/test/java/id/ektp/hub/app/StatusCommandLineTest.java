@@ -34,7 +34,8 @@ class StatusCommandLineTest {
         hub.ledger().announce(new Allocation("ALLOC-ST", 75, "BLK2026A0000001", "BLK2026A0000075",
                 "2026-11-20T10:00:00+07:00", Instant.now(), null, null));
         hub.stock().confirmArrival("ALLOC-ST", 75);
-        await().atMost(Duration.ofSeconds(30)).until(() -> hub.deviceLinks().all().size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> hub.deviceLinks().all().size() == 2
+                && hub.deviceLinks().all().values().stream().allMatch(link -> link.up()));
 
         String config = root.resolve("hub.yaml").toString();
         CommandLineTest.Result byConfig = CommandLineTest.run("status", "--config", config);

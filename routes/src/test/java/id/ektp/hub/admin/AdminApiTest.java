@@ -125,10 +125,13 @@ class AdminApiTest {
     /** docker-compose.yml's healthcheck asks this; a hub whose routes started answers 200. */
     @Test
     void theReadinessEndpointTheContainerHealthcheckUsesAnswers() throws Exception {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + env.httpPort() + "/observe/health/ready"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, ready.statusCode(), ready.body());
+        // Within the healthcheck's start period, not necessarily at the first request.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + env.httpPort() + "/observe/health/ready"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+        });
     }
 
     @Test

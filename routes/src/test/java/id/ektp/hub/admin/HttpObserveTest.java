@@ -52,6 +52,8 @@ class HttpObserveTest {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
         env.startHub();
 
+        // Each check runs when asked; the first answers may come before every route reports started.
+        await().atMost(PATIENCE).until(() -> get("/observe/health").statusCode() == 200);
         HttpResponse<String> health = get("/observe/health");
         assertEquals(200, health.statusCode(), health.body());
         assertTrue(health.body().contains("UP"), health.body());

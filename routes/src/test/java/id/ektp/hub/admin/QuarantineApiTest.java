@@ -127,6 +127,7 @@ class QuarantineApiTest {
         Path arrived = env.ministryInbox().resolve(original.fileName());
         await().atMost(PATIENCE).until(() -> Files.exists(arrived));
         Files.delete(arrived);
+        await().atMost(PATIENCE).until(() -> names(env.outbox("CWS01")).isEmpty()); // the device's copy removed
         env.drop(original.toBuilder().seed(999).build()); // another packet under the same id
         await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1);
         String dupId = hub.quarantine().held().get(0).quarantineId();

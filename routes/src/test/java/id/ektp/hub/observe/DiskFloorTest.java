@@ -106,7 +106,7 @@ class DiskFloorTest {
         await().atMost(PATIENCE).until(() -> state(hub, waiting) == PacketState.FORWARDED);
         await().atMost(PATIENCE).until(() -> hub.printJobs().find("PRR-3310-F000001")
                 .map(j -> j.state() == PrintJobState.PENDING || j.state() == PrintJobState.QUEUED).orElse(false));
-        assertFalse(Files.exists(batch));
+        await().atMost(PATIENCE).until(() -> !Files.exists(batch)); // removed at the ministry once it is safe here
         assertFalse(disk().get("intakePaused").asBoolean());
         assertTrue(disk().get("since").isNull());
     }

@@ -66,7 +66,7 @@ class HubHealthTest {
         ownDeviceServer = EmbeddedSftpServer.builder().host("127.0.0.1").port(0)
                 .hostKeyFile(root.resolve("trc01_host_key")).start();
         env = HubTestEnvironment.create(root, List.of(new TestDevice("33.10.05", "CWS01"),
-                TestDevice.at("33.10.06", "TRC01", ownDeviceServer.port(), "1s")));
+                TestDevice.at("33.10.06", "TRC01", ownDeviceServer.port(), "5s")));
         ownDeviceServer.addAccount("trc01", env.deviceHome("TRC01"),
                 SshKeys.readPublicKey(SshKeys.publicKeyFile(root.resolve("secrets/hub_key"))));
         ownDeviceServer.writeKnownHosts(root.resolve("secrets/known_hosts"));
@@ -181,6 +181,7 @@ class HubHealthTest {
 
         env.ministryServer().start();
         await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(spec.packetId() + ".zip")));
-        assertEquals("UP", observe.ready().peer(PeerLinks.MINISTRY_SFTP));
+        // Marked UP by the forward's success, just after the upload's rename.
+        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(PeerLinks.MINISTRY_SFTP)));
     }
 }

@@ -116,7 +116,7 @@ class ConfigReloadTest {
         ConfigState.Snapshot running = hub.configState().current();
 
         // A typo in a poll interval and an unknown key: both reported, nothing applied.
-        Files.writeString(file, good.replaceFirst("pollInterval: 200ms", "pollInterval: 200 parsecs")
+        HubTestEnvironment.rewrite(file, good.replaceFirst("pollInterval: 200ms", "pollInterval: 200 parsecs")
                 .replace("printers:", "printerz: []\nprinters:"));
         await().atMost(PATIENCE).until(() -> !hub.configState().current().problems().isEmpty());
         ConfigState.Snapshot refused = hub.configState().current();
@@ -133,7 +133,7 @@ class ConfigReloadTest {
         await().atMost(PATIENCE).until(() -> state(hub, meanwhile) == PacketState.FORWARDED);
 
         // Fixed, with a new poll interval for CWS01: applied, the route replaced, the error gone.
-        Files.writeString(file, good.replaceFirst("pollInterval: 200ms", "pollInterval: 300ms"));
+        HubTestEnvironment.rewrite(file, good.replaceFirst("pollInterval: 200ms", "pollInterval: 300ms"));
         await().atMost(PATIENCE).until(() -> hub.configState().current().problems().isEmpty());
         assertNull(hub.configState().current().rejectedAt());
         assertTrue(hub.camelContext().getRoute(CWS).getEndpoint().getEndpointUri().contains("delay=300"),
@@ -151,7 +151,7 @@ class ConfigReloadTest {
         Path file = hub.configState().current().file();
         Instant before = hub.configState().current().appliedAt();
         int port = hub.config().http().port();
-        Files.writeString(file, Files.readString(file)
+        HubTestEnvironment.rewrite(file, Files.readString(file)
                 .replace("port: " + port + ",", "port: " + (port + 1) + ",")
                 .replace("reorderDaysOfCover: 7", "reorderDaysOfCover: 9")
                 .replace("checkSchedule: \"0 0 7 * * ?\"", "checkSchedule: \"0 30 6 * * ?\""));
@@ -175,14 +175,14 @@ class ConfigReloadTest {
         assertTrue(good.contains(dkc1), good);
 
         Instant before = hub.configState().current().appliedAt();
-        Files.writeString(file, good.replace(dkc1, dkc1 + "\n  - {id: DKC-3, folder: printers/DKC-3, serves: [\"33.10.06\"]}"));
+        HubTestEnvironment.rewrite(file, good.replace(dkc1, dkc1 + "\n  - {id: DKC-3, folder: printers/DKC-3, serves: [\"33.10.06\"]}"));
         awaitApplied(hub, before);
         assertNotNull(hub.camelContext().getRoute("down-results-DKC-3"), "the added printer's results are read");
         assertEquals("DKC-3", hub.config().printers().get(1).id());
         assertTrue(metrics().contains("ektp_peer_up{peer=\"printer-DKC-3\"}"), "the added printer has its series");
 
         before = hub.configState().current().appliedAt();
-        Files.writeString(file, good);
+        HubTestEnvironment.rewrite(file, good);
         awaitApplied(hub, before);
         assertNull(hub.camelContext().getRoute("down-results-DKC-3"), "the removed printer's route is gone");
         assertNotNull(hub.camelContext().getRoute("down-results-DKC-1"));

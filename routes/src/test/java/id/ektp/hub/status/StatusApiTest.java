@@ -245,7 +245,7 @@ class StatusApiTest {
         String good = java.nio.file.Files.readString(running.file());
         try {
             // A real edit of the real file: the hub's config watch refuses it.
-            java.nio.file.Files.writeString(running.file(), good.replace("pollInterval: 200ms", "pollInterval: 5 minutes"));
+            HubTestEnvironment.rewrite(running.file(), good.replace("pollInterval: 200ms", "pollInterval: 5 minutes"));
             await().atMost(PATIENCE).until(() -> !status().at("/config/valid").asBoolean(true));
             JsonNode config = status().get("config");
             assertTrue(config.at("/problems/0").asText().startsWith("devices[0].pollInterval: '5 minutes' is not a duration"),
@@ -253,7 +253,7 @@ class StatusApiTest {
             assertNotNull(OffsetDateTime.parse(config.get("rejectedAt").asText()));
             assertEquals(running.sha256(), config.get("sha256").asText(), "the running configuration is still the old one");
         } finally {
-            java.nio.file.Files.writeString(running.file(), good);
+            HubTestEnvironment.rewrite(running.file(), good);
             await().atMost(PATIENCE).until(() -> status().at("/config/valid").asBoolean(false));
         }
     }

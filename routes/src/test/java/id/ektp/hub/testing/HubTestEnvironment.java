@@ -40,8 +40,14 @@ public final class HubTestEnvironment implements AutoCloseable {
      */
     public record TestDevice(String kecamatan, String deviceId, String username, int port, String connectTimeout,
                              List<String> neighbours) {
+        /**
+         * A device on the shared device server. Its connect timeout is generous: a first SSH
+         * handshake on a loaded machine can take over a second, and a device marked down by
+         * that would fail tests that expect it up. A test that needs a short timeout (a
+         * server that hangs) says so with {@link #at}.
+         */
         public TestDevice(String kecamatan, String deviceId) {
-            this(kecamatan, deviceId, deviceId.toLowerCase(), 0, "1s", List.of());
+            this(kecamatan, deviceId, deviceId.toLowerCase(), 0, "5s", List.of());
         }
 
         public static TestDevice at(String kecamatan, String deviceId, int port, String connectTimeout) {
@@ -284,7 +290,7 @@ public final class HubTestEnvironment implements AutoCloseable {
                 : extraYaml + "limits: {minFreeBytes: 0}\n";
         yaml.append(extra);
         Path file = root.resolve("hub.yaml");
-        Files.writeString(file, yaml);
+        rewrite(file, yaml.toString());
         return ConfigLoader.load(file);
     }
 
@@ -299,7 +305,7 @@ public final class HubTestEnvironment implements AutoCloseable {
         if (!text.contains(from)) {
             throw new IllegalArgumentException("'" + from + "' is not in " + file + ":\n" + text);
         }
-        Files.writeString(file, text.replace(from, to));
+        rewrite(file, text.replace(from, to));
         await().atMost(Duration.ofSeconds(40))
                 .until(() -> hub.configState().current().appliedAt().isAfter(before));
     }
@@ -335,6 +341,17 @@ public final class HubTestEnvironment implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Replaces a file's content in one step (a sibling temp file renamed over it), so that the
+     * hub's config watch, which may read at any moment, never sees half an edit: that would be
+     * refused, and a test then waiting for "an error is shown" could read the wrong error.
+     */
+    public static void rewrite(Path file, String text) throws IOException {
+        Path temp = file.resolveSibling("." + file.getFileName() + ".edit");
+        Files.writeString(temp, text);
+        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** File names in a folder, sorted; empty if the folder does not exist. */

@@ -62,7 +62,9 @@ class UpFlowTest {
                 .map(r -> r.state() == PacketState.FORWARDED).orElse(false));
         assertEquals(deviceSha, hub.packets().find(spec.packetId()).orElseThrow().sha256());
         assertEquals(List.of(spec.packetId() + ".zip"), names(env.ministryInbox()), "no temp file left behind");
-        assertEquals(List.of(), names(env.dataDir().resolve("spool/outbound")), "forwarded payload is not kept");
+        // Removed when the forwarding exchange completes, just after FORWARDED is recorded.
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertEquals(List.of(), names(env.dataDir().resolve("spool/outbound")), "forwarded payload is not kept"));
     }
 
     @Test
@@ -106,7 +108,10 @@ class UpFlowTest {
         PacketSpec good = packet("33.10.06", "TRC01", seq).build();
         env.drop(good);
 
-        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == expected.size());
+        // An entry is recorded, then its file moved in: wait for both.
+        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == expected.size()
+                && hub.quarantine().held().stream().allMatch(e ->
+                        Files.exists(env.dataDir().resolve("quarantine").resolve(e.fileName()))));
         Map<String, String> reasons = hub.quarantine().held().stream()
                 .collect(Collectors.toMap(QuarantineEntry::subjectId, QuarantineEntry::reason));
         expected.forEach((id, reason) -> assertEquals(reason.name(), reasons.get(id), id));
@@ -143,6 +148,7 @@ class UpFlowTest {
         Path arrived = env.ministryInbox().resolve(original.packetId() + ".zip");
         await().atMost(PATIENCE).until(() -> Files.exists(arrived));
         Files.delete(arrived); // the ministry took it
+        await().atMost(PATIENCE).until(() -> names(env.outbox("CWS01")).isEmpty());
 
         // The device sends the very same packet again (it lost track): taken off the device, not forwarded.
         Files.write(env.outbox("CWS01").resolve(original.fileName()), originalBytes);

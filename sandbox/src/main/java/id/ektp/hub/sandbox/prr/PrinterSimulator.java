@@ -58,8 +58,18 @@ public final class PrinterSimulator implements Runnable {
         }
     }
 
-    /** Takes one job and reports it PRINTED ({@code reason} null) or FAILED for {@code reason}. */
+    /**
+     * Takes one job and reports it PRINTED ({@code reason} null) or FAILED for {@code reason};
+     * returns the blank used, or null when the job was not printed: gone, or a reprint whose
+     * previous result the hub has not taken yet. Like a careful spooler, this one never writes
+     * over a result nobody has read: the job waits in the queue for the next turn.
+     */
     public String print(Path job, String reason) throws IOException {
+        String name = job.getFileName().toString();
+        Path results = Files.createDirectories(folder.resolve("results"));
+        if (Files.exists(results.resolve(name.replaceFirst("\\.json$", ".result.json")))) {
+            return null;
+        }
         JsonNode document;
         try {
             document = JSON.readTree(Files.readString(job));
@@ -79,7 +89,6 @@ public final class PrinterSimulator implements Runnable {
         String blank = "BLK2026" + printerId.replaceAll("[^A-Z0-9]", "") + String.format("%07d", serial.incrementAndGet());
         result.put("blankSerial", blank);
         result.put("at", OffsetDateTime.now(ZoneOffset.ofHours(7)).withNano(0).toString());
-        Path results = Files.createDirectories(folder.resolve("results"));
         Path temp = results.resolve("." + prrId + ".result.json.tmp");
         Files.writeString(temp, JSON.writeValueAsString(result));
         Files.move(temp, results.resolve(prrId + ".result.json"), StandardCopyOption.ATOMIC_MOVE,

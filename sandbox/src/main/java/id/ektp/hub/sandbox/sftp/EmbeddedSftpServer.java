@@ -194,6 +194,13 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         return fileSystems.getUserHomeDir(username);
     }
 
+    /** The sessions of {@code username} the server still holds (a client that left may linger a moment). */
+    public int sessionsOf(String username) {
+        SshServer sshd = server;
+        return sshd == null ? 0 : (int) sshd.getActiveSessions().stream()
+                .filter(session -> username.equals(session.getUsername())).count();
+    }
+
     /**
      * Closes every live session of {@code username} abruptly (no SSH disconnect message), as a dropped
      * link would. New logins are still accepted.

@@ -171,6 +171,8 @@ class EmbeddedSftpServerTest {
         // completed: disconnectUser finds no session of hers yet (it has no user name so far).
         // The key is checked twice per login: once offered (no signature yet), then signed. Only
         // after the second check can a refusal no longer stop the login.
+        // Sessions of alice from earlier tests on this server are gone first: they would be found.
+        await().atMost(DROP_TIMEOUT).until(() -> server.sessionsOf("alice") == 0);
         AtomicInteger checks = new AtomicInteger();
         AtomicInteger foundByDisconnect = new AtomicInteger(-1);
         server.onKeyAccepted(user -> {
