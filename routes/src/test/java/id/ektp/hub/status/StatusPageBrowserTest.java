@@ -181,8 +181,8 @@ class StatusPageBrowserTest {
         assertTrue(text.contains("Device CWS01"), "where residents can record meanwhile: " + text);
         assertTrue(text("#summary-devices").contains("1 / 3"), text("#summary-devices"));
 
-        // A refused configuration edit (a real edit of the file) is shown prominently, within the
-        // config watch's interval (2 s) and one refresh.
+        // A refused configuration edit (a real edit of the file) is shown prominently, after the
+        // config watch's next check (every 2 s) and the page's next refresh.
         java.nio.file.Path file = hub.configState().current().file();
         HubTestEnvironment.rewrite(file, java.nio.file.Files.readString(file)
                 .replace("reorderDaysOfCover: 7", "reorderDaysOfCover: seven"));
