@@ -68,11 +68,10 @@ public final class StrandedJobs {
                     + " still read and its jobs are not stranded; take it out of the configuration first");
         }
         List<String> prrIds = jobs.requeue(printerId, reason);
-        if (prrIds.isEmpty()) {
-            return prrIds;
+        if (!prrIds.isEmpty()) {
+            LOG.warn("{} job(s) QUEUED on printer {}, which is no longer configured, queued again by an operator: {}",
+                    prrIds.size(), printerId, reason);
         }
-        LOG.warn("{} job(s) QUEUED on printer {}, which is no longer configured, queued again by an operator: {}",
-                prrIds.size(), printerId, reason);
         return prrIds;
     }
 

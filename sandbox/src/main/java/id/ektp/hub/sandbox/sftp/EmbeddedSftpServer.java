@@ -196,9 +196,13 @@ public final class EmbeddedSftpServer implements AutoCloseable {
 
     /** The sessions of {@code username} the server still holds (a client that left may linger a moment). */
     public int sessionsOf(String username) {
+        return sessions(username).size();
+    }
+
+    private List<AbstractSession> sessions(String username) {
         SshServer sshd = server;
-        return sshd == null ? 0 : (int) sshd.getActiveSessions().stream()
-                .filter(session -> username.equals(session.getUsername())).count();
+        return sshd == null ? List.of() : sshd.getActiveSessions().stream()
+                .filter(session -> username.equals(session.getUsername())).toList();
     }
 
     /**
@@ -208,16 +212,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
      * @return how many sessions were closed
      */
     public synchronized int disconnectUser(String username) {
-        SshServer sshd = server;
-        if (sshd == null) {
-            return 0;
-        }
-        List<AbstractSession> victims = new ArrayList<>();
-        for (AbstractSession session : sshd.getActiveSessions()) {
-            if (username.equals(session.getUsername())) {
-                victims.add(session);
-            }
-        }
+        List<AbstractSession> victims = sessions(username);
         for (AbstractSession session : victims) {
             session.close(true);
         }
