@@ -1,11 +1,11 @@
 package id.ektp.hub.across;
 
+import id.ektp.hub.connectors.link.Link;
+import id.ektp.hub.connectors.link.Links;
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.store.DeviceStates;
 import id.ektp.hub.store.DeviceStates.Reported;
 import id.ektp.hub.store.HubStore;
-import id.ektp.hub.up.DeviceLinks;
-import id.ektp.hub.up.DeviceLinks.Link;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ public final class DeviceWatch {
     static final String DOWN = "DOWN";
     static final String UP = "UP";
 
-    private final DeviceLinks links;
+    private final Links links;
     private final DeviceStates states;
     private final FailureReports reports;
     private final HubStore store;
@@ -34,7 +34,7 @@ public final class DeviceWatch {
     private final Supplier<List<Device>> devices;
     private volatile Duration downAfter;
 
-    public DeviceWatch(DeviceLinks links, DeviceStates states, FailureReports reports, HubStore store, Clock clock,
+    public DeviceWatch(Links links, DeviceStates states, FailureReports reports, HubStore store, Clock clock,
                        Supplier<List<Device>> devices, Duration downAfter) {
         this.links = links;
         this.states = states;

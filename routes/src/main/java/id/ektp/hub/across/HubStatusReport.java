@@ -1,5 +1,6 @@
 package id.ektp.hub.across;
 
+import id.ektp.hub.connectors.link.Links;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import id.ektp.hub.config.HubConfig.Device;
@@ -7,7 +8,6 @@ import id.ektp.hub.store.Backlog;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.PacketState;
-import id.ektp.hub.up.DeviceLinks;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,11 +21,11 @@ public final class HubStatusReport {
     private final Messages messages;
     private final PacketRecords packets;
     private final Outbox outbox;
-    private final DeviceLinks links;
+    private final Links links;
     private final StockKeeper stock;
     private final Supplier<List<Device>> devices;
 
-    public HubStatusReport(Messages messages, PacketRecords packets, Outbox outbox, DeviceLinks links,
+    public HubStatusReport(Messages messages, PacketRecords packets, Outbox outbox, Links links,
                            StockKeeper stock, Supplier<List<Device>> devices) {
         this.messages = messages;
         this.packets = packets;

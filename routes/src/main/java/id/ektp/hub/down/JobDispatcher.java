@@ -1,9 +1,11 @@
 package id.ektp.hub.down;
 
+import id.ektp.hub.connectors.link.Links;
+import id.ektp.hub.connectors.printer.PrinterQueue;
+import id.ektp.hub.connectors.printer.PrinterQueues;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import id.ektp.hub.across.Messages;
 import id.ektp.hub.config.HubConfig.Printer;
-import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.store.PrintJob;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.PrintJobs;
@@ -41,7 +43,7 @@ public final class JobDispatcher {
     private final Supplier<Printers> printers;
     private final PrinterQueues queues;
 
-    public JobDispatcher(PrintJobs jobs, Messages messages, Supplier<Printers> printers, PeerLinks links) {
+    public JobDispatcher(PrintJobs jobs, Messages messages, Supplier<Printers> printers, Links links) {
         this.jobs = jobs;
         this.messages = messages;
         this.printers = printers;

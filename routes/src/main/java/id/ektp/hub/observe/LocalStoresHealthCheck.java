@@ -1,5 +1,6 @@
 package id.ektp.hub.observe;
 
+import id.ektp.hub.connectors.link.Links;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ final class LocalStoresHealthCheck extends AbstractHealthCheck {
                 }
             });
         } catch (RuntimeException e) {
-            builder.down().message("state store " + store.file() + " does not answer: " + PeerLinks.describe(e)).error(e);
+            builder.down().message("state store " + store.file() + " does not answer: " + Links.describe(e)).error(e);
             return;
         }
         for (Path folder : new Path[] {spool.received(), spool.outbound(), spool.incoming()}) {

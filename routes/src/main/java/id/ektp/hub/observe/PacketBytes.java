@@ -1,8 +1,7 @@
 package id.ektp.hub.observe;
 
+import id.ektp.hub.up.UpRoutes;
 import id.ektp.hub.config.HubConfig.Device;
-import id.ektp.hub.up.DeviceIntakeRoute;
-import id.ektp.hub.up.PacketForwardRoute;
 import id.ektp.hub.up.PacketForwarding;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,9 +61,9 @@ public final class PacketBytes extends EventNotifierSupport {
         if (length == null) {
             return;
         }
-        if (routeId.startsWith(DeviceIntakeRoute.ROUTE_PREFIX)) {
-            received(routeId.substring(DeviceIntakeRoute.ROUTE_PREFIX.length())).increment(length);
-        } else if (routeId.equals(PacketForwardRoute.ROUTE_ID)
+        if (routeId.startsWith(UpRoutes.INTAKE_PREFIX)) {
+            received(routeId.substring(UpRoutes.INTAKE_PREFIX.length())).increment(length);
+        } else if (routeId.equals(UpRoutes.FORWARD)
                 && !exchange.getMessage().getHeader(PacketForwarding.ALREADY_FORWARDED, false, Boolean.class)) {
             forwarded.increment(length);
         }

@@ -1,7 +1,12 @@
 package id.ektp.hub.runtime;
 
+import id.ektp.hub.across.AcrossRoutes;
+import id.ektp.hub.connectors.device.DeviceConnector;
+import id.ektp.hub.connectors.link.Links;
+import id.ektp.hub.connectors.printer.PrinterConnector;
+import id.ektp.hub.down.DownRoutes;
+import id.ektp.hub.up.UpRoutes;
 import id.ektp.hub.across.DeviceWatch;
-import id.ektp.hub.across.SchedulesRoute;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.admin.AdminApi;
 import id.ektp.hub.config.ConfigLoader;
@@ -9,18 +14,15 @@ import id.ektp.hub.config.ConfigProblem;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.config.HubConfig.Printer;
-import id.ektp.hub.down.PrinterRoute;
 import id.ektp.hub.down.StrandedJobs;
-import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.config.InvalidConfigException;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.spool.Spool;
-import id.ektp.hub.up.DeviceIntakeRoute;
-import id.ektp.hub.up.DeviceLinks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,9 +62,9 @@ public final class ConfigReload {
     private final Clock clock;
     private final StockKeeper stock;
     private final DeviceWatch deviceWatch;
-    private final DeviceLinks deviceLinks;
+    private final Links deviceLinks;
     private final AdminApi adminApi;
-    private final PeerLinks peerLinks;
+    private final Links peerLinks;
     private final StrandedJobs stranded;
     /** Told of each configuration applied, after the routes changed (the metrics follow the devices). */
     private final Consumer<HubConfig> followers;
@@ -74,7 +76,7 @@ public final class ConfigReload {
     private String lastFailed;
 
     ConfigReload(AtomicReference<HubConfig> config, ConfigState state, Clock clock, StockKeeper stock,
-                 DeviceWatch deviceWatch, DeviceLinks deviceLinks, PeerLinks peerLinks, AdminApi adminApi,
+                 DeviceWatch deviceWatch, Links deviceLinks, Links peerLinks, AdminApi adminApi,
                  StrandedJobs stranded, Consumer<HubConfig> followers) {
         this.config = config;
         this.state = state;
@@ -120,7 +122,7 @@ public final class ConfigReload {
                 LOG.error("{}: edit valid but not fully applied; retrying every check", state.current().file(), e);
             }
             lastFailed = sha;
-            state.rejected(clock.instant(), List.of("(applying the edit): " + PeerLinks.describe(e)
+            state.rejected(clock.instant(), List.of("(applying the edit): " + Links.describe(e)
                     + "; the hub retries it every few seconds"));
             return;
         }
@@ -148,19 +150,19 @@ public final class ConfigReload {
             return;
         }
         for (Device device : change.devicesRemoved()) {
-            removeRoute(context, DeviceIntakeRoute.routeId(device));
+            removeRoute(context, UpRoutes.intakeRouteId(device));
             deviceLinks.forget(device.key());
         }
         for (Device device : change.devicesChanged()) {
-            removeRoute(context, DeviceIntakeRoute.routeId(device));
+            removeRoute(context, UpRoutes.intakeRouteId(device));
         }
         for (Printer printer : change.printersRemoved()) {
-            removeRoute(context, PrinterRoute.routeId(printer));
-            peerLinks.forget(PeerLinks.printer(printer.id()));
+            removeRoute(context, DownRoutes.resultsRouteId(printer));
+            peerLinks.forget(PrinterConnector.peer(printer.id()));
             stranded.printerRemoved(printer);
         }
         for (Printer printer : change.printersChanged()) {
-            removeRoute(context, PrinterRoute.routeId(printer));
+            removeRoute(context, DownRoutes.resultsRouteId(printer));
         }
         // The new config is in place before routes start: the flows read it as they go.
         config.set(change.running());
@@ -188,11 +190,10 @@ public final class ConfigReload {
             adminApi.token(change.running().http().adminTokenFile());
         }
         if (change.schedulesChanged()) {
-            for (String id : List.of(SchedulesRoute.STOCK_CHECK, SchedulesRoute.DEVICE_WATCH, SchedulesRoute.HUB_STATUS)) {
-                removeRoute(context, id);
-            }
-            context.addRoutes(new SchedulesRoute(change.running().stock().checkSchedule(),
-                    change.running().reports().statusInterval().toMillis()));
+            replaceRoute(context, AcrossRoutes.STOCK_CHECK, AcrossRoutes.STOCK_CHECK,
+                    AcrossRoutes.stockCheck(change.running().stock().checkSchedule()));
+            replaceRoute(context, AcrossRoutes.HUB_STATUS, AcrossRoutes.HUB_STATUS,
+                    AcrossRoutes.hubStatus(change.running().reports().statusInterval().toMillis()));
         }
         followers.accept(change.running());
         LOG.info("{}: edit APPLIED: {}", state.current().file(), String.join("; ", change.summary()));
@@ -200,18 +201,23 @@ public final class ConfigReload {
     }
 
     private static void addDeviceRoute(CamelContext context, Device device) throws Exception {
-        removeRoute(context, DeviceIntakeRoute.routeId(device)); // left by a failed attempt at this edit
-        TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(context, DeviceIntakeRoute.TEMPLATE)
-                .routeId(DeviceIntakeRoute.routeId(device));
-        DeviceIntakeRoute.parameters(device).forEach(builder::parameter);
-        builder.add();
+        replaceRoute(context, UpRoutes.INTAKE_TEMPLATE, UpRoutes.intakeRouteId(device), DeviceConnector.parameters(device));
     }
 
     private void addPrinterRoute(CamelContext context, Printer printer) throws Exception {
-        removeRoute(context, PrinterRoute.routeId(printer)); // left by a failed attempt at this edit
-        TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(context, PrinterRoute.template(printer))
-                .routeId(PrinterRoute.routeId(printer));
-        PrinterRoute.parameters(printer, config.get().dataDir()).forEach(builder::parameter);
+        replaceRoute(context, DownRoutes.template(printer), DownRoutes.resultsRouteId(printer),
+                PrinterConnector.parameters(printer, config.get().dataDir()));
+    }
+
+    /**
+     * Adds a route from its template, as the flow's RouteBuilder does at start, after removing one
+     * of the same id (the running one, or one left by a failed attempt at this edit).
+     */
+    private static void replaceRoute(CamelContext context, String template, String routeId,
+                                     Map<String, String> parameters) throws Exception {
+        removeRoute(context, routeId);
+        TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(context, template).routeId(routeId);
+        parameters.forEach(builder::parameter);
         builder.add();
     }
 

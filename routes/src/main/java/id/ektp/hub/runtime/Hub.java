@@ -1,18 +1,18 @@
 package id.ektp.hub.runtime;
 
-import id.ektp.hub.admin.AdminApiRoute;
-import id.ektp.hub.across.AllocationRoute;
+import id.ektp.hub.across.AcrossRoutes;
+import id.ektp.hub.admin.AdminApiPolicy;
+import id.ektp.hub.admin.AdminRoutes;
+import id.ektp.hub.down.DownRoutes;
+import id.ektp.hub.policies.ErrorPolicies;
+import id.ektp.hub.up.UpRoutes;
+import id.ektp.hub.connectors.link.Links;
+import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
 import id.ektp.hub.across.HubStatusReport;
-import id.ektp.hub.across.MinistryBroker;
-import id.ektp.hub.across.OutboxRelayRoute;
-import id.ektp.hub.across.SchedulesRoute;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.config.HubConfig;
-import id.ektp.hub.down.BatchRoute;
-import id.ektp.hub.down.PrinterRoute;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.observe.DiskFloor;
-import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.status.StatusRoute;
 import id.ektp.hub.status.StatusView;
 import id.ektp.hub.store.PrintJobs;
@@ -22,10 +22,6 @@ import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger;
-import id.ektp.hub.up.DeviceIntakeRoute;
-import id.ektp.hub.up.DeviceLinks;
-import id.ektp.hub.up.PacketForwardRoute;
-import id.ektp.hub.up.PacketValidationRoute;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -64,19 +60,16 @@ public final class Hub implements AutoCloseable {
         HubServices services = new HubServices(config, store, spool, clock);
         Main main = new Main();
         services.beans().forEach(main::bind);
-        main.bind(MinistryBroker.COMPONENT, MinistryBroker.component(config.ministry().broker()));
-        // One RouteBuilder per flow, reading like the data's journey.
-        main.configure().addRoutesBuilder(new DeviceIntakeRoute(config.devices()));
-        main.configure().addRoutesBuilder(new PacketValidationRoute());
-        main.configure().addRoutesBuilder(new PacketForwardRoute(config.ministry().sftp().retryMaxDelay().toMillis()));
-        main.configure().addRoutesBuilder(new BatchRoute());
-        main.configure().addRoutesBuilder(new PrinterRoute(config.printers(), config.dataDir()));
-        main.configure().addRoutesBuilder(new OutboxRelayRoute(config.ministry().broker().retryMaxDelay().toMillis()));
-        main.configure().addRoutesBuilder(new AllocationRoute());
-        main.configure().addRoutesBuilder(new SchedulesRoute(config.stock().checkSchedule(),
+        main.bind(MinistryBrokerConnector.COMPONENT, MinistryBrokerConnector.component(config.ministry().broker()));
+        // How routes fail, declared once and picked by name; then one RouteBuilder per flow.
+        main.configure().addRoutesBuilder(new ErrorPolicies(config.ministry().sftp().retryMaxDelay().toMillis(),
+                config.ministry().broker().retryMaxDelay().toMillis()));
+        main.configure().addRoutesBuilder(new AdminApiPolicy());
+        main.configure().addRoutesBuilder(new UpRoutes(config.devices()));
+        main.configure().addRoutesBuilder(new DownRoutes(config.printers(), config.dataDir()));
+        main.configure().addRoutesBuilder(new AcrossRoutes(config.stock().checkSchedule(),
                 config.reports().statusInterval().toMillis()));
-        main.configure().addRoutesBuilder(new AdminApiRoute());
-        main.configure().addRoutesBuilder(new ConfigWatchRoute());
+        main.configure().addRoutesBuilder(new AdminRoutes());
         main.configure().addRoutesBuilder(new StatusRoute());
         HubProperties.of(config, spool).forEach(main::addInitialProperty);
         return new Hub(services, main);
@@ -108,11 +101,11 @@ public final class Hub implements AutoCloseable {
         return services.config.get();
     }
 
-    public DeviceLinks deviceLinks() {
+    public Links deviceLinks() {
         return services.deviceLinks;
     }
 
-    public PeerLinks peerLinks() {
+    public Links peerLinks() {
         return services.peerLinks;
     }
 

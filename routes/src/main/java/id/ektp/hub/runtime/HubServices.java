@@ -1,5 +1,14 @@
 package id.ektp.hub.runtime;
 
+import id.ektp.hub.connectors.device.DeviceConnector;
+import id.ektp.hub.up.UpRoutes;
+import id.ektp.hub.connectors.device.DeviceOutboxCommit;
+import id.ektp.hub.connectors.link.Links;
+import id.ektp.hub.connectors.link.SftpPolls;
+import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
+import id.ektp.hub.connectors.printer.PrinterConnector;
+import id.ektp.hub.connectors.printer.SettledSinceLastPoll;
+import id.ektp.hub.down.DownRoutes;
 import id.ektp.hub.admin.AdminApi;
 import id.ektp.hub.admin.QuarantineDesk;
 import id.ektp.hub.across.AllocationIntake;
@@ -11,22 +20,17 @@ import id.ektp.hub.across.OutboxRelay;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.down.BatchIntake;
-import id.ektp.hub.down.BatchRoute;
 import id.ektp.hub.down.BatchProcessor;
 import id.ektp.hub.down.BatchSpoolNames;
 import id.ektp.hub.down.JobDispatcher;
 import id.ektp.hub.down.PrintResultIntake;
-import id.ektp.hub.down.PrinterRoute;
 import id.ektp.hub.down.Printers;
-import id.ektp.hub.down.SettledSinceLastPoll;
 import id.ektp.hub.down.StrandedJobs;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.observe.DiskFloor;
 import id.ektp.hub.observe.HubHealthChecks;
 import id.ektp.hub.observe.HubMetrics;
 import id.ektp.hub.observe.PacketBytes;
-import id.ektp.hub.observe.PeerLinks;
-import id.ektp.hub.observe.PeerPolls;
 import id.ektp.hub.observe.PeerStates;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,8 +46,6 @@ import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger;
-import id.ektp.hub.up.DeviceLinks;
-import id.ektp.hub.up.DeviceOutboxCommit;
 import id.ektp.hub.up.OutboundQueue;
 import id.ektp.hub.up.PacketForwarding;
 import id.ektp.hub.up.PacketInspector;
@@ -70,7 +72,7 @@ public final class HubServices {
     final QuarantineRecords quarantine;
     final Outbox outbox;
     final StockLedger ledger;
-    final DeviceLinks deviceLinks;
+    final Links deviceLinks;
     final DiskFloor diskFloor;
     final StockKeeper stock;
     final FailureReports reports;
@@ -78,7 +80,7 @@ public final class HubServices {
     final PrintJobs printJobs;
     final JobDispatcher dispatcher;
     final BatchIntake batchIntake;
-    final PeerLinks peerLinks;
+    final Links peerLinks;
     final ConfigState configState;
     final ConfigReload configReload;
     final StatusView statusView;
@@ -93,8 +95,9 @@ public final class HubServices {
         this.outbox = new Outbox(store, clock);
         this.ledger = new StockLedger(store);
         this.diskFloor = new DiskFloor(initial.dataDir(), () -> config.get().limits().minFreeBytes(), clock);
-        this.deviceLinks = new DeviceLinks(clock, diskFloor::mayTakeMore);
-        this.peerLinks = new PeerLinks(clock);
+        DeviceConnector devicesConnector = new DeviceConnector(clock);
+        this.deviceLinks = devicesConnector.links();
+        this.peerLinks = new Links(clock, "ektp.links", peer -> peer);
         this.configState = new ConfigState(initial.source(), Spool.sha256Of(initial.source()), clock.instant());
         Messages messages = new Messages(initial.regency(), clock);
         this.reports = new FailureReports(outbox, messages);
@@ -147,11 +150,11 @@ public final class HubServices {
                 Map.entry("hubHealthChecks", new HubHealthChecks(store, spool, peerStates)),
                 Map.entry(MicrometerConstants.METRICS_REGISTRY_NAME, meters),
                 Map.entry("packetBytes", new PacketBytes(meters, initial.devices())),
-                Map.entry(BatchRoute.MINISTRY_POLLS, new PeerPolls(peerLinks, PeerLinks.MINISTRY_SFTP,
-                        diskFloor::mayTakeMore)),
+                Map.entry(MinistrySftpConnector.POLLS_BEAN, MinistrySftpConnector.polls(peerLinks, diskFloor::mayTakeMore)),
                 Map.entry("packetIntake", new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes)),
-                Map.entry("deviceOutboxCommit", new DeviceOutboxCommit()),
-                Map.entry(PrinterRoute.SETTLED_BEAN, new SettledSinceLastPoll<>()),
+                Map.entry(DeviceConnector.COMMIT_BEAN, new DeviceOutboxCommit()),
+                Map.entry(DeviceConnector.POLLS_BEAN, devicesConnector.polls(UpRoutes.INTAKE_PREFIX, diskFloor::mayTakeMore)),
+                Map.entry(PrinterConnector.SETTLED_BEAN, new SettledSinceLastPoll<>()),
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
                         inspector, outboundQueue)),
                 Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue)),
@@ -166,7 +169,7 @@ public final class HubServices {
                 Map.entry("configReload", configReload),
                 Map.entry("batchIntake", batchIntake),
                 Map.entry("batchProcessor", batchProcessor),
-                Map.entry(BatchRoute.BATCH_ORDER, BatchSpoolNames.MINISTRY_ORDER),
+                Map.entry(DownRoutes.BATCH_ORDER, BatchSpoolNames.MINISTRY_ORDER),
                 Map.entry("jobDispatcher", dispatcher),
                 Map.entry("printResultIntake", printResultIntake));
     }

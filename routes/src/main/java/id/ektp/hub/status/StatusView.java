@@ -1,5 +1,10 @@
 package id.ektp.hub.status;
 
+import id.ektp.hub.connectors.link.Link;
+import id.ektp.hub.connectors.link.Links;
+import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
+import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
+import id.ektp.hub.connectors.printer.PrinterConnector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +19,6 @@ import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.down.StrandedJobs;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.observe.DiskFloor;
-import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.store.Backlog;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecords;
@@ -26,7 +30,6 @@ import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger;
 import id.ektp.hub.store.StockLedger.Allocation;
 import id.ektp.hub.store.StockLedger.StockRequest;
-import id.ektp.hub.up.DeviceLinks;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,8 +65,8 @@ public final class StatusView {
 
     private final Supplier<HubConfig> config;
     private final Messages messages;
-    private final DeviceLinks deviceLinks;
-    private final PeerLinks peerLinks;
+    private final Links deviceLinks;
+    private final Links peerLinks;
     private final ConfigState configState;
     private final PacketRecords packets;
     private final PrintJobs printJobs;
@@ -74,7 +77,7 @@ public final class StatusView {
     private final StockLedger ledger;
     private final QuarantineRecords quarantine;
 
-    public StatusView(Supplier<HubConfig> config, Messages messages, DeviceLinks deviceLinks, PeerLinks peerLinks,
+    public StatusView(Supplier<HubConfig> config, Messages messages, Links deviceLinks, Links peerLinks,
                       ConfigState configState, PacketRecords packets, PrintJobs printJobs, StrandedJobs stranded, DiskFloor disk, Outbox outbox,
                       StockKeeper stock, StockLedger ledger, QuarantineRecords quarantine) {
         this.config = config;
@@ -129,7 +132,7 @@ public final class StatusView {
                 d.put("state", link.up() ? UP : DOWN);
                 d.put("since", messages.time(link.since()));
                 d.put("sinceSeconds", age(link.since(), now));
-                d.put("lastPoll", messages.time(link.lastPoll()));
+                d.put("lastPoll", messages.time(link.lastContact()));
                 d.put("lastError", Nik.maskAll(link.lastError()));
             }, () -> {
                 d.put("state", UNKNOWN);
@@ -197,15 +200,15 @@ public final class StatusView {
     }
 
     private void links(ArrayNode out, List<Printer> printers, Instant now) {
-        Map<String, PeerLinks.Link> seen = peerLinks.all();
-        Set<String> peers = new LinkedHashSet<>(List.of(PeerLinks.MINISTRY_SFTP, PeerLinks.MINISTRY_BROKER));
-        printers.forEach(p -> peers.add(PeerLinks.printer(p.id())));
+        Map<String, Link> seen = peerLinks.all();
+        Set<String> peers = new LinkedHashSet<>(List.of(MinistrySftpConnector.PEER, MinistryBrokerConnector.PEER));
+        printers.forEach(p -> peers.add(PrinterConnector.peer(p.id())));
         peers.addAll(seen.keySet());
         for (String peer : peers) {
             ObjectNode l = out.addObject();
             l.put("peer", peer);
             l.put("kind", peer.startsWith("printer-") ? "printer" : peer);
-            PeerLinks.Link link = seen.get(peer);
+            Link link = seen.get(peer);
             if (link == null) {
                 l.put("state", UNKNOWN);
                 l.putNull("since");

@@ -1,5 +1,6 @@
 package id.ektp.hub.up;
 
+import id.ektp.hub.connectors.device.DeviceRef;
 import id.ektp.hub.store.PacketRecord;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.PacketState;

@@ -1,5 +1,7 @@
 package id.ektp.hub.up;
 
+import id.ektp.hub.connectors.device.DeviceConnector;
+import id.ektp.hub.connectors.device.DeviceRef;
 import id.ektp.hub.codes.Codes;
 import id.ektp.hub.codes.Nik;
 import id.ektp.hub.spool.CappedInputStream;
@@ -38,7 +40,7 @@ public final class PacketIntake {
     }
 
     public void receive(@Header(Exchange.FILE_NAME_ONLY) String fileName,
-                        @Header(DeviceIntakeRoute.DEVICE_HEADER) String deviceKey,
+                        @Header(DeviceConnector.DEVICE_HEADER) String deviceKey,
                         InputStream body) throws IOException {
         DeviceRef device = DeviceRef.of(deviceKey);
         CappedInputStream capped = new CappedInputStream(body, maxFileBytes);

@@ -1,5 +1,6 @@
 package id.ektp.hub.up;
 
+import id.ektp.hub.connectors.device.DeviceRef;
 import id.ektp.hub.store.PacketState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package id.ektp.hub.up;
 
+import id.ektp.hub.connectors.device.DeviceRef;
 import id.ektp.hub.across.FailureReports;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;

@@ -1,5 +1,6 @@
 package id.ektp.hub.up;
 
+import id.ektp.hub.connectors.device.DeviceRef;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.PacketRecord;
@@ -76,7 +77,7 @@ public final class PacketRelease {
         }
         DeviceRef device = deviceOf(entry);
         String packetId = entry.subjectId();
-        Inspection inspection = inspector.inspect(file, packetId + ".zip", device.origin());
+        Inspection inspection = inspector.inspect(file, packetId + ".zip", new PacketOrigin(device.kecamatanCode(), device.deviceId()));
         if (!inspection.isValid()) {
             return Optional.of(inspection.rejection().toString());
         }

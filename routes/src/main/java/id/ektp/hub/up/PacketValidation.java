@@ -1,5 +1,6 @@
 package id.ektp.hub.up;
 
+import id.ektp.hub.connectors.device.DeviceRef;
 import id.ektp.hub.codes.Nik;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.PacketRecords;
@@ -41,7 +42,7 @@ public final class PacketValidation {
         String fileName = file.getFileName().toString();
         String packetId = fileName.substring(0, fileName.length() - ".zip".length());
 
-        Inspection inspection = inspector.inspect(file, fileName, device.origin());
+        Inspection inspection = inspector.inspect(file, fileName, new PacketOrigin(device.kecamatanCode(), device.deviceId()));
         if (!inspection.isValid()) {
             quarantine.quarantine(file, packetId, packetId, packetId, device, inspection.rejection());
             return;

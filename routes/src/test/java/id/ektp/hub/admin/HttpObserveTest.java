@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import id.ektp.hub.observe.PeerLinks;
+import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
+import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
+import id.ektp.hub.connectors.printer.PrinterConnector;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.packets.PacketDefect;
 import id.ektp.hub.sandbox.packets.PacketSpec;
@@ -105,7 +107,7 @@ class HttpObserveTest {
 
         await().atMost(PATIENCE).until(() -> scraped("ektp_finished_items", "flow", "up", "state", "FORWARDED") == 1
                 && scraped("ektp_finished_items", "flow", "up", "state", "QUARANTINED") == 1
-                && scraped("ektp_peer_up", "peer", PeerLinks.MINISTRY_BROKER) == 0
+                && scraped("ektp_peer_up", "peer", MinistryBrokerConnector.PEER) == 0
                 && scraped("ektp_backlog_oldest_age_seconds", "flow", "outbox", "state", "UNSENT") >= 1);
         String text = get("/observe/metrics").body();
 
@@ -129,8 +131,8 @@ class HttpObserveTest {
         assertEquals(1, value(text, "ektp_device_up", "device", "331006-TRC01"));
         assertEquals(2, value(text, "ektp_devices", "state", "UP"));
         assertEquals(0, value(text, "ektp_devices", "state", "DOWN"));
-        assertEquals(1, value(text, "ektp_peer_up", "peer", PeerLinks.MINISTRY_SFTP));
-        assertEquals(0, value(text, "ektp_peer_up", "peer", PeerLinks.printer("DKC-1")),
+        assertEquals(1, value(text, "ektp_peer_up", "peer", MinistrySftpConnector.PEER));
+        assertEquals(0, value(text, "ektp_peer_up", "peer", PrinterConnector.peer("DKC-1")),
                 "DKC-1's folder is not there in this test: the printer is offline");
 
         assertTrue(value(text, "ektp_disk_free_bytes") > 0);

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import id.ektp.hub.connectors.link.Link;
+import id.ektp.hub.connectors.printer.PrinterConnector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import id.ektp.hub.across.Messages;
 import id.ektp.hub.across.Queues;
-import id.ektp.hub.observe.PeerLinks;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.broker.EmbeddedBroker;
 import id.ektp.hub.sandbox.prr.PrinterSimulator;
@@ -139,7 +140,7 @@ class SftpPrinterTest {
                 "the spooler's group may read a job, others not");
         assertEquals("DKC-2", hub.printJobs().find("PRR-3310-H000001").orElseThrow().printerId());
         assertTrue(names(root.resolve("printers/DKC-1/queue")).isEmpty(), "nothing for the folder printer");
-        assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow().up());
+        assertTrue(hub.peerLinks().link(PrinterConnector.peer("DKC-2")).orElseThrow().up());
 
         PrinterSimulator press = new PrinterSimulator("DKC-2", printer, 3);
         press.print(queue.resolve("PRR-3310-H000001.json"), null);
@@ -184,7 +185,7 @@ class SftpPrinterTest {
         // The first failure may be a session cut mid-listing ("Pipe closed"); each later poll
         // finds the server gone and says so, which is what an operator should end up reading.
         await().atMost(PATIENCE.plus(Duration.ofSeconds(30))).untilAsserted(() -> {
-            PeerLinks.Link link = hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElse(null);
+            Link link = hub.peerLinks().link(PrinterConnector.peer("DKC-2")).orElse(null);
             assertFalse(link == null || link.up(), String.valueOf(link));
             assertTrue(link.lastError().contains("refused"), link::toString);
         });
@@ -199,7 +200,7 @@ class SftpPrinterTest {
         });
         assertEquals(8, printed.size());
         printed.forEach((prr, times) -> assertEquals(1, times, prr + " printed once"));
-        assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow().up());
+        assertTrue(hub.peerLinks().link(PrinterConnector.peer("DKC-2")).orElseThrow().up());
         assertEquals(List.of(), names(queue), "no job, no temp file left");
         assertEquals(-8, hub.stock().snapshot().onHand());
     }
@@ -289,7 +290,7 @@ class SftpPrinterTest {
             String secondQueuedAt = Messages.json().readTree(Files.readString(job)).get("queuedAt").asText();
             assertNotEquals(firstQueuedAt, secondQueuedAt, "the stale job was replaced by the new one");
         });
-        assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElseThrow().up(), "the replace is no failure");
+        assertTrue(hub.peerLinks().link(PrinterConnector.peer("DKC-2")).orElseThrow().up(), "the replace is no failure");
     }
 
     @Test
@@ -305,11 +306,11 @@ class SftpPrinterTest {
             await().atMost(PATIENCE).until(() -> jobs(folderQueue).size() == 3);
             assertEquals(List.of("PRR-3310-M000001.json", "PRR-3310-M000003.json", "PRR-3310-M000005.json"),
                     jobs(folderQueue));
-            await().atMost(PATIENCE).until(() -> hub.peerLinks().link(PeerLinks.printer("DKC-2")).isPresent());
-            PeerLinks.Link link = hub.peerLinks().link(PeerLinks.printer("DKC-2")).orElse(null);
+            await().atMost(PATIENCE).until(() -> hub.peerLinks().link(PrinterConnector.peer("DKC-2")).isPresent());
+            Link link = hub.peerLinks().link(PrinterConnector.peer("DKC-2")).orElse(null);
             assertFalse(link == null || link.up(), String.valueOf(link));
             assertEquals(3, hub.printJobs().backlog().get(PrintJobState.PENDING).count(), "DKC-2's jobs wait in the hub");
-            assertTrue(hub.peerLinks().link(PeerLinks.printer("DKC-1")).orElseThrow().up());
+            assertTrue(hub.peerLinks().link(PrinterConnector.peer("DKC-1")).orElseThrow().up());
             int tries = hanging.acceptedConnections();
             assertTrue(tries >= 1, "the hub did try");
         }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
+import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
+import id.ektp.hub.up.UpRoutes;
 import id.ektp.hub.observe.ObserveClient.Health;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.broker.EmbeddedBroker;
@@ -15,7 +18,6 @@ import id.ektp.hub.sandbox.sftp.SshKeys;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
-import id.ektp.hub.up.PacketValidationRoute;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,17 +108,17 @@ class HubHealthTest {
         Hub hub = start(HubTestEnvironment.TWO_DEVICES);
         await().atMost(PATIENCE).until(() -> observe.ready().httpStatus() == 200);
 
-        hub.camelContext().getRouteController().stopRoute(PacketValidationRoute.ROUTE_ID);
+        hub.camelContext().getRouteController().stopRoute(UpRoutes.VALIDATE);
         Health ready = observe.ready();
         assertEquals(503, ready.httpStatus(), ready.toString());
         assertEquals("DOWN", ready.status());
-        assertEquals("DOWN", ready.check("route:" + PacketValidationRoute.ROUTE_ID).path("status").asText(),
+        assertEquals("DOWN", ready.check("route:" + UpRoutes.VALIDATE).path("status").asText(),
                 ready.toString());
         assertEquals(503, observe.get("/observe/health").statusCode());
         Health live = observe.health("/observe/health/live");
         assertEquals(200, live.httpStatus(), live.toString());
 
-        hub.camelContext().getRouteController().startRoute(PacketValidationRoute.ROUTE_ID);
+        hub.camelContext().getRouteController().startRoute(UpRoutes.VALIDATE);
         await().atMost(PATIENCE).until(() -> observe.ready().httpStatus() == 200);
     }
 
@@ -144,44 +146,44 @@ class HubHealthTest {
         Hub hub = startHub();
 
         Health quiet = observe.ready();
-        assertEquals("NOT_CONTACTED", quiet.peer(PeerLinks.MINISTRY_BROKER), quiet.toString());
+        assertEquals("NOT_CONTACTED", quiet.peer(MinistryBrokerConnector.PEER), quiet.toString());
         assertTrue(quiet.check("ektp-peers").path("message").asText().matches(".*not contacted yet: [^;]*ministry-broker.*"),
                 quiet.toString());
 
         hub.status().raise();
-        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(PeerLinks.MINISTRY_BROKER)));
+        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(MinistryBrokerConnector.PEER)));
 
         broker.stop();
         hub.status().raise();
-        await().atMost(PATIENCE).until(() -> "DOWN".equals(observe.ready().peer(PeerLinks.MINISTRY_BROKER)));
+        await().atMost(PATIENCE).until(() -> "DOWN".equals(observe.ready().peer(MinistryBrokerConnector.PEER)));
         Health ready = observe.ready();
         assertEquals(200, ready.httpStatus(), ready.toString());
         assertEquals("UP", ready.status());
-        assertNotNull(ready.peer(PeerLinks.MINISTRY_BROKER + ".error"), ready.toString());
+        assertNotNull(ready.peer(MinistryBrokerConnector.PEER + ".error"), ready.toString());
         assertEquals(1, hub.outbox().backlog().count(), "the message waits in the outbox");
 
         broker.start();
-        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(PeerLinks.MINISTRY_BROKER)));
+        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(MinistryBrokerConnector.PEER)));
         await().atMost(PATIENCE).until(() -> hub.outbox().backlog().count() == 0);
     }
 
     @Test
     void aMinistrySftpOutageShowsDownWhileUploadsAreRetriedAndTheHubStaysReady() throws Exception {
         Hub hub = start(HubTestEnvironment.TWO_DEVICES);
-        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(PeerLinks.MINISTRY_SFTP)));
+        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(MinistrySftpConnector.PEER)));
 
         env.ministryServer().stop();
         PacketSpec spec = PacketSpec.builder().kecamatanCode("33.10.05").deviceId("CWS01").sequence(1).seed(7).build();
         env.drop(spec);
-        await().atMost(PATIENCE).until(() -> "DOWN".equals(observe.ready().peer(PeerLinks.MINISTRY_SFTP)));
+        await().atMost(PATIENCE).until(() -> "DOWN".equals(observe.ready().peer(MinistrySftpConnector.PEER)));
         await().atMost(PATIENCE).until(() -> hub.packets().backlog().get(id.ektp.hub.store.PacketState.OUTBOUND).count() == 1);
         Health ready = observe.ready();
         assertEquals(200, ready.httpStatus(), ready.toString());
-        assertFalse(ready.peer(PeerLinks.MINISTRY_SFTP + ".error").isBlank());
+        assertFalse(ready.peer(MinistrySftpConnector.PEER + ".error").isBlank());
 
         env.ministryServer().start();
         await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(spec.packetId() + ".zip")));
         // Marked UP by the forward's success, just after the upload's rename.
-        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(PeerLinks.MINISTRY_SFTP)));
+        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(MinistrySftpConnector.PEER)));
     }
 }

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import id.ektp.hub.up.UpRoutes;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
-import id.ektp.hub.up.DeviceIntakeRoute;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,8 +160,8 @@ class ConfigReloadTest {
                 hub.configState().current().restartNeeded());
         assertEquals(port, hub.config().http().port(), "the running server keeps its port until the restart");
         assertEquals(9, hub.config().stock().reorderDaysOfCover());
-        assertEquals(DeviceIntakeRoute.routeId(hub.config().devices().get(0)), CWS);
-        String stockCheck = hub.camelContext().getRoute(id.ektp.hub.across.SchedulesRoute.STOCK_CHECK).getEndpoint().getEndpointUri();
+        assertEquals(UpRoutes.intakeRouteId(hub.config().devices().get(0)), CWS);
+        String stockCheck = hub.camelContext().getRoute(id.ektp.hub.across.AcrossRoutes.STOCK_CHECK).getEndpoint().getEndpointUri();
         assertTrue(stockCheck.contains("0+30+6"), "the stock check runs on its new schedule: " + stockCheck);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import id.ektp.hub.connectors.link.Link;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.packets.PacketDefect;
 import id.ektp.hub.sandbox.packets.PacketSpec;
@@ -222,7 +223,7 @@ class UpResilienceTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> specs.stream()
                     .allMatch(s -> Files.exists(env.ministryInbox().resolve(s.packetId() + ".zip"))));
             await().atMost(PATIENCE).untilAsserted(() -> {
-                String cause = String.valueOf(hub.deviceLinks().link("331008-HNG02").map(DeviceLinks.Link::lastError).orElse(null));
+                String cause = String.valueOf(hub.deviceLinks().link("331008-HNG02").map(Link::lastError).orElse(null));
                 assertTrue(cause.toLowerCase().contains("timed out") || cause.toLowerCase().contains("timeout"), cause);
             });
             assertTrue(hub.deviceLinks().link("331005-CWS01").orElseThrow().up());
@@ -253,7 +254,7 @@ class UpResilienceTest {
         env.deviceServer().refuseLogins("trc01", true);
         Hub hub = env.startHub();
         await().atMost(PATIENCE).untilAsserted(() -> {
-            DeviceLinks.Link link = hub.deviceLinks().link("331006-TRC01").orElse(null);
+            Link link = hub.deviceLinks().link("331006-TRC01").orElse(null);
             assertFalse(link == null || link.up(), String.valueOf(link));
             assertTrue(String.valueOf(link.lastError()).contains("Auth"), "the refused login is named: " + link);
         });
@@ -296,7 +297,7 @@ class UpResilienceTest {
             // The first failure may be the old server going away mid-session; each later poll
             // meets the new host key and must name it.
             await().atMost(PATIENCE).untilAsserted(() -> {
-                DeviceLinks.Link link = hub.deviceLinks().link("331014-WDR01").orElse(null);
+                Link link = hub.deviceLinks().link("331014-WDR01").orElse(null);
                 assertFalse(link == null || link.up(), String.valueOf(link));
                 assertTrue(String.valueOf(link.lastError()).contains("HostKey"), "the changed host key is named: " + link);
             });

@@ -1,0 +1,81 @@
+package id.ektp.hub.connectors.ministry;
+
+import id.ektp.hub.config.HubConfig.Broker;
+import java.io.IOException;
+import java.nio.file.Files;
+import id.ektp.hub.connectors.link.PeerFeed;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.RedeliveryPolicy;
+import org.apache.camel.Processor;
+import org.apache.camel.component.activemq6.ActiveMQComponent;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+
+/**
+ * The ministry's ActiveMQ Classic broker, as a Camel component named {@value #COMPONENT}, and
+ * the endpoints the hub uses on it. TLS is whatever the URL says ({@code ssl://}, with the JVM's
+ * trust store). The link is the peer {@value #PEER} of the hub's peer links.
+ */
+public final class MinistryBrokerConnector {
+    public static final String COMPONENT = "ministry";
+    public static final String PEER = "ministry-broker";
+    /**
+     * Where the outbox relay sends: each message names its own queue in a header
+     * ({@code CamelJmsDestinationName}); persistent, whatever the message says.
+     */
+    public static final String RELAY = COMPONENT + ":queue:EKTP.UNROUTED?deliveryPersistent=true&preserveMessageQos=false";
+    /**
+     * Shipments the ministry announces to this regency, consumed in a local JMS transaction that
+     * commits only once the route completed (the allocation stored or quarantined).
+     */
+    public static final String ALLOCATIONS = COMPONENT + ":queue:EKTP.STOCK.ALLOCATIONS.{{hub.regency.compact}}?transacted=true";
+    /** A failover URL without a timeout would block a send forever while the broker is down. */
+    static final int FAILOVER_TIMEOUT_MILLIS = 30_000;
+
+    private MinistryBrokerConnector() {}
+
+    public static ActiveMQComponent component(Broker broker) throws IOException {
+        ActiveMQComponent component = new ActiveMQComponent();
+        component.setConnectionFactory(connectionFactory(broker));
+        // Start listeners in the background: a broker that is down must not hold up the hub's start.
+        component.setAsyncStartListener(true);
+        return component;
+    }
+
+    static ConnectionFactory connectionFactory(Broker broker) throws IOException {
+        String password = Files.readString(broker.passwordFile()).strip();
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.username(), password, brokerUrl(broker.url()));
+        // Every send waits for the broker's acknowledgement: a row leaves the outbox only then.
+        factory.setUseAsyncSend(false);
+        factory.setAlwaysSyncSend(true);
+        factory.setSendTimeout(FAILOVER_TIMEOUT_MILLIS);
+        // An allocation we could not store is redelivered to us, never dead-lettered on the ministry side.
+        RedeliveryPolicy redelivery = factory.getRedeliveryPolicy();
+        redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
+        redelivery.setInitialRedeliveryDelay(1000);
+        redelivery.setUseExponentialBackOff(true);
+        redelivery.setMaximumRedeliveryDelay(60_000);
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(factory);
+        pool.setMaxConnections(1);
+        return pool;
+    }
+
+    static String brokerUrl(String url) {
+        if (!url.startsWith("failover:") || url.contains("timeout=")) {
+            return url;
+        }
+        return url + (url.contains(")?") ? "&" : "?") + "timeout=" + FAILOVER_TIMEOUT_MILLIS;
+    }
+
+    /** A route step after a send the broker acknowledged. */
+    public static Processor reachable() {
+        return PeerFeed.up(PEER);
+    }
+
+    /** For an error handler's {@code onExceptionOccurred}: the link is down on a JMS failure, not a local one. */
+    public static Processor unreachableOnFailure() {
+        return PeerFeed.downOn(PEER, JMSException.class, org.springframework.jms.JmsException.class);
+    }
+}

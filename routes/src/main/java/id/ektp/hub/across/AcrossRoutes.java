@@ -1,0 +1,85 @@
+package id.ektp.hub.across;
+
+import static id.ektp.hub.policies.ErrorPolicies.UNTIL_BROKER_TAKES_IT;
+
+import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
+import java.util.Map;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * ACROSS: messages between the hub and the ministry's broker, and what raises them on schedules.
+ *
+ * <ul>
+ *   <li><b>Outbox</b> ({@value #OUTBOX}): the outbox, oldest first, each a persistent JMS text
+ *       message sent synchronously, a row marked sent only after the broker acknowledged it
+ *       ({@link OutboxRelay}). While the broker is unreachable the head is retried for as long as
+ *       it takes, so order per queue holds. A crash between the acknowledgement and the mark
+ *       resends the same message with the same {@code EktpMessageId}, which ICD §3 allows.</li>
+ *   <li><b>Allocations</b> ({@value #ALLOCATIONS}): shipments the ministry announces, in a local
+ *       JMS transaction committed only after {@link AllocationIntake} stored (or quarantined) the
+ *       message.</li>
+ *   <li><b>Schedules</b>: the stock check ({@value #STOCK_CHECK}, Quartz cron
+ *       {@code stock.checkSchedule}), the device watch ({@value #DEVICE_WATCH}, every 2 s) and the
+ *       hub status report ({@value #HUB_STATUS}, every {@code reports.statusInterval}). The two
+ *       configured ones come from templates, so a config reload replaces them the way it
+ *       replaces a device's route.</li>
+ * </ul>
+ */
+public final class AcrossRoutes extends RouteBuilder {
+    public static final String OUTBOX = "across-outbox";
+    public static final String ALLOCATIONS = "across-allocations";
+    public static final String STOCK_CHECK = "across-stock-check";
+    public static final String DEVICE_WATCH = "across-device-watch";
+    public static final String HUB_STATUS = "across-hub-status";
+
+    private final String stockCron;
+    private final long statusIntervalMillis;
+
+    public AcrossRoutes(String stockCron, long statusIntervalMillis) {
+        this.stockCron = stockCron;
+        this.statusIntervalMillis = statusIntervalMillis;
+    }
+
+    /** The {@value #STOCK_CHECK} template's parameters: also what a config reload replaces the route with. */
+    public static Map<String, String> stockCheck(String cron) {
+        return Map.of("cron", cron.trim().replaceAll("\\s+", "+"));
+    }
+
+    /** The {@value #HUB_STATUS} template's parameters. */
+    public static Map<String, String> hubStatus(long intervalMillis) {
+        return Map.of("intervalMillis", String.valueOf(intervalMillis));
+    }
+
+    @Override
+    public void configure() {
+        // greedy: while a poll found messages, poll again at once instead of after the delay.
+        from("scheduler:outbox?delay=500&initialDelay=0&greedy=true")
+                .routeId(OUTBOX)
+                .routeConfigurationId(UNTIL_BROKER_TAKES_IT)
+                .bean("outboxRelay", "next")
+                .split(body()).stopOnException()
+                    .bean("outboxRelay", "toJms")
+                    .to(MinistryBrokerConnector.RELAY)
+                    .process(MinistryBrokerConnector.reachable())
+                    .bean("outboxRelay", "sent")
+                .end();
+
+        from(MinistryBrokerConnector.ALLOCATIONS)
+                .routeId(ALLOCATIONS)
+                .bean("allocationIntake", "receive");
+
+        routeTemplate(STOCK_CHECK).templateParameter("cron")
+                .from("quartz://ektp/stock-check?cron={{cron}}")
+                .bean("stockKeeper", "check");
+        templatedRoute(STOCK_CHECK).routeId(STOCK_CHECK).parameters(stockCheck(stockCron));
+
+        from("timer:device-watch?period=2000&delay=2000")
+                .routeId(DEVICE_WATCH)
+                .bean("deviceWatch", "check");
+
+        routeTemplate(HUB_STATUS).templateParameter("intervalMillis")
+                .from("timer:hub-status?period={{intervalMillis}}&delay={{intervalMillis}}")
+                .bean("hubStatusReport", "raise");
+        templatedRoute(HUB_STATUS).routeId(HUB_STATUS).parameters(hubStatus(statusIntervalMillis));
+    }
+}

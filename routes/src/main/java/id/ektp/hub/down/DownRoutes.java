@@ -1,0 +1,91 @@
+package id.ektp.hub.down;
+
+import static id.ektp.hub.policies.ErrorPolicies.LEAVE_AT_SOURCE;
+
+import id.ektp.hub.config.HubConfig.Printer;
+import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
+import id.ektp.hub.connectors.printer.PrinterConnector;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteTemplateDefinition;
+
+/**
+ * DOWN: print-ready records from the ministry, as print jobs, to the printers, and the printers'
+ * results back.
+ *
+ * <ol>
+ *   <li><b>Batches</b> ({@value #BATCH_INTAKE}): PRR batches from the ministry's SFTP outbox onto
+ *       the hub's disk by {@link BatchIntake}, removed there only once the exchange completed.</li>
+ *   <li><b>Jobs</b> ({@value #BATCH_PROCESS}): one batch a poll, the earliest in the ministry's
+ *       order, into print jobs and a receipt in one transaction ({@link BatchProcessor}).
+ *       {@code eagerMaxMessagesPerPoll=false}: otherwise Camel takes the first file listed and
+ *       sorts only that one.</li>
+ *   <li><b>Dispatch</b> ({@value #DISPATCH}): pending jobs into each printer's {@code queue/},
+ *       two-phase ({@link JobDispatcher}).</li>
+ *   <li><b>Results</b> ({@code down-results-<printer>}, one route per printer from the
+ *       {@value #RESULTS_TEMPLATE} or {@value #SFTP_RESULTS_TEMPLATE} template): each result
+ *       recorded by {@link PrintResultIntake}, its file deleted only after that.</li>
+ * </ol>
+ */
+public final class DownRoutes extends RouteBuilder {
+    public static final String BATCH_INTAKE = "down-batch-intake";
+    public static final String BATCH_PROCESS = "down-batch-process";
+    public static final String DISPATCH = "down-dispatch";
+    public static final String RESULTS_TEMPLATE = "printer-results";
+    public static final String SFTP_RESULTS_TEMPLATE = "sftp-printer-results";
+    public static final String RESULTS_PREFIX = "down-results-";
+    /** Both batch routes' sorter bean ({@link BatchSpoolNames#MINISTRY_ORDER}). */
+    public static final String BATCH_ORDER = "batchOrder";
+
+    private final List<Printer> printers;
+    private final Path dataDir;
+
+    public DownRoutes(List<Printer> printers, Path dataDir) {
+        this.printers = List.copyOf(printers);
+        this.dataDir = dataDir;
+    }
+
+    @Override
+    public void configure() throws Exception {
+        from(MinistrySftpConnector.outbox(BATCH_ORDER))
+                .routeId(BATCH_INTAKE)
+                .routeConfigurationId(LEAVE_AT_SOURCE)
+                .bean("batchIntake", "receive");
+
+        from("file:{{hub.spool.batches}}?readLock=none&noop=true&idempotent=false&sorter=#" + BATCH_ORDER
+                + "&eagerMaxMessagesPerPoll=false&delay=500&initialDelay=0&maxMessagesPerPoll=1")
+                .routeId(BATCH_PROCESS)
+                .routeConfigurationId(LEAVE_AT_SOURCE)
+                .bean("batchProcessor", "process");
+
+        from("scheduler:dispatch?delay=500&initialDelay=0&greedy=true")
+                .routeId(DISPATCH)
+                .routeConfigurationId(LEAVE_AT_SOURCE)
+                .bean("jobDispatcher", "dispatch");
+
+        results(RESULTS_TEMPLATE, PrinterConnector.FOLDER_RESULTS, PrinterConnector.FOLDER_PARAMETERS);
+        results(SFTP_RESULTS_TEMPLATE, PrinterConnector.SFTP_RESULTS, PrinterConnector.SFTP_PARAMETERS);
+        for (Printer printer : printers) {
+            templatedRoute(template(printer)).routeId(resultsRouteId(printer)).parameters(PrinterConnector.parameters(printer, dataDir));
+        }
+    }
+
+    private void results(String templateId, String endpoint, List<String> parameters) {
+        RouteTemplateDefinition template = routeTemplate(templateId);
+        parameters.forEach(template::templateParameter);
+        template.from(endpoint)
+                .routeConfigurationId(LEAVE_AT_SOURCE)
+                .setHeader(PrintResultIntake.PRINTER_HEADER, constant("{{printerId}}"))
+                .bean("printResultIntake", "record");
+    }
+
+    public static String resultsRouteId(Printer printer) {
+        return RESULTS_PREFIX + printer.id();
+    }
+
+    /** The results template a printer's route comes from: also what a config reload adds it with. */
+    public static String template(Printer printer) {
+        return printer.folder() != null ? RESULTS_TEMPLATE : SFTP_RESULTS_TEMPLATE;
+    }
+}
