@@ -1,4 +1,4 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;

@@ -1,4 +1,4 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

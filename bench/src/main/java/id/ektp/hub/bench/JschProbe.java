@@ -1,4 +1,4 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;

@@ -1,8 +1,8 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import id.ektp.hub.app.bench.PrrIo.PrrFailure;
+import id.ektp.hub.bench.PrrIo.PrrFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -420,7 +420,7 @@ final class PrrHubRun {
     private Path writeConfig(Path runDir, Path dataDir, Path printer, int httpPort) throws IOException {
         String secrets = peers.secrets().toString();
         StringBuilder yaml = new StringBuilder("""
-                # written by id.ektp.hub.app.bench.PrrBenchmark (the shape of HubTestEnvironment.config())
+                # written by id.ektp.hub.bench.PrrBenchmark (the shape of HubTestEnvironment.config())
                 regency: {code: "%s", name: "Kabupaten Klaten (PRR benchmark)"}
                 dataDir: "%s"
                 http: {host: 127.0.0.1, port: %d, adminTokenFile: %s/admin.token}

@@ -1,4 +1,4 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +27,7 @@ import jdk.jfr.consumer.RecordingFile;
  * with its caller. The same as aggregating {@code jfr print --events jdk.ExecutionSample hub.jfr} by
  * top frame, in one page.
  *
- * <pre>java -cp ektp-hub.jar id.ektp.hub.app.bench.PrrProfile hub.jfr [fromEpochMillis toEpochMillis]</pre>
+ * <pre>java -cp ektp-hub.jar id.ektp.hub.bench.PrrProfile hub.jfr [fromEpochMillis toEpochMillis]</pre>
  */
 public final class PrrProfile {
     private PrrProfile() {}

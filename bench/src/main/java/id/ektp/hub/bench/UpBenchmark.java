@@ -1,10 +1,9 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
-import id.ektp.hub.app.bench.BenchIo.BenchmarkFailure;
+import id.ektp.hub.bench.BenchIo.BenchmarkFailure;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,8 @@ import jdk.jfr.Recording;
  * {@code bench/up-benchmark.sh}; {@code docs/benchmark.md} explains the method and the figures.
  *
  * <pre>
- * java -cp ektp-hub.jar id.ektp.hub.app.bench.UpBenchmark [--large 500] [--small 5000] [--runs 2]
- *      [--out bench/out] [--jar FILE] [--xmx 256m] [--poll-interval 200ms] [--timeout-minutes 15]
+ * java -cp bench/target/ektp-hub-bench.jar id.ektp.hub.bench.UpBenchmark [--large 500] [--small 5000] [--runs 2]
+ *      [--out bench/out] [--jar app/target/ektp-hub.jar] [--xmx 256m] [--poll-interval 200ms] [--timeout-minutes 15]
  *      [--profile] [--no-warm] [--baseline-cipher hub|default|NAME] [--hub-jvm-option OPT]...
  *      [--hub-env NAME=VALUE]...   (--help says more)
  * </pre>
@@ -395,7 +394,7 @@ public final class UpBenchmark {
                   --runs R             baseline + hub pairs per scenario (default 2)
                   --warmups W          untimed OpenSSH passes per scenario first, to warm up the servers' JIT (default 1)
                   --out DIR            work and result folder (default bench/out)
-                  --jar FILE           the hub jar to run (default: the jar this class came from)
+                  --jar FILE           the hub jar to run (default app/target/ektp-hub.jar)
                   --xmx SIZE           the hub's -Xmx (default 256m)
                   --poll-interval D    the device's pollInterval in the hub config (default 200ms)
                   --timeout-minutes M  give up a scenario run after M minutes (default 15)
@@ -414,7 +413,7 @@ public final class UpBenchmark {
         int warmups = 1;
         boolean warm = true;
         Path out = Path.of("bench/out");
-        Path jar = ownJar();
+        Path jar = Path.of("app/target/ektp-hub.jar").toAbsolutePath();
         String xmx = "256m";
         String pollInterval = "200ms";
         long timeoutMinutes = 15;
@@ -482,18 +481,9 @@ public final class UpBenchmark {
                 throw new ParseException("counts must be 0-999999, runs and timeout at least 1", 0);
             }
             if (!o.help && (o.jar == null || !Files.isRegularFile(o.jar))) {
-                throw new ParseException("no hub jar: pass --jar app/target/ektp-hub.jar", 0);
+                throw new ParseException("no hub jar " + o.jar + ": build it (mvn -q -DskipTests package) or pass --jar", 0);
             }
             return o;
-        }
-
-        private static Path ownJar() {
-            try {
-                Path p = Path.of(UpBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                return Files.isRegularFile(p) ? p.toAbsolutePath() : null;
-            } catch (URISyntaxException | SecurityException | NullPointerException e) {
-                return null;
-            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

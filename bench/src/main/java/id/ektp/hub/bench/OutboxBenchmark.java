@@ -1,8 +1,8 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
-import id.ektp.hub.app.bench.OutboxPayloads.Payload;
-import id.ektp.hub.app.bench.OutboxQueueCheck.Verdict;
-import id.ektp.hub.app.bench.OutboxRelayPrototype.Variant;
+import id.ektp.hub.bench.OutboxPayloads.Payload;
+import id.ektp.hub.bench.OutboxQueueCheck.Verdict;
+import id.ektp.hub.bench.OutboxRelayPrototype.Variant;
 import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.broker.EmbeddedBroker;
@@ -27,8 +27,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jdk.jfr.Recording;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * ACROSS benchmark: messages per second the hub forwards from its outbox to the ministry broker (persistent,
@@ -86,9 +84,6 @@ public final class OutboxBenchmark {
         if (options == null) {
             return;
         }
-        // The hub's own INFO lines (start, store migration) would interleave with the figures.
-        // Warnings (a relay retry, say) still show.
-        Configurator.setAllLevels("", Level.WARN);
         int exit = new OutboxBenchmark(options).run();
         System.exit(exit);
     }

@@ -1,6 +1,6 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
-import id.ektp.hub.app.bench.BenchIo.BenchmarkFailure;
+import id.ektp.hub.bench.BenchIo.BenchmarkFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

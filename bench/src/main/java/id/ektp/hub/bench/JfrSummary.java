@@ -1,4 +1,4 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,7 +22,7 @@ import jdk.jfr.consumer.RecordingFile;
  * (socket reads, fsync, SQLite), and the totals of fsync, socket, file, lock and GC events.
  * JDK 17's {@code jfr} tool has no {@code view hot-methods}; this is its stand-in.
  *
- * <pre>java -cp ektp-hub.jar id.ektp.hub.app.bench.JfrSummary FILE.jfr [TOP]</pre>
+ * <pre>java -cp ektp-hub.jar id.ektp.hub.bench.JfrSummary FILE.jfr [TOP]</pre>
  */
 public final class JfrSummary {
     /** Packages whose frames count as "ours or our libraries" for the inclusive view. */

@@ -1,10 +1,9 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
-import id.ektp.hub.app.bench.PrrIo.PrrFailure;
+import id.ektp.hub.bench.PrrIo.PrrFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +48,7 @@ public final class PrrBenchmark {
         boolean profile = true;
         boolean keep = false;
         boolean prototype = true;
-        Path jar = ownJar();
+        Path jar = Path.of("app/target/ektp-hub.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Integer.parseInt(args[++i]);
@@ -76,6 +75,10 @@ public final class PrrBenchmark {
         }
         if (records < 10 || runs < 1) {
             System.err.println("PrrBenchmark: --records must be at least 10 and --runs at least 1");
+            System.exit(64);
+        }
+        if (!Files.isRegularFile(jar)) {
+            System.err.println("PrrBenchmark: no hub jar " + jar + ": build it (mvn -q -DskipTests package) or pass --jar");
             System.exit(64);
         }
         out = out.toAbsolutePath();
@@ -267,13 +270,5 @@ public final class PrrBenchmark {
                 System.getProperty("os.version"), System.getProperty("java.runtime.version"),
                 System.getProperty("java.vm.name"), ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
                 String.format(Locale.ROOT, "load average %.2f at start", PrrIo.loadAverage()));
-    }
-
-    private static Path ownJar() {
-        try {
-            return Path.of(PrrBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException | RuntimeException e) {
-            return Path.of("app/target/ektp-hub.jar");
-        }
     }
 }

@@ -1,6 +1,6 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
-import id.ektp.hub.app.bench.OutboxPayloads.Payload;
+import id.ektp.hub.bench.OutboxPayloads.Payload;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

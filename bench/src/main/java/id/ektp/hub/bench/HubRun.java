@@ -1,6 +1,6 @@
-package id.ektp.hub.app.bench;
+package id.ektp.hub.bench;
 
-import id.ektp.hub.app.bench.BenchIo.BenchmarkFailure;
+import id.ektp.hub.bench.BenchIo.BenchmarkFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -244,7 +244,7 @@ final class HubRun {
     private Path writeConfig(Path runDir) {
         String secrets = env.secrets().toString();
         String yaml = """
-                # written by id.ektp.hub.app.bench.UpBenchmark: one device, the ministry on its own server
+                # written by id.ektp.hub.bench.UpBenchmark: one device, the ministry on its own server
                 regency: {code: "33.10", name: "Kabupaten Klaten (benchmark)"}
                 dataDir: data
                 http: {host: 127.0.0.1, port: %d, adminTokenFile: %s/admin.token}
