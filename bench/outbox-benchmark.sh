@@ -3,8 +3,8 @@
 # 1 KiB JSON), against the same broker's own producer in the same run. See docs/benchmark.md,
 # section "Outbox → ministry broker".
 #
-#   bench/outbox-benchmark.sh                      # 20000 messages, 2 runs on disk + 2 on /dev/shm, prototypes, JFR profile
-#   bench/outbox-benchmark.sh --messages 5000 --runs 1 --no-tmpfs --no-prototypes --no-profile
+#   bench/outbox-benchmark.sh                      # 20000 messages, 2 runs on disk + 2 on /dev/shm, JFR profile
+#   bench/outbox-benchmark.sh --messages 5000 --runs 1 --no-tmpfs --no-profile
 #   bench/outbox-benchmark.sh --build ...          # rebuild the jars first
 #
 # Options other than --build go to id.ektp.hub.bench.OutboxBenchmark (--help lists them), which runs from

@@ -2,7 +2,6 @@ package id.ektp.hub.bench;
 
 import id.ektp.hub.bench.OutboxPayloads.Payload;
 import id.ektp.hub.bench.OutboxQueueCheck.Verdict;
-import id.ektp.hub.bench.OutboxRelayPrototype.Variant;
 import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.broker.EmbeddedBroker;
@@ -40,28 +39,23 @@ import jdk.jfr.Recording;
  *       ICD §3 properties;</li>
  *   <li><b>hub</b>: N rows raised into a hub's outbox through {@code HubStore}/{@code Outbox} before the hub starts
  *       (timed: the raise rate), then the real hub started in this JVM ({@code Hub.create(ConfigLoader.load(..))})
- *       and timed until the broker holds all N;</li>
- *   <li>optionally <b>prototypes</b> of other relay loops over the same outbox code ({@link OutboxRelayPrototype}),
- *       clearly not the hub.</li>
+ *       and timed until the broker holds all N.</li>
  * </ol>
  * Every phase is checked by consuming the queue: all N, each once, in raise order, as raised. Loopback only.
  */
 public final class OutboxBenchmark {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
 
-    record Options(int messages, Path out, int runs, int batch, Path tmpfs, boolean prototypes, boolean profile,
-                   Duration timeout) {}
+    record Options(int messages, Path out, int runs, Path tmpfs, boolean profile, Duration timeout) {}
 
     record HubFigures(double raiseRate, double startToAll, double firstToLast, double startupSeconds, Verdict verdict) {}
-
-    record ProtoFigures(OutboxRelayPrototype.Result result, Verdict verdict) {}
 
     /**
      * {@code baseline} is the mean of the baseline measured first and again last in the run (the machine may be
      * shared: the bracket shows drift). {@code load} is the 1-minute load average at the start and end of the run.
      */
     record RunFigures(String medium, int run, int messages, double baselineBefore, double baselineAfter,
-                      Verdict baselineVerdict, HubFigures hub, List<ProtoFigures> prototypes, String load) {
+                      Verdict baselineVerdict, HubFigures hub, String load) {
         double baseline() {
             return (baselineBefore + baselineAfter) / 2;
         }
@@ -92,10 +86,8 @@ public final class OutboxBenchmark {
         int messages = 20_000;
         Path out = Path.of("bench/out/outbox");
         int runs = 2;
-        int batch = 50;
         Path shm = Path.of("/dev/shm");
         Path tmpfs = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : null;
-        boolean prototypes = true;
         boolean profile = true;
         Duration timeout = Duration.ofMinutes(15);
         for (int i = 0; i < args.length; i++) {
@@ -103,22 +95,17 @@ public final class OutboxBenchmark {
                 case "--messages" -> messages = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
-                case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--tmpfs" -> tmpfs = Path.of(args[++i]);
                 case "--no-tmpfs" -> tmpfs = null;
-                case "--no-prototypes" -> prototypes = false;
                 case "--no-profile" -> profile = false;
                 case "--timeout-minutes" -> timeout = Duration.ofMinutes(Long.parseLong(args[++i]));
                 case "--help", "-h" -> {
                     System.out.println("""
-                            usage: OutboxBenchmark [--messages N] [--runs R] [--out DIR] [--batch B]
-                                                   [--tmpfs DIR | --no-tmpfs] [--no-prototypes] [--no-profile]
-                                                   [--timeout-minutes M]
+                            usage: OutboxBenchmark [--messages N] [--runs R] [--out DIR]
+                                                   [--tmpfs DIR | --no-tmpfs] [--no-profile] [--timeout-minutes M]
                               --messages N       messages per phase (default 20000), 1 KiB JSON each
                               --runs R           runs per medium (default 2)
-                              --batch B          batch size of the prototypes (default 50)
                               --tmpfs DIR        also run with broker and hub data on this tmpfs (default /dev/shm)
-                              --no-prototypes    only baseline and hub
                               --no-profile       no JFR-profiled hub phase at the end
                               --timeout-minutes  give up after this long (default 15)""");
                     return null;
@@ -126,10 +113,10 @@ public final class OutboxBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--help lists them)");
             }
         }
-        if (messages < 1 || runs < 1 || batch < 1 || 200 % batch != 0) {
-            throw new IllegalArgumentException("--messages and --runs must be positive; --batch must divide 200");
+        if (messages < 1 || runs < 1) {
+            throw new IllegalArgumentException("--messages and --runs must be positive");
         }
-        return new Options(messages, out.toAbsolutePath(), runs, batch, tmpfs, prototypes, profile, timeout);
+        return new Options(messages, out.toAbsolutePath(), runs, tmpfs, profile, timeout);
     }
 
     private int run() throws Exception {
@@ -153,8 +140,7 @@ public final class OutboxBenchmark {
                     for (int run = 1; run <= options.runs(); run++) {
                         RunFigures figures = runOnce(setup, medium[0], Path.of(medium[1]).resolve("run-" + run), run);
                         runs.add(figures);
-                        verified &= figures.baselineVerdict().ok() && figures.hub().verdict().ok()
-                                && figures.prototypes().stream().allMatch(p -> p.verdict().ok());
+                        verified &= figures.baselineVerdict().ok() && figures.hub().verdict().ok();
                     }
                 }
                 if (options.profile()) {
@@ -219,15 +205,6 @@ public final class OutboxBenchmark {
             HubFigures hub = hubPhase(setup, broker, dir.resolve("hub"), "hub-" + medium + "-" + run,
                     OutboxPayloads.generate(n, 2000L * run + medium.hashCode()), label, null);
 
-            List<ProtoFigures> prototypes = new ArrayList<>();
-            if (options.prototypes()) {
-                int seed = 3;
-                for (Variant variant : Variant.values()) {
-                    prototypes.add(prototype(broker, dir.resolve("proto-" + variant.name().toLowerCase(Locale.ROOT)),
-                            variant, OutboxPayloads.generate(n, 3000L * run + seed++ + medium.hashCode()), label));
-                }
-            }
-
             List<Payload> again = OutboxPayloads.generate(n, 4000L * run + medium.hashCode());
             double baselineAfter = baseline(broker, again);
             Verdict afterVerdict = OutboxQueueCheck.drainAndVerify(broker.url(), OutboxPayloads.QUEUE, again, deadline);
@@ -236,7 +213,7 @@ public final class OutboxBenchmark {
             if (!afterVerdict.ok()) {
                 baselineVerdict = afterVerdict;
             }
-            return new RunFigures(medium, run, n, baseline, baselineAfter, baselineVerdict, hub, prototypes,
+            return new RunFigures(medium, run, n, baseline, baselineAfter, baselineVerdict, hub,
                     loadBefore + "→" + loadAverage());
         } finally {
             broker.close();
@@ -343,33 +320,6 @@ public final class OutboxBenchmark {
         }
     }
 
-    /** Untimed set-up for the prototypes: the same rows, raised in one transaction to save time. */
-    private void raiseAtOnce(Path dataDir, List<Payload> payloads) throws Exception {
-        deleteTree(dataDir);
-        try (HubStore store = HubStore.open(dataDir)) {
-            Outbox outbox = new Outbox(store, Clock.systemUTC());
-            store.transact(c -> {
-                payloads.forEach(p -> outbox.raise(p.id(), OutboxPayloads.QUEUE, OutboxPayloads.TYPE, p.body()));
-                return null;
-            });
-        }
-    }
-
-    private ProtoFigures prototype(EmbeddedBroker broker, Path dataDir, Variant variant, List<Payload> payloads,
-                                   String label) throws Exception {
-        raiseAtOnce(dataDir, payloads);
-        OutboxRelayPrototype.Result result;
-        try (HubStore store = HubStore.open(dataDir)) {
-            result = OutboxRelayPrototype.run(variant, options.batch(), store, new Outbox(store, Clock.systemUTC()),
-                    broker.url(), OutboxPayloads.REGENCY, deadline);
-        }
-        Verdict verdict = OutboxQueueCheck.drainAndVerify(broker.url(), OutboxPayloads.QUEUE, payloads, deadline);
-        System.out.printf("[%s] PROTOTYPE %s (batch %d): %.0f msg/s; %s%n", label, variant, result.batch(),
-                result.perSecond(), verdict.describe());
-        deleteTree(dataDir);
-        return new ProtoFigures(result, verdict);
-    }
-
     /** One more hub phase on disk with a JFR recording; not part of the table. */
     private void profileHub(OutboxBenchSetup setup, Path dir) throws Exception {
         deleteTree(dir);
@@ -378,26 +328,6 @@ public final class OutboxBenchmark {
             Path jfr = options.out().resolve("hub-relay.jfr");
             profiled = hubPhase(setup, broker, dir.resolve("hub"), "hub-profile",
                     OutboxPayloads.generate(options.messages(), 99), "profile", jfr);
-            // The same recording for the PLAIN prototype (hub semantics without Camel), for comparison.
-            Path plainDir = dir.resolve("plain");
-            List<Payload> payloads = OutboxPayloads.generate(options.messages(), 98);
-            raiseAtOnce(plainDir, payloads);
-            Path plainJfr = options.out().resolve("plain-loop.jfr");
-            Recording recording = OutboxProfile.start(plainJfr);
-            Instant from = Instant.now();
-            OutboxRelayPrototype.Result plain;
-            try (HubStore store = HubStore.open(plainDir)) {
-                plain = OutboxRelayPrototype.run(Variant.PLAIN, 1, store, new Outbox(store, Clock.systemUTC()),
-                        broker.url(), OutboxPayloads.REGENCY, deadline);
-            } finally {
-                recording.stop();
-                recording.close();
-            }
-            Instant to = Instant.now();
-            Verdict verdict = OutboxQueueCheck.drainAndVerify(broker.url(), OutboxPayloads.QUEUE, payloads, deadline);
-            profile += String.format(Locale.ROOT, "%nPROTOTYPE PLAIN loop under the same recording: %.0f msg/s; %s%n",
-                    plain.perSecond(), verdict.describe())
-                    + OutboxProfile.summarize(plainJfr, from, to, plain.sent(), "main", "PLAIN prototype loop");
             Files.writeString(options.out().resolve("hub-relay-profile.txt"), profile);
             System.out.println(profile);
         } finally {
@@ -427,40 +357,6 @@ public final class OutboxBenchmark {
                     r.hub().firstToLast(), r.hub().firstToLast() / r.baseline(), r.hub().raiseRate(),
                     r.hub().startupSeconds(), r.load(), r.baselineVerdict().ok() && r.hub().verdict().ok() ? "ok"
                             : "FAILED: " + r.baselineVerdict().describe() + " / " + r.hub().verdict().describe()));
-        }
-        if (runs.stream().anyMatch(r -> !r.prototypes().isEmpty())) {
-            md.append(String.format(Locale.ROOT, "%nPROTOTYPES, not the hub (plain JMS loops over the hub's own Outbox "
-                    + "and store, batch %d; see OutboxRelayPrototype):%n%n", options.batch()));
-            md.append("| medium | run | prototype | msg/s | vs baseline | vs hub | send µs/msg | JMS commit µs/msg "
-                    + "| markSent µs/msg | pending() µs/msg | check |\n");
-            md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-            for (RunFigures r : runs) {
-                for (ProtoFigures p : r.prototypes()) {
-                    OutboxRelayPrototype.Result x = p.result();
-                    md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f | %s |%n",
-                            mediumLabel(r.medium()), r.run(), x.variant().description, x.perSecond(),
-                            x.perSecond() / r.baseline(), x.perSecond() / r.hub().firstToLast(),
-                            x.microsPerMessage(x.sendNanos()), x.microsPerMessage(x.commitNanos()),
-                            x.microsPerMessage(x.markNanos()), x.microsPerMessage(x.readNanos()),
-                            p.verdict().ok() ? "ok" : "FAILED: " + p.verdict().describe()));
-                }
-            }
-        }
-        if (!runs.isEmpty()) {
-            md.append("\nPer message, microseconds (from the figures above):\n\n");
-            md.append("| medium | run | baseline send | hub relay | PLAIN loop | of which send | of which markSent "
-                    + "| hub − PLAIN (Camel route, JmsTemplate, pooled-jms) |\n|---|---|---|---|---|---|---|---|\n");
-            for (RunFigures r : runs) {
-                OutboxRelayPrototype.Result plain = r.prototypes().stream().map(ProtoFigures::result)
-                        .filter(x -> x.variant() == Variant.PLAIN).findFirst().orElse(null);
-                double hubMicros = 1e6 / r.hub().firstToLast();
-                md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %s | %s | %s | %s |%n",
-                        mediumLabel(r.medium()), r.run(), 1e6 / r.baseline(), hubMicros,
-                        plain == null ? "—" : String.format(Locale.ROOT, "%.0f", 1e6 / plain.perSecond()),
-                        plain == null ? "—" : String.format(Locale.ROOT, "%.0f", plain.microsPerMessage(plain.sendNanos())),
-                        plain == null ? "—" : String.format(Locale.ROOT, "%.0f", plain.microsPerMessage(plain.markNanos())),
-                        plain == null ? "—" : String.format(Locale.ROOT, "%.0f", hubMicros - 1e6 / plain.perSecond())));
-            }
         }
         if (profiled != null) {
             md.append(String.format(Locale.ROOT, "%nJFR-profiled hub phase (disk, not in the table; JFR on): "

@@ -75,12 +75,6 @@ final class OutboxProfile {
 
     /** Where the relay thread's wall time went between {@code from} and {@code to}; also the busiest threads. */
     static String summarize(Path file, Instant from, Instant to, int messages) throws IOException {
-        return summarize(file, from, to, messages, RELAY_THREAD, "Relay thread");
-    }
-
-    /** As above for the thread whose name contains {@code threadName} (a prototype runs on "main"). */
-    static String summarize(Path file, Instant from, Instant to, int messages, String threadName, String title)
-            throws IOException {
         Tally parks = new Tally();        // relay thread: parked/waiting, by what it waited for
         Tally samples = new Tally();      // relay thread: Java + native samples, by activity
         Tally leaves = new Tally();       // relay thread: top frames of samples
@@ -103,7 +97,7 @@ final class OutboxProfile {
             boolean sample = type.equals("jdk.ExecutionSample") || type.equals("jdk.NativeMethodSample");
             RecordedThread thread = sample ? event.getThread("sampledThread") : event.getThread();
             String name = thread == null ? "?" : String.valueOf(thread.getJavaName());
-            boolean relay = threadName.equals("main") ? name.equals("main") : name.contains(threadName);
+            boolean relay = name.contains(RELAY_THREAD);
             List<RecordedFrame> frames = frames(event.getStackTrace());
             switch (type) {
                 case "jdk.ExecutionSample", "jdk.NativeMethodSample" -> {
@@ -131,8 +125,8 @@ final class OutboxProfile {
         double wall = Duration.between(from, to).toNanos();
         StringWriter text = new StringWriter();
         PrintWriter out = new PrintWriter(text);
-        out.printf("%s (%s), %.1f s of wall time, %d messages (%.0f us each):%n",
-                title, threadName, wall / 1e9, messages, wall / 1e3 / messages);
+        out.printf("Relay thread (%s), %.1f s of wall time, %d messages (%.0f us each):%n",
+                RELAY_THREAD, wall / 1e9, messages, wall / 1e3 / messages);
         out.printf("  blocked (every park/wait recorded): %.1f s = %.0f%% of wall, %.0f us per message%n",
                 parks.nanos() / 1e9, 100 * parks.nanos() / wall, parks.nanos() / 1e3 / messages);
         for (Map.Entry<String, long[]> e : parks.top(6, true)) {

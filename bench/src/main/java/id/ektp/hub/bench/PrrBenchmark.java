@@ -32,7 +32,7 @@ public final class PrrBenchmark {
     private static final String USAGE = """
             usage: PrrBenchmark [--records 10000] [--runs 2] [--out bench/out/prr] [--xmx 256m]
                                 [--ministry-poll 1s] [--timeout-minutes 15] [--jcmd-every-seconds 5]
-                                [--no-tmpfs] [--no-profile] [--no-prototype] [--keep-files] [--jar app/target/ektp-hub.jar]""";
+                                [--no-tmpfs] [--no-profile] [--keep-files] [--jar app/target/ektp-hub.jar]""";
 
     private PrrBenchmark() {}
 
@@ -47,7 +47,6 @@ public final class PrrBenchmark {
         boolean tmpfs = true;
         boolean profile = true;
         boolean keep = false;
-        boolean prototype = true;
         Path jar = Path.of("app/target/ektp-hub.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -61,7 +60,6 @@ public final class PrrBenchmark {
                 case "--no-tmpfs" -> tmpfs = false;
                 case "--no-profile" -> profile = false;
                 case "--keep-files" -> keep = true;
-                case "--no-prototype" -> prototype = false;
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--help", "-h" -> {
                     System.out.println(USAGE);
@@ -95,7 +93,6 @@ public final class PrrBenchmark {
         PrrHubRun.Result profiled = null;
         String profileText = null;
         List<String> notes = new ArrayList<>();
-        List<PrrDispatchPrototype.Result> prototypes = new ArrayList<>();
         String machine = machine();
         if (PrrIo.loadAverage() > Runtime.getRuntime().availableProcessors()) {
             System.out.printf(Locale.ROOT, "PRR benchmark: warning: load average %.1f on %d CPUs; other work on this "
@@ -147,16 +144,6 @@ public final class PrrBenchmark {
                 } else if (profile) {
                     notes.add("profiled run skipped (not enough time left)");
                 }
-                if (prototype && time(measured, deadline)) {
-                    for (String variant : PrrDispatchPrototype.VARIANTS) {
-                        PrrDispatchPrototype.Result p = PrrDispatchPrototype.run(variant, out.resolve("prototype"), records);
-                        prototypes.add(p);
-                        System.out.printf(Locale.ROOT, "[prototype %s] %d jobs dispatched in %.1f s = %.0f jobs/s%n",
-                                variant, p.jobs(), p.seconds(), p.perSecond());
-                    }
-                } else if (prototype) {
-                    notes.add("dispatch prototypes skipped (not enough time left)");
-                }
             } catch (PrrFailure e) {
                 notes.add("stopped: " + e.getMessage());
                 System.err.println("PrrBenchmark: " + e.getMessage());
@@ -165,7 +152,7 @@ public final class PrrBenchmark {
             PrrIo.deleteTree(tmpfsRoot);
         }
 
-        String report = report(records, xmx, poll, machine, measured, onTmpfs, profiled, prototypes, notes,
+        String report = report(records, xmx, poll, machine, measured, onTmpfs, profiled, notes,
                 PrrIo.seconds(System.nanoTime() - started));
         Files.writeString(out.resolve("results.md"), report);
         System.out.println();
@@ -195,7 +182,7 @@ public final class PrrBenchmark {
 
     private static String report(int records, String xmx, String poll, String machine, List<PrrHubRun.Result> measured,
                                  PrrHubRun.Result onTmpfs, PrrHubRun.Result profiled,
-                                 List<PrrDispatchPrototype.Result> prototypes, List<String> notes,
+                                 List<String> notes,
                                  double wallSeconds) {
         StringBuilder b = new StringBuilder();
         b.append("# PRR batch → printer queue: results\n\n");
@@ -243,13 +230,6 @@ public final class PrrBenchmark {
             b.append(String.format(Locale.ROOT, "  - check: %s; receipt: accepted %d, rejected %d, %d receipt(s) for "
                             + "the batch; state store after stop: %s%n",
                     r.verification(), r.receiptAccepted(), r.receiptRejected(), r.receiptCount(), r.storeStates()));
-        }
-        if (!prototypes.isEmpty()) {
-            b.append("\nDispatch step alone (PrrDispatchPrototype: real HubStore and PrintJobs, same disk, no Camel, no "
-                    + "log lines): as-is = 4 fsyncs per job (part file, 2 commits, folder); one-commit = markQueued in "
-                    + "one transaction (3); grouped = per pass of 500: fsync each file, one commit, one folder fsync.\n\n"
-                    + "| variant | jobs | seconds | jobs/s |\n|---|---|---|---|\n");
-            b.append(PrrDispatchPrototype.format(prototypes));
         }
         for (String note : notes) {
             b.append("\nNote: ").append(note).append('\n');
