@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,29 +16,19 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Small file, process and clock helpers for the benchmark driver. */
+/** File, process and clock helpers every benchmark driver shares. */
 final class BenchIo {
+    /** Linux's USER_HZ: {@code /proc/<pid>/stat} counts CPU time in these. */
     private static final long CLOCK_TICKS = clockTicks();
 
     private BenchIo() {}
-
-    /** A benchmark run that cannot go on; the message says why, for the person running it. */
-    static final class BenchmarkFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BenchmarkFailure(String message) {
-            super(message);
-        }
-
-        BenchmarkFailure(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
 
     static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -88,6 +81,7 @@ final class BenchIo {
         }
     }
 
+    /** The names in a folder, sorted; none if the folder does not exist. */
     static List<String> names(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -97,6 +91,24 @@ final class BenchIo {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
+    }
+
+    /**
+     * How many names in {@code dir} do not start with '.' (final job files, not the hub's temp files);
+     * -1 if it cannot be listed. Cheaper than {@link #names} for a folder watched every 100 ms.
+     */
+    static int countVisible(Path dir) {
+        int n = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path p : files) {
+                if (p.getFileName().toString().charAt(0) != '.') {
+                    n++;
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return n;
     }
 
     /** Flushes dirty pages so set-up writes do not land on the timed phase's I/O. */
@@ -130,14 +142,25 @@ final class BenchIo {
         }
     }
 
+    /** A tool of the JDK this driver runs on ({@code java}, {@code jcmd}), so the hub gets the same JVM. */
+    static String jdkTool(String name) {
+        return Path.of(System.getProperty("java.home"), "bin", name).toString();
+    }
+
     /** CPU seconds (user + system) a live process has used so far, from /proc; -1 if unknown. */
     static double processCpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after the command name: state(3) ... utime(14) stime(15), so indexes 11 and 12 here
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            return ticks / (double) CLOCK_TICKS;
+            long[] ticks = cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+            return (ticks[0] + ticks[1]) / (double) CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** System (kernel) CPU seconds a live process has used so far, from /proc; -1 if unknown. */
+    static double processSystemCpuSeconds(long pid) {
+        try {
+            return cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")))[1] / (double) CLOCK_TICKS;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -148,18 +171,17 @@ final class BenchIo {
      * name (Java's first 15 characters) with digits and trailing separators dropped, so
      * "C2 CompilerThread0" and "...Thread1" count together. Sorted, largest first.
      */
-    static java.util.List<java.util.Map.Entry<String, Double>> threadCpuSeconds(long pid) {
-        java.util.Map<String, Double> groups = new java.util.HashMap<>();
-        Path tasks = Path.of("/proc", Long.toString(pid), "task");
-        try (Stream<Path> list = Files.list(tasks)) {
+    static List<Map.Entry<String, Double>> threadCpuSeconds(long pid) {
+        Map<String, Double> groups = new HashMap<>();
+        try (Stream<Path> list = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : list.toList()) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
+                    long[] ticks = cpuTicks(stat);
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
                     String group = comm.replaceAll("[0-9]+", "").replaceAll("[#\\s-]+$", "").trim();
-                    groups.merge(group.isEmpty() ? comm : group, cpu, Double::sum);
+                    groups.merge(group.isEmpty() ? comm : group, (ticks[0] + ticks[1]) / (double) CLOCK_TICKS,
+                            Double::sum);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }
@@ -168,10 +190,17 @@ final class BenchIo {
             return List.of();
         }
         return groups.entrySet().stream().filter(e -> e.getValue() > 0)
-                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()).toList();
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).toList();
     }
 
-    /** CPU seconds this JVM (the driver and its embedded SFTP servers) has used so far. */
+    /** {utime, stime} in clock ticks, from the text of a /proc stat file. */
+    private static long[] cpuTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after the command name: state(3) ... utime(14) stime(15), so indexes 11 and 12 here
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+    }
+
+    /** CPU seconds this JVM (the driver and the peers it runs: SFTP servers, broker) has used so far. */
     static double ownCpuSeconds() {
         var os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
@@ -180,8 +209,41 @@ final class BenchIo {
         return -1;
     }
 
+    /** The 1-minute load average (other work on the machine shows here); negative if unknown. */
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** The 1-, 5- and 15-minute load averages as the kernel gives them, e.g. "1.05 0.80 0.51"; "?" if unknown. */
+    static String loadAverages() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     static double seconds(long nanos) {
         return nanos / 1e9;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchmarkFailure("interrupted");
+        }
+    }
+
+    /** A TCP port free on 127.0.0.1 right now, for the hub's HTTP listener. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static long clockTicks() {

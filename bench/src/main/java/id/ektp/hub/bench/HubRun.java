@@ -1,9 +1,7 @@
 package id.ektp.hub.bench;
 
-import id.ektp.hub.bench.BenchIo.BenchmarkFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -87,7 +85,7 @@ final class HubRun {
 
         Path gcLog = runDir.resolve("gc.log");
         Path jfr = settings.profiled() ? runDir.resolve("hub.jfr") : null;
-        List<String> cmd = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + settings.xmx(),
+        List<String> cmd = new ArrayList<>(List.of(BenchIo.jdkTool("java"), "-Xmx" + settings.xmx(),
                 "-Xlog:gc*:file=" + gcLog));
         if (jfr != null) {
             cmd.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
@@ -160,7 +158,7 @@ final class HubRun {
      * whose full collection also makes the GC log's "after" figure the true live set.
      */
     private static void heapHistogram(Process hub, Path target) {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String jcmd = BenchIo.jdkTool("jcmd");
         if (!Files.isExecutable(Path.of(jcmd))) {
             return;
         }
@@ -196,7 +194,7 @@ final class HubRun {
                         + " packets within the time limit (" + BenchIo.names(env.inbox()).size()
                         + " files in the inbox); giving up (log: " + log + ")");
             }
-            sleep(WATCH_MILLIS);
+            BenchIo.sleep(WATCH_MILLIS);
         }
     }
 
@@ -209,7 +207,7 @@ final class HubRun {
         // The hub deletes each zip and its .done once it holds the packet; the last delete may
         // trail the last upload by a moment.
         for (int i = 0; i < 100 && !BenchIo.names(env.outbox()).isEmpty(); i++) {
-            sleep(50);
+            BenchIo.sleep(50);
         }
         List<String> left = BenchIo.names(env.outbox());
         if (!left.isEmpty()) {
@@ -263,7 +261,7 @@ final class HubRun {
                 printers:
                   - {id: DKC-1, folder: printers/DKC-1, serves: ["*"]}
                 stock: {reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: "0 0 7 * * ?"}
-                """.formatted(freePort(), secrets, env.ministryPort(), BenchEnvironment.MINISTRY_USER, secrets,
+                """.formatted(BenchIo.freePort(), secrets, env.ministryPort(), BenchEnvironment.MINISTRY_USER, secrets,
                 secrets, secrets, BenchEnvironment.KECAMATAN, BenchEnvironment.DEVICE_ID, env.devicePort(),
                 BenchEnvironment.DEVICE_USER, secrets, secrets, settings.devicePollInterval());
         try {
@@ -315,26 +313,5 @@ final class HubRun {
             // the timeline is a diagnostic; the measured figures do not depend on it
         }
         return new Stages(first[0], last[0], first[1], last[1], first[2], last[2], quarantined);
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchmarkFailure("interrupted");
-        }
     }
 }

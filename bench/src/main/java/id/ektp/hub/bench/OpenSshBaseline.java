@@ -1,6 +1,5 @@
 package id.ektp.hub.bench;
 
-import id.ektp.hub.bench.BenchIo.BenchmarkFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,6 @@ import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
 import id.ektp.hub.sandbox.sftp.SshKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -74,7 +73,7 @@ final class OutboxBenchSetup implements AutoCloseable {
                   - {id: DKC-1, folder: "%s", serves: ["*"]}
                 stock: {reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: "0 0 7 * * ?"}
                 reports: {deviceDownAfter: 1h, statusInterval: 24h}
-                """.formatted(OutboxPayloads.REGENCY, dataDir.toAbsolutePath(), freePort(), ministryServer.port(),
+                """.formatted(OutboxPayloads.REGENCY, dataDir.toAbsolutePath(), BenchIo.freePort(), ministryServer.port(),
                 brokerUrl, deviceServer.port(), printer);
         Path file = root.resolve(name + ".yaml");
         try {
@@ -84,14 +83,6 @@ final class OutboxBenchSetup implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return file;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

@@ -122,7 +122,7 @@ public final class OutboxBenchmark {
     private int run() throws Exception {
         Files.createDirectories(options.out());
         Path envDir = options.out().resolve("env");
-        deleteTree(envDir);
+        BenchIo.deleteTree(envDir);
         List<String[]> media = new ArrayList<>();
         media.add(new String[] {"disk", options.out().resolve("data").toString()});
         if (options.tmpfs() != null) {
@@ -153,7 +153,7 @@ public final class OutboxBenchmark {
                 exit = 3;
             } finally {
                 for (String[] medium : media) {
-                    deleteTree(Path.of(medium[1]));
+                    BenchIo.deleteTree(Path.of(medium[1]));
                 }
             }
         }
@@ -175,7 +175,7 @@ public final class OutboxBenchmark {
      * pays for class loading and JIT compilation.
      */
     private void warmUp(OutboxBenchSetup setup, Path dir) throws Exception {
-        deleteTree(dir);
+        BenchIo.deleteTree(dir);
         EmbeddedBroker broker = EmbeddedBroker.builder().dataDir(dir.resolve("broker")).port(0).name("ministry").start();
         try {
             int n = Math.min(options.messages(), 3000);
@@ -185,15 +185,15 @@ public final class OutboxBenchmark {
             hubPhase(setup, broker, dir.resolve("hub"), "hub-warmup", OutboxPayloads.generate(n, 8), "warm-up", null);
         } finally {
             broker.close();
-            deleteTree(dir);
+            BenchIo.deleteTree(dir);
         }
     }
 
     private RunFigures runOnce(OutboxBenchSetup setup, String medium, Path dir, int run) throws Exception {
-        deleteTree(dir);
+        BenchIo.deleteTree(dir);
         int n = options.messages();
         String label = medium + " run " + run;
-        String loadBefore = loadAverage();
+        double loadBefore = BenchIo.loadAverage();
         EmbeddedBroker broker = EmbeddedBroker.builder().dataDir(dir.resolve("broker")).port(0).name("ministry").start();
         try {
             List<Payload> payloads = OutboxPayloads.generate(n, 1000L * run + medium.hashCode());
@@ -214,10 +214,10 @@ public final class OutboxBenchmark {
                 baselineVerdict = afterVerdict;
             }
             return new RunFigures(medium, run, n, baseline, baselineAfter, baselineVerdict, hub,
-                    loadBefore + "→" + loadAverage());
+                    String.format(Locale.ROOT, "%.2f→%.2f", loadBefore, BenchIo.loadAverage()));
         } finally {
             broker.close();
-            deleteTree(dir);
+            BenchIo.deleteTree(dir);
         }
     }
 
@@ -240,7 +240,7 @@ public final class OutboxBenchmark {
                     deadline.check("sending the baseline (" + (i + 1) + " sent)");
                 }
             }
-            return payloads.size() / seconds(System.nanoTime() - start);
+            return payloads.size() / BenchIo.seconds(System.nanoTime() - start);
         }
     }
 
@@ -279,9 +279,9 @@ public final class OutboxBenchmark {
                 deadline.check("waiting for the hub's relay (" + size + " of " + n + " on the broker)");
                 LockSupport.parkNanos(first < 0 ? 500_000 : 2_000_000);
             }
-            startToAll = n / seconds(end - start);
-            firstToLast = n > 1 ? (n - 1) / seconds(end - first) : startToAll;
-            startup = seconds(first - start);
+            startToAll = n / BenchIo.seconds(end - start);
+            firstToLast = n > 1 ? (n - 1) / BenchIo.seconds(end - first) : startToAll;
+            startup = BenchIo.seconds(first - start);
             while (hub.outbox().backlog().count() > 0) { // the last markSent follows the last acknowledgement
                 deadline.check("waiting for the hub's outbox backlog to reach 0");
                 LockSupport.parkNanos(1_000_000);
@@ -299,13 +299,13 @@ public final class OutboxBenchmark {
         Verdict verdict = OutboxQueueCheck.drainAndVerify(broker.url(), OutboxPayloads.QUEUE, payloads, deadline);
         System.out.printf("[%s] hub: %.0f msg/s from start(), %.0f msg/s first to last (started in %.2f s); %s%n",
                 label, startToAll, firstToLast, startup, verdict.describe());
-        deleteTree(dataDir);
+        BenchIo.deleteTree(dataDir);
         return new HubFigures(raiseRate, startToAll, firstToLast, startup, verdict);
     }
 
     /** Each row in its own transaction, as the hub raises them. Returns rows/s. */
     private double raise(Path dataDir, List<Payload> payloads) throws Exception {
-        deleteTree(dataDir);
+        BenchIo.deleteTree(dataDir);
         try (HubStore store = HubStore.open(dataDir)) {
             Outbox outbox = new Outbox(store, Clock.systemUTC());
             long start = System.nanoTime();
@@ -316,13 +316,13 @@ public final class OutboxBenchmark {
                     deadline.check("raising outbox rows (" + (i + 1) + " raised)");
                 }
             }
-            return payloads.size() / seconds(System.nanoTime() - start);
+            return payloads.size() / BenchIo.seconds(System.nanoTime() - start);
         }
     }
 
     /** One more hub phase on disk with a JFR recording; not part of the table. */
     private void profileHub(OutboxBenchSetup setup, Path dir) throws Exception {
-        deleteTree(dir);
+        BenchIo.deleteTree(dir);
         EmbeddedBroker broker = EmbeddedBroker.builder().dataDir(dir.resolve("broker")).port(0).name("ministry").start();
         try {
             Path jfr = options.out().resolve("hub-relay.jfr");
@@ -332,7 +332,7 @@ public final class OutboxBenchmark {
             System.out.println(profile);
         } finally {
             broker.close();
-            deleteTree(dir);
+            BenchIo.deleteTree(dir);
         }
     }
 
@@ -373,15 +373,6 @@ public final class OutboxBenchmark {
         return medium.equals("tmpfs") ? "tmpfs (" + options.tmpfs() + ", broker and hub store: no fsync cost)" : "disk";
     }
 
-    /** The 1-minute load average (other work on the machine shows here). */
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
-    }
-
     private static String fileStore(Path path) {
         try {
             FileStore store = Files.getFileStore(path);
@@ -389,13 +380,5 @@ public final class OutboxBenchmark {
         } catch (IOException e) {
             return "?";
         }
-    }
-
-    private static double seconds(long nanos) {
-        return nanos / 1e9;
-    }
-
-    static void deleteTree(Path dir) {
-        BenchIo.deleteTree(dir); // one implementation for every benchmark
     }
 }

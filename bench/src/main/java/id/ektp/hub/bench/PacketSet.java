@@ -137,7 +137,7 @@ final class PacketSet {
      */
     void placeAtOnce(Path outbox) {
         if (!BenchIo.names(outbox).isEmpty()) {
-            throw new BenchIo.BenchmarkFailure("device outbox " + outbox + " is not empty");
+            throw new BenchmarkFailure("device outbox " + outbox + " is not empty");
         }
         Path next = outbox.resolveSibling(outbox.getFileName() + ".next");
         placeInto(next);

@@ -1,6 +1,5 @@
 package id.ektp.hub.bench;
 
-import id.ektp.hub.bench.PrrIo.PrrFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -84,7 +83,7 @@ public final class PrrBenchmark {
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MINUTES.toNanos(minutes);
         Files.createDirectories(out);
-        PrrIo.deleteTree(out.resolve("runs"));
+        BenchIo.deleteTree(out.resolve("runs"));
         Path shm = Path.of("/dev/shm");
         Path tmpfsRoot = shm.resolve("ektp-prr-bench-" + ProcessHandle.current().pid());
 
@@ -94,9 +93,9 @@ public final class PrrBenchmark {
         String profileText = null;
         List<String> notes = new ArrayList<>();
         String machine = machine();
-        if (PrrIo.loadAverage() > Runtime.getRuntime().availableProcessors()) {
+        if (BenchIo.loadAverage() > Runtime.getRuntime().availableProcessors()) {
             System.out.printf(Locale.ROOT, "PRR benchmark: warning: load average %.1f on %d CPUs; other work on this "
-                    + "machine will lower the figures%n", PrrIo.loadAverage(), Runtime.getRuntime().availableProcessors());
+                    + "machine will lower the figures%n", BenchIo.loadAverage(), Runtime.getRuntime().availableProcessors());
         }
         System.out.printf("PRR benchmark: %d records, %d run(s), hub -Xmx%s, ministry poll %s, out %s%n%s%n", records,
                 runs, xmx, poll, out, machine);
@@ -123,7 +122,7 @@ public final class PrrBenchmark {
                                 "tmpfs (/dev/shm)", deadline);
                         System.out.println(summary(onTmpfs));
                     } finally {
-                        PrrIo.deleteTree(tmpfsRoot);
+                        BenchIo.deleteTree(tmpfsRoot);
                     }
                 } else if (tmpfs) {
                     notes.add("tmpfs run skipped (no /dev/shm or not enough time left)");
@@ -144,16 +143,16 @@ public final class PrrBenchmark {
                 } else if (profile) {
                     notes.add("profiled run skipped (not enough time left)");
                 }
-            } catch (PrrFailure e) {
+            } catch (BenchmarkFailure e) {
                 notes.add("stopped: " + e.getMessage());
                 System.err.println("PrrBenchmark: " + e.getMessage());
             }
         } finally {
-            PrrIo.deleteTree(tmpfsRoot);
+            BenchIo.deleteTree(tmpfsRoot);
         }
 
         String report = report(records, xmx, poll, machine, measured, onTmpfs, profiled, notes,
-                PrrIo.seconds(System.nanoTime() - started));
+                BenchIo.seconds(System.nanoTime() - started));
         Files.writeString(out.resolve("results.md"), report);
         System.out.println();
         System.out.println(report);
@@ -249,6 +248,6 @@ public final class PrrBenchmark {
                 Runtime.getRuntime().availableProcessors(), cpuModel, System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("java.runtime.version"),
                 System.getProperty("java.vm.name"), ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
-                String.format(Locale.ROOT, "load average %.2f at start", PrrIo.loadAverage()));
+                String.format(Locale.ROOT, "load average %.2f at start", BenchIo.loadAverage()));
     }
 }

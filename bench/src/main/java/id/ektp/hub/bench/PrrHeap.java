@@ -111,10 +111,10 @@ final class PrrHeap {
         }
 
         private void loop() {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            String jcmd = BenchIo.jdkTool("jcmd");
             while (running) {
                 try {
-                    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.heap_info")
+                    Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info")
                             .redirectErrorStream(true).start();
                     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     p.waitFor(20, TimeUnit.SECONDS);

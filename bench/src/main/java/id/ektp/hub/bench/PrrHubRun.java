@@ -2,7 +2,6 @@ package id.ektp.hub.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import id.ektp.hub.bench.PrrIo.PrrFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -85,12 +84,12 @@ final class PrrHubRun {
      * (the run folder itself, or a tmpfs folder for the no-disk comparison).
      */
     Result run(String label, PrrBatch batch, Path runDir, Path storageRoot, String storage, long deadlineNanos) {
-        PrrIo.deleteTree(runDir);
-        PrrIo.deleteTree(storageRoot);
+        BenchIo.deleteTree(runDir);
+        BenchIo.deleteTree(storageRoot);
         Path dataDir = storageRoot.resolve("data");
         Path printer = storageRoot.resolve("printers/DKC-1");
         Path queue = printer.resolve("queue");
-        int httpPort = PrrIo.freePort();
+        int httpPort = BenchIo.freePort();
         Path config;
         try {
             Files.createDirectories(runDir);
@@ -100,7 +99,7 @@ final class PrrHubRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + runDir, e);
         }
-        for (String name : PrrIo.names(peers.ministryOutbox())) {
+        for (String name : BenchIo.names(peers.ministryOutbox())) {
             try {
                 Files.deleteIfExists(peers.ministryOutbox().resolve(name));
             } catch (IOException e) {
@@ -110,7 +109,7 @@ final class PrrHubRun {
 
         Path gcLog = runDir.resolve("gc.log");
         Path jfr = settings.jfr() ? runDir.resolve("hub.jfr") : null;
-        List<String> cmd = new ArrayList<>(List.of(PrrIo.javaExecutable(), "-Xmx" + settings.xmx(),
+        List<String> cmd = new ArrayList<>(List.of(BenchIo.jdkTool("java"), "-Xmx" + settings.xmx(),
                 "-Xlog:gc*:file=" + gcLog));
         if (jfr != null) {
             cmd.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
@@ -133,16 +132,16 @@ final class PrrHubRun {
         PrrHeap.Sampler sampler = null;
         try {
             awaitUp(hub, httpPort, log, label, deadlineNanos);
-            double startup = PrrIo.seconds(System.nanoTime() - spawn);
+            double startup = BenchIo.seconds(System.nanoTime() - spawn);
             // Settle: the first device polls and the hub's own start-up messages are done before the clock runs.
-            PrrIo.sleep(2000);
+            BenchIo.sleep(2000);
             sampler = new PrrHeap.Sampler(hub.pid(), settings.jcmdEveryMillis());
 
             PrrSyscalls perf = PrrSyscalls.start(hub.pid(), runDir.resolve("perf-syscalls.csv"));
-            double loadBefore = PrrIo.loadAverage();
-            double hubCpuBefore = PrrIo.processCpuSeconds(hub.pid());
-            double hubSysBefore = PrrIo.processSystemCpuSeconds(hub.pid());
-            double ownCpuBefore = PrrIo.ownCpuSeconds();
+            double loadBefore = BenchIo.loadAverage();
+            double hubCpuBefore = BenchIo.processCpuSeconds(hub.pid());
+            double hubSysBefore = BenchIo.processSystemCpuSeconds(hub.pid());
+            double ownCpuBefore = BenchIo.ownCpuSeconds();
             long publishEpochMillis = System.currentTimeMillis();
             long t0 = System.nanoTime();
             batch.publish(peers.ministryOutbox());
@@ -159,7 +158,7 @@ final class PrrHubRun {
             while (all < 0 || receiptAt < 0) {
                 long now = System.nanoTime();
                 if (all < 0) {
-                    count = PrrIo.countVisible(queue);
+                    count = BenchIo.countVisible(queue);
                     if (count > 0 && first < 0) {
                         first = now;
                     }
@@ -173,7 +172,7 @@ final class PrrHubRun {
                         all = now;
                     }
                     if (now - lastSample >= 1_000_000_000L) {
-                        samples.add(String.format("%.1f,%d", PrrIo.seconds(now - t0), count));
+                        samples.add(String.format("%.1f,%d", BenchIo.seconds(now - t0), count));
                         lastSample = now;
                     }
                 }
@@ -187,7 +186,7 @@ final class PrrHubRun {
                     break;
                 }
                 if (!hub.isAlive()) {
-                    throw new PrrFailure("[" + label + "] the hub exited with code " + hub.exitValue() + " ("
+                    throw new BenchmarkFailure("[" + label + "] the hub exited with code " + hub.exitValue() + " ("
                             + count + " of " + n + " jobs queued); see " + log);
                 }
                 if (now > deadlineNanos) {
@@ -195,17 +194,17 @@ final class PrrHubRun {
                             label, count, n, receiptAt < 0 ? "not seen" : "seen");
                     break;
                 }
-                PrrIo.sleep(WATCH_MILLIS);
+                BenchIo.sleep(WATCH_MILLIS);
             }
             long end = System.nanoTime();
             long endEpochMillis = System.currentTimeMillis();
             Map<String, Long> syscalls = perf == null ? Map.of() : perf.stop();
-            double hubCpu = PrrIo.processCpuSeconds(hub.pid()) - hubCpuBefore;
-            double hubSys = PrrIo.processSystemCpuSeconds(hub.pid()) - hubSysBefore;
-            double ownCpu = PrrIo.ownCpuSeconds() - ownCpuBefore;
-            double loadAfter = PrrIo.loadAverage();
+            double hubCpu = BenchIo.processCpuSeconds(hub.pid()) - hubCpuBefore;
+            double hubSys = BenchIo.processSystemCpuSeconds(hub.pid()) - hubSysBefore;
+            double ownCpu = BenchIo.ownCpuSeconds() - ownCpuBefore;
+            double loadAfter = BenchIo.loadAverage();
             sampler.close();
-            samples.add(String.format("%.1f,%d", PrrIo.seconds(end - t0), PrrIo.countVisible(queue)));
+            samples.add(String.format("%.1f,%d", BenchIo.seconds(end - t0), BenchIo.countVisible(queue)));
             Files.write(runDir.resolve("queue-count.csv"), (String.join("\n", samples) + "\n").getBytes());
             boolean complete = all >= 0 && receiptAt >= 0;
 
@@ -223,19 +222,19 @@ final class PrrHubRun {
                         + verification;
             }
             String states = storeStates(dataDir.resolve("state/hub.db"));
-            double fromUptime = PrrIo.seconds(t0 - spawn);
+            double fromUptime = BenchIo.seconds(t0 - spawn);
             PrrHeap.GcFigures gc = PrrHeap.parseGcLog(gcLog, fromUptime);
             Result result = new Result(label, storage, n, complete, startup,
-                    all >= 0 ? PrrIo.seconds(all - t0) : -1,
-                    first >= 0 ? PrrIo.seconds(first - t0) : -1,
-                    at10 >= 0 && at90 >= 0 ? PrrIo.seconds(at90 - at10) : -1,
-                    receiptAt >= 0 ? PrrIo.seconds(receiptAt - t0) : -1,
+                    all >= 0 ? BenchIo.seconds(all - t0) : -1,
+                    first >= 0 ? BenchIo.seconds(first - t0) : -1,
+                    at10 >= 0 && at90 >= 0 ? BenchIo.seconds(at90 - at10) : -1,
+                    receiptAt >= 0 ? BenchIo.seconds(receiptAt - t0) : -1,
                     receipt == null ? -1 : receipt.accepted(), receipt == null ? -1 : receipt.rejected(), receiptCount,
                     timeline, hubCpu, hubSys, ownCpu, gc, sampler.maxUsedMiB(), sampler.count(), loadBefore, loadAfter,
                     verification, states, syscalls, runDir, jfr, publishEpochMillis, endEpochMillis);
             if (!settings.keepFiles()) {
-                PrrIo.deleteTree(storageRoot.resolve("printers"));
-                PrrIo.deleteTree(dataDir.resolve("spool"));
+                BenchIo.deleteTree(storageRoot.resolve("printers"));
+                BenchIo.deleteTree(dataDir.resolve("spool"));
             }
             return result;
         } catch (IOException e) {
@@ -254,7 +253,7 @@ final class PrrHubRun {
         long limit = Math.min(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
         while (true) {
             if (!hub.isAlive()) {
-                throw new PrrFailure("[" + label + "] the hub exited with code " + hub.exitValue()
+                throw new BenchmarkFailure("[" + label + "] the hub exited with code " + hub.exitValue()
                         + " while starting; see " + log);
             }
             try (Socket s = new Socket()) {
@@ -264,9 +263,9 @@ final class PrrHubRun {
                 // not up yet
             }
             if (System.nanoTime() > limit) {
-                throw new PrrFailure("[" + label + "] the hub's HTTP port " + httpPort + " did not answer; see " + log);
+                throw new BenchmarkFailure("[" + label + "] the hub's HTTP port " + httpPort + " did not answer; see " + log);
             }
-            PrrIo.sleep(200);
+            BenchIo.sleep(200);
         }
     }
 
@@ -276,7 +275,7 @@ final class PrrHubRun {
      * the batch gone from the ministry's outbox.
      */
     static String verify(PrrBatch batch, Path queue, Path ministryOutbox) {
-        List<String> names = PrrIo.names(queue);
+        List<String> names = BenchIo.names(queue);
         List<String> problems = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int temp = 0;
@@ -326,7 +325,7 @@ final class PrrHubRun {
         }
         // The SFTP consumer deletes the batch after the hub holds it; allow it a moment.
         for (int i = 0; i < 50 && Files.exists(ministryOutbox.resolve(batch.fileName())); i++) {
-            PrrIo.sleep(100);
+            BenchIo.sleep(100);
         }
         if (Files.exists(ministryOutbox.resolve(batch.fileName()))) {
             problems.add("the batch is still in the ministry outbox");

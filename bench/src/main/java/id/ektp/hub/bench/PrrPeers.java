@@ -60,7 +60,7 @@ final class PrrPeers implements AutoCloseable {
     PrrPeers(Path root) {
         this.root = root;
         try {
-            PrrIo.deleteTree(root);
+            BenchIo.deleteTree(root);
             secrets = Files.createDirectories(root.resolve("secrets"));
             Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
             PublicKey hubKey = SshKeys.generate(secrets.resolve("hub_key")).getPublic();

@@ -38,7 +38,7 @@ final class PrrSyscalls {
             Process p = new ProcessBuilder(perfBin.toString(), "stat", "-x,", "-e", events, "-p", Long.toString(pid),
                     "-o", output.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            PrrIo.sleep(300); // attached (or failed) by then
+            BenchIo.sleep(300); // attached (or failed) by then
             if (!p.isAlive()) {
                 return null;
             }

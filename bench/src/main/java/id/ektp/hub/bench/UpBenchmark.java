@@ -1,6 +1,5 @@
 package id.ektp.hub.bench;
 
-import id.ektp.hub.bench.BenchIo.BenchmarkFailure;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -145,7 +144,7 @@ public final class UpBenchmark {
         for (int run = 1; run <= options.runs; run++) {
             String label = scenario.name() + "-run" + run;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(options.timeoutMinutes);
-            String load = loadAverage();
+            String load = BenchIo.loadAverages();
             try {
                 System.out.printf("[%s] baseline: OpenSSH sftp get + put of %s (%.1f MB)%n", label,
                         scenario.describe(), set.totalBytes() / 1e6);
@@ -188,16 +187,6 @@ public final class UpBenchmark {
                 System.err.println(e.getMessage());
                 failures.add(e.getMessage());
             }
-        }
-    }
-
-    /** The 1-, 5- and 15-minute load averages: other work on the machine shows up here. */
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
         }
     }
 
