@@ -145,7 +145,7 @@ final class HubRun {
             // The hub's spool copies are gone once forwarded; logs and GC log stay for reading.
             BenchIo.deleteTree(runDir.resolve("data/spool"));
             BenchIo.sync();
-            return new Result(cold, warm, warmStartEpochMillis, GcLog.parse(gcLog), runDir, jfr);
+            return new Result(cold, warm, warmStartEpochMillis, GcLog.parse(gcLog, 0), runDir, jfr);
         } finally {
             if (hub.isAlive()) {
                 hub.destroyForcibly();

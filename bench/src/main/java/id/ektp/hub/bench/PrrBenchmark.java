@@ -219,8 +219,8 @@ public final class PrrBenchmark {
                             + "pauses, %d full); driver CPU (SFTP servers, broker, watcher) %.1f s%n",
                     r.label(), t.received(), t.parsed(), t.firstQueued(), t.lastQueued(), t.queuedLines(),
                     t.prrIdsQueuedTwice(), t.lastQueued() > t.firstQueued() ? (t.queuedLines() - 1) / (t.lastQueued() - t.firstQueued()) : 0,
-                    r.firstJobSeconds(), r.startupSeconds(), r.gc().batchPeakUsedMiB(),
-                    r.gc().batchPeakAfterGcMiB(), r.gc().batchCollections(), r.gc().collections(),
+                    r.firstJobSeconds(), r.startupSeconds(), r.gc().windowPeakUsedMiB(),
+                    r.gc().windowPeakAfterGcMiB(), r.gc().windowCollections(), r.gc().collections(),
                     r.gc().pauseMillis(), r.gc().fullCollections(), r.driverCpuSeconds()));
             if (!r.syscalls().isEmpty()) {
                 b.append(String.format(Locale.ROOT, "  - hub system calls during the batch (perf stat): %s = %.2f "

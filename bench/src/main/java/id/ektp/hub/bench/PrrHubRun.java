@@ -50,7 +50,7 @@ final class PrrHubRun {
     record Result(String label, String storage, int records, boolean complete, double startupSeconds,
                   double seconds, double firstJobSeconds, double seconds10to90, double receiptSeconds,
                   int receiptAccepted, int receiptRejected, long receiptCount, Timeline timeline,
-                  double hubCpuSeconds, double hubSystemCpuSeconds, double driverCpuSeconds, PrrHeap.GcFigures gc, double jcmdMaxUsedMiB,
+                  double hubCpuSeconds, double hubSystemCpuSeconds, double driverCpuSeconds, GcLog gc, double jcmdMaxUsedMiB,
                   int jcmdSamples, double loadBefore, double loadAfter, String verification, String storeStates,
                   Map<String, Long> syscalls, Path runDir, Path jfr, long publishEpochMillis, long endEpochMillis) {
         double recordsPerSecond() {
@@ -129,13 +129,13 @@ final class PrrHubRun {
         }
         System.out.printf("[%s] hub pid %d started (%s, data on %s)%n", label, hub.pid(), String.join(" ",
                 cmd.subList(1, cmd.size() - 4)), storage);
-        PrrHeap.Sampler sampler = null;
+        HeapSampler sampler = null;
         try {
             awaitUp(hub, httpPort, log, label, deadlineNanos);
             double startup = BenchIo.seconds(System.nanoTime() - spawn);
             // Settle: the first device polls and the hub's own start-up messages are done before the clock runs.
             BenchIo.sleep(2000);
-            sampler = new PrrHeap.Sampler(hub.pid(), settings.jcmdEveryMillis());
+            sampler = new HeapSampler(hub.pid(), settings.jcmdEveryMillis());
 
             PrrSyscalls perf = PrrSyscalls.start(hub.pid(), runDir.resolve("perf-syscalls.csv"));
             double loadBefore = BenchIo.loadAverage();
@@ -223,7 +223,7 @@ final class PrrHubRun {
             }
             String states = storeStates(dataDir.resolve("state/hub.db"));
             double fromUptime = BenchIo.seconds(t0 - spawn);
-            PrrHeap.GcFigures gc = PrrHeap.parseGcLog(gcLog, fromUptime);
+            GcLog gc = GcLog.parse(gcLog, fromUptime);
             Result result = new Result(label, storage, n, complete, startup,
                     all >= 0 ? BenchIo.seconds(all - t0) : -1,
                     first >= 0 ? BenchIo.seconds(first - t0) : -1,
