@@ -4,22 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The contestant: the real hub, {@code java -jar ektp-hub.jar run --config FILE}, as a child
- * process with its own heap limit and GC log, so its heap and CPU are its own and not mixed
- * with the SFTP servers'. Each run has two timed phases in the same hub process:
+ * The contestant: the real hub as a child process ({@link HubProcess}), with its own heap limit and
+ * GC log. Each run has two timed phases in the same hub process:
  *
  * <ol>
  *   <li><b>cold</b>: the packets are in the device outbox before the hub starts; timed from
@@ -83,32 +78,19 @@ final class HubRun {
         Path config = writeConfig(runDir);
         BenchIo.sync();
 
-        Path gcLog = runDir.resolve("gc.log");
         Path jfr = settings.profiled() ? runDir.resolve("hub.jfr") : null;
-        List<String> cmd = new ArrayList<>(List.of(BenchIo.jdkTool("java"), "-Xmx" + settings.xmx(),
-                "-Xlog:gc*:file=" + gcLog));
+        List<String> jvmOptions = new ArrayList<>();
         if (jfr != null) {
-            cmd.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
-                    "-XX:StartFlightRecording=filename=" + jfr + ",settings=" + settings.jfcFile() + ",dumponexit=true"));
+            jvmOptions.addAll(HubProcess.flightRecording(jfr, settings.jfcFile().toString()));
         }
-        cmd.addAll(settings.extraJvmOptions());
-        cmd.addAll(List.of("-jar", settings.jar().toString(), "run", "--config", config.toString()));
-        Path log = runDir.resolve("hub.log");
+        jvmOptions.addAll(settings.extraJvmOptions());
 
         double serverCpuBefore = BenchIo.ownCpuSeconds();
         long startEpochMillis = System.currentTimeMillis();
         long start = System.nanoTime();
-        Process hub;
-        try {
-            ProcessBuilder builder = new ProcessBuilder(cmd).directory(runDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().putAll(settings.environment());
-            hub = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the hub: " + cmd, e);
-        }
-        try {
-            awaitDelivery(hub, coldSet, label + " cold", log, deadlineNanos);
+        try (HubProcess hub = HubProcess.start(settings.jar(), settings.xmx(), jvmOptions, settings.environment(),
+                runDir, config)) {
+            awaitDelivery(hub, coldSet, label + " cold", deadlineNanos);
             long coldDone = System.nanoTime();
             double coldCpu = BenchIo.processCpuSeconds(hub.pid());
             double coldServerCpu = BenchIo.ownCpuSeconds() - serverCpuBefore;
@@ -128,7 +110,7 @@ final class HubRun {
                 warmStartEpochMillis = System.currentTimeMillis();
                 warmStart = System.nanoTime();
                 warmSet.placeAtOnce(env.outbox());
-                awaitDelivery(hub, warmSet, label + " warm", log, deadlineNanos);
+                awaitDelivery(hub, warmSet, label + " warm", deadlineNanos);
                 warmDone = System.nanoTime();
                 warmCpu = BenchIo.processCpuSeconds(hub.pid()) - coldCpu;
                 warmServerCpu = BenchIo.ownCpuSeconds() - warmServerCpuBefore;
@@ -136,20 +118,16 @@ final class HubRun {
                 heapHistogram(hub, runDir.resolve("heap-histogram-warm.txt"));
                 finishPhase(warmSet, label + " warm");
             }
-            stop(hub, label);
+            hub.stop(label);
 
             Phase cold = new Phase(BenchIo.seconds(coldDone - start), coldCpu, coldServerCpu,
-                    stages(log, startEpochMillis, coldSet.packetIds()), coldThreads);
+                    stages(hub.log(), startEpochMillis, coldSet.packetIds()), coldThreads);
             Phase warm = warmSet == null ? null : new Phase(BenchIo.seconds(warmDone - warmStart), warmCpu,
-                    warmServerCpu, stages(log, warmStartEpochMillis, warmSet.packetIds()), warmThreads);
+                    warmServerCpu, stages(hub.log(), warmStartEpochMillis, warmSet.packetIds()), warmThreads);
             // The hub's spool copies are gone once forwarded; logs and GC log stay for reading.
             BenchIo.deleteTree(runDir.resolve("data/spool"));
             BenchIo.sync();
-            return new Result(cold, warm, warmStartEpochMillis, GcLog.parse(gcLog, 0), runDir, jfr);
-        } finally {
-            if (hub.isAlive()) {
-                hub.destroyForcibly();
-            }
+            return new Result(cold, warm, warmStartEpochMillis, GcLog.parse(hub.gcLog(), 0), runDir, jfr);
         }
     }
 
@@ -157,7 +135,7 @@ final class HubRun {
      * What the hub's heap holds at the end of a phase (untimed): {@code jcmd PID GC.class_histogram},
      * whose full collection also makes the GC log's "after" figure the true live set.
      */
-    private static void heapHistogram(Process hub, Path target) {
+    private static void heapHistogram(HubProcess hub, Path target) {
         String jcmd = BenchIo.jdkTool("jcmd");
         if (!Files.isExecutable(Path.of(jcmd))) {
             return;
@@ -172,7 +150,7 @@ final class HubRun {
     }
 
     /** Waits until the inbox holds every packet of the set (final names only; .part files are ignored). */
-    private void awaitDelivery(Process hub, PacketSet set, String label, Path log, long deadlineNanos) {
+    private void awaitDelivery(HubProcess hub, PacketSet set, String label, long deadlineNanos) {
         // Packets reach the inbox in capture order only roughly (the hub takes up to 100 per poll in
         // the server's listing order), so this only waits for all of them; when the first ones came
         // is read from the hub's own log afterwards.
@@ -187,12 +165,12 @@ final class HubRun {
             }
             if (!hub.isAlive()) {
                 throw new BenchmarkFailure("[" + label + "] the hub exited with code " + hub.exitValue()
-                        + " before delivering all " + names.size() + " packets; see " + log);
+                        + " before delivering all " + names.size() + " packets; see " + hub.log());
             }
             if (System.nanoTime() > deadlineNanos) {
                 throw new BenchmarkFailure("[" + label + "] the hub did not deliver all " + names.size()
                         + " packets within the time limit (" + BenchIo.names(env.inbox()).size()
-                        + " files in the inbox); giving up (log: " + log + ")");
+                        + " files in the inbox); giving up (log: " + hub.log() + ")");
             }
             BenchIo.sleep(WATCH_MILLIS);
         }
@@ -226,18 +204,6 @@ final class HubRun {
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).toList();
     }
 
-    private static void stop(Process hub, String label) {
-        hub.destroy(); // SIGTERM: the hub's graceful stop
-        try {
-            if (!hub.waitFor(60, TimeUnit.SECONDS)) {
-                System.out.printf("[%s] warning: the hub did not stop within 60 s of SIGTERM; killing it%n", label);
-                hub.destroyForcibly();
-                hub.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private Path writeConfig(Path runDir) {
         String secrets = env.secrets().toString();
@@ -276,10 +242,8 @@ final class HubRun {
     }
 
     // 2026-11-23 19:52:32.417 INFO  ektp.packets   packet 331005-CWS01-...-0001 kecamatan 33.10.05 device CWS01: RECEIVED (...)
-    private static final Pattern PACKET_LINE = Pattern.compile(
-            "^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*? packet (\\S+) kecamatan \\S+ device \\S+: "
-                    + "(RECEIVED|OUTBOUND|FORWARDED|QUARANTINED)");
-    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    private static final Pattern PACKET_LINE = Pattern.compile("^(" + HubProcess.LOG_TIMESTAMP
+            + ") .*? packet (\\S+) kecamatan \\S+ device \\S+: (RECEIVED|OUTBOUND|FORWARDED|QUARANTINED)");
 
     static Stages stages(Path log, long startEpochMillis, Set<String> packetIds) {
         double[] first = {-1, -1, -1};
@@ -301,9 +265,7 @@ final class HubRun {
                     quarantined++;
                     continue;
                 }
-                long at = LocalDateTime.parse(m.group(1), LOG_TIME).atZone(ZoneId.systemDefault())
-                        .toInstant().toEpochMilli();
-                double s = (at - startEpochMillis) / 1000.0;
+                double s = (HubProcess.loggedAtEpochMillis(m.group(1)) - startEpochMillis) / 1000.0;
                 if (first[stage] < 0) {
                     first[stage] = s;
                 }

@@ -13,10 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,12 +27,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * One measured run: a fresh hub ({@code java -Xmx<xmx> -Xlog:gc*:file=gc.log -jar ektp-hub.jar run
- * --config hub.yaml}, a child process so that its heap and CPU are its own) with a fresh data
- * folder and printer folder; once it is up, one batch of N records is published into the
- * ministry's outbox and the clock runs until every {@code <prrId>.json} is in the printer's
- * {@code queue/} (the folder is listed every {@value #WATCH_MILLIS} ms) and until the batch's
- * receipt has reached the broker. Then everything is checked, and the hub is stopped with SIGTERM.
+ * One measured run: a fresh hub ({@link HubProcess}) with a fresh data folder and printer folder;
+ * once it is up, one batch of N records is published into the ministry's outbox and the clock runs
+ * until every {@code <prrId>.json} is in the printer's {@code queue/} (the folder is listed every
+ * {@value #WATCH_MILLIS} ms) and until the batch's receipt has reached the broker. Then everything
+ * is checked, and the hub is stopped with SIGTERM.
  */
 final class PrrHubRun {
     static final long WATCH_MILLIS = 100;
@@ -107,31 +103,16 @@ final class PrrHubRun {
             }
         }
 
-        Path gcLog = runDir.resolve("gc.log");
         Path jfr = settings.jfr() ? runDir.resolve("hub.jfr") : null;
-        List<String> cmd = new ArrayList<>(List.of(BenchIo.jdkTool("java"), "-Xmx" + settings.xmx(),
-                "-Xlog:gc*:file=" + gcLog));
-        if (jfr != null) {
-            cmd.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
-                    "-XX:StartFlightRecording=filename=" + jfr
-                            + ",settings=profile,jdk.FileForce#threshold=0ms,jdk.FileWrite#threshold=1ms,dumponexit=true"));
-        }
-        cmd.addAll(List.of("-jar", settings.jar().toString(), "run", "--config", config.toString()));
-        Path log = runDir.resolve("hub.log");
+        List<String> jvmOptions = jfr == null ? List.of()
+                : HubProcess.flightRecording(jfr, "profile,jdk.FileForce#threshold=0ms,jdk.FileWrite#threshold=1ms");
 
         long spawn = System.nanoTime();
-        Process hub;
-        try {
-            hub = new ProcessBuilder(cmd).directory(runDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the hub: " + cmd, e);
-        }
-        System.out.printf("[%s] hub pid %d started (%s, data on %s)%n", label, hub.pid(), String.join(" ",
-                cmd.subList(1, cmd.size() - 4)), storage);
         HeapSampler sampler = null;
-        try {
-            awaitUp(hub, httpPort, log, label, deadlineNanos);
+        try (HubProcess hub = HubProcess.start(settings.jar(), settings.xmx(), jvmOptions, Map.of(), runDir, config)) {
+            System.out.printf("[%s] hub pid %d started (%s, data on %s)%n", label, hub.pid(),
+                    String.join(" ", hub.jvmOptions()), storage);
+            awaitUp(hub, httpPort, label, deadlineNanos);
             double startup = BenchIo.seconds(System.nanoTime() - spawn);
             // Settle: the first device polls and the hub's own start-up messages are done before the clock runs.
             BenchIo.sleep(2000);
@@ -187,7 +168,7 @@ final class PrrHubRun {
                 }
                 if (!hub.isAlive()) {
                     throw new BenchmarkFailure("[" + label + "] the hub exited with code " + hub.exitValue() + " ("
-                            + count + " of " + n + " jobs queued); see " + log);
+                            + count + " of " + n + " jobs queued); see " + hub.log());
                 }
                 if (now > deadlineNanos) {
                     System.out.printf("[%s] time limit reached: %d of %d jobs queued, receipt %s; giving up%n",
@@ -215,15 +196,15 @@ final class PrrHubRun {
                         + receipt.rejected() + " (expected " + n + ", 0); " + verification;
             }
             long receiptCount = peers.receiptsFor(batch.batchId());
-            stop(hub, label);
-            Timeline timeline = timeline(log, publishEpochMillis, batch);
+            hub.stop(label);
+            Timeline timeline = timeline(hub.log(), publishEpochMillis, batch);
             if (timeline.prrIdsQueuedTwice() > 0) {
                 verification = "FAILED: " + timeline.prrIdsQueuedTwice() + " PRR id(s) QUEUED twice in the hub log; "
                         + verification;
             }
             String states = storeStates(dataDir.resolve("state/hub.db"));
             double fromUptime = BenchIo.seconds(t0 - spawn);
-            GcLog gc = GcLog.parse(gcLog, fromUptime);
+            GcLog gc = GcLog.parse(hub.gcLog(), fromUptime);
             Result result = new Result(label, storage, n, complete, startup,
                     all >= 0 ? BenchIo.seconds(all - t0) : -1,
                     first >= 0 ? BenchIo.seconds(first - t0) : -1,
@@ -243,18 +224,15 @@ final class PrrHubRun {
             if (sampler != null) {
                 sampler.close();
             }
-            if (hub.isAlive()) {
-                hub.destroyForcibly();
-            }
         }
     }
 
-    private static void awaitUp(Process hub, int httpPort, Path log, String label, long deadlineNanos) {
+    private static void awaitUp(HubProcess hub, int httpPort, String label, long deadlineNanos) {
         long limit = Math.min(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
         while (true) {
             if (!hub.isAlive()) {
                 throw new BenchmarkFailure("[" + label + "] the hub exited with code " + hub.exitValue()
-                        + " while starting; see " + log);
+                        + " while starting; see " + hub.log());
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", httpPort), 500);
@@ -263,7 +241,7 @@ final class PrrHubRun {
                 // not up yet
             }
             if (System.nanoTime() > limit) {
-                throw new BenchmarkFailure("[" + label + "] the hub's HTTP port " + httpPort + " did not answer; see " + log);
+                throw new BenchmarkFailure("[" + label + "] the hub's HTTP port " + httpPort + " did not answer; see " + hub.log());
             }
             BenchIo.sleep(200);
         }
@@ -355,23 +333,10 @@ final class PrrHubRun {
         }
     }
 
-    private static void stop(Process hub, String label) {
-        hub.destroy(); // SIGTERM: the hub's graceful stop
-        try {
-            if (!hub.waitFor(60, TimeUnit.SECONDS)) {
-                System.out.printf("[%s] warning: the hub did not stop within 60 s of SIGTERM; killing it%n", label);
-                hub.destroyForcibly();
-                hub.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     // 2026-11-23 20:41:16.123 INFO  ektp.prr       prr PRR-3310-100000001: QUEUED on printer DKC-1 (print 1 of this PRR)
-    private static final Pattern LINE = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) (.*)$");
+    private static final Pattern LINE = Pattern.compile("^(" + HubProcess.LOG_TIMESTAMP + ") (.*)$");
     private static final Pattern QUEUED = Pattern.compile("prr (\\S+): QUEUED on printer");
-    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
     static Timeline timeline(Path log, long publishEpochMillis, PrrBatch batch) {
         double received = -1;
@@ -412,8 +377,7 @@ final class PrrHubRun {
     }
 
     private static double at(String timestamp, long publishEpochMillis) {
-        long epoch = LocalDateTime.parse(timestamp, LOG_TIME).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
-        return (epoch - publishEpochMillis) / 1000.0;
+        return (HubProcess.loggedAtEpochMillis(timestamp) - publishEpochMillis) / 1000.0;
     }
 
     private Path writeConfig(Path runDir, Path dataDir, Path printer, int httpPort) throws IOException {
