@@ -7,17 +7,11 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedStackTrace;
-import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -48,31 +42,6 @@ final class OutboxProfile {
         return recording;
     }
 
-    private static final class Tally {
-        final Map<String, long[]> byKey = new HashMap<>(); // key -> {count, nanos}
-
-        void add(String key, long nanos) {
-            long[] v = byKey.computeIfAbsent(key, k -> new long[2]);
-            v[0]++;
-            v[1] += nanos;
-        }
-
-        long count() {
-            return byKey.values().stream().mapToLong(v -> v[0]).sum();
-        }
-
-        long nanos() {
-            return byKey.values().stream().mapToLong(v -> v[1]).sum();
-        }
-
-        List<Map.Entry<String, long[]>> top(int n, boolean byNanos) {
-            List<Map.Entry<String, long[]>> list = new ArrayList<>(byKey.entrySet());
-            list.sort(Comparator.comparingLong((Map.Entry<String, long[]> e) -> byNanos ? e.getValue()[1] : e.getValue()[0])
-                    .reversed());
-            return list.subList(0, Math.min(n, list.size()));
-        }
-    }
-
     /** Where the relay thread's wall time went between {@code from} and {@code to}; also the busiest threads. */
     static String summarize(Path file, Instant from, Instant to, int messages) throws IOException {
         Tally parks = new Tally();        // relay thread: parked/waiting, by what it waited for
@@ -95,18 +64,17 @@ final class OutboxProfile {
                 continue;
             }
             boolean sample = type.equals("jdk.ExecutionSample") || type.equals("jdk.NativeMethodSample");
-            RecordedThread thread = sample ? event.getThread("sampledThread") : event.getThread();
-            String name = thread == null ? "?" : String.valueOf(thread.getJavaName());
+            String name = JfrFrames.threadName(sample ? event.getThread("sampledThread") : event.getThread());
             boolean relay = name.contains(RELAY_THREAD);
-            List<RecordedFrame> frames = frames(event.getStackTrace());
+            List<RecordedFrame> frames = JfrFrames.of(event.getStackTrace());
             switch (type) {
                 case "jdk.ExecutionSample", "jdk.NativeMethodSample" -> {
                     if (type.equals("jdk.ExecutionSample")) { // on CPU in Java; native samples include blocking reads
-                        threads.add(name.replaceAll("[0-9]+", "#"), 0);
+                        threads.add(name);
                     }
                     if (relay) {
-                        samples.add(activity(frames) + (type.equals("jdk.NativeMethodSample") ? " [native]" : ""), 0);
-                        leaves.add(frames.isEmpty() ? "?" : frame(frames.get(0)), 0);
+                        samples.add(activity(frames) + (type.equals("jdk.NativeMethodSample") ? " [native]" : ""));
+                        leaves.add(frames.isEmpty() ? "?" : JfrFrames.method(frames.get(0)));
                     }
                 }
                 case "jdk.ThreadPark", "jdk.JavaMonitorWait", "jdk.JavaMonitorEnter" -> {
@@ -129,9 +97,9 @@ final class OutboxProfile {
                 RELAY_THREAD, wall / 1e9, messages, wall / 1e3 / messages);
         out.printf("  blocked (every park/wait recorded): %.1f s = %.0f%% of wall, %.0f us per message%n",
                 parks.nanos() / 1e9, 100 * parks.nanos() / wall, parks.nanos() / 1e3 / messages);
-        for (Map.Entry<String, long[]> e : parks.top(6, true)) {
-            out.printf("    %6.1f s  %7d x  %5.0f us each  %s%n", e.getValue()[1] / 1e9, e.getValue()[0],
-                    e.getValue()[1] / 1e3 / Math.max(1, e.getValue()[0]), e.getKey());
+        for (Tally.Entry e : parks.topByNanos(6)) {
+            out.printf("    %6.1f s  %7d x  %5.0f us each  %s%n", e.nanos() / 1e9, e.count(),
+                    e.nanos() / 1e3 / Math.max(1, e.count()), e.key());
         }
         if (socketReads.count() > 0) {
             out.printf("  socket reads on the relay thread: %d, %.1f s%n", socketReads.count(), socketReads.nanos() / 1e9);
@@ -139,17 +107,17 @@ final class OutboxProfile {
         double notBlocked = wall - parks.nanos();
         out.printf("  not blocked: %.1f s = %.0f%% of wall (%.0f us per message), by %d samples (Java and native):%n",
                 notBlocked / 1e9, 100 * notBlocked / wall, notBlocked / 1e3 / messages, samples.count());
-        for (Map.Entry<String, long[]> e : samples.top(10, false)) {
-            double share = (double) e.getValue()[0] / Math.max(1, samples.count());
-            out.printf("    %4.0f%%  ~%5.0f us/msg  %s%n", 100 * share, share * notBlocked / 1e3 / messages, e.getKey());
+        for (Tally.Entry e : samples.topByCount(10)) {
+            double share = (double) e.count() / Math.max(1, samples.count());
+            out.printf("    %4.0f%%  ~%5.0f us/msg  %s%n", 100 * share, share * notBlocked / 1e3 / messages, e.key());
         }
         out.printf("  top frames of those samples:%n");
-        for (Map.Entry<String, long[]> e : leaves.top(12, false)) {
-            out.printf("    %5d  %s%n", e.getValue()[0], e.getKey());
+        for (Tally.Entry e : leaves.topByCount(12)) {
+            out.printf("    %5d  %s%n", e.count(), e.key());
         }
         out.printf("Java CPU samples (jdk.ExecutionSample) by thread, whole JVM (hub + broker + benchmark), top 10 of %d:%n", threads.count());
-        for (Map.Entry<String, long[]> e : threads.top(10, false)) {
-            out.printf("    %5d  %s%n", e.getValue()[0], e.getKey());
+        for (Tally.Entry e : threads.topByCount(10)) {
+            out.printf("    %5d  %s%n", e.count(), e.key());
         }
         if (cpuEvents > 0) {
             out.printf("CPU (jdk.CPULoad, mean over the phase): machine %.0f%%, this JVM %.0f%% of %d CPUs%n",
@@ -205,17 +173,9 @@ final class OutboxProfile {
         for (RecordedFrame f : frames) {
             String type = f.getMethod().getType().getName();
             if (!type.startsWith("java.") && !type.startsWith("jdk.") && !type.startsWith("sun.")) {
-                return "other: " + frame(f);
+                return "other: " + JfrFrames.method(f);
             }
         }
-        return frames.isEmpty() ? "?" : "other: " + frame(frames.get(0));
-    }
-
-    private static List<RecordedFrame> frames(RecordedStackTrace stack) {
-        return stack == null ? List.of() : stack.getFrames();
-    }
-
-    private static String frame(RecordedFrame f) {
-        return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+        return frames.isEmpty() ? "?" : "other: " + JfrFrames.method(frames.get(0));
     }
 }

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -32,6 +33,11 @@ public final class PrrBenchmark {
             usage: PrrBenchmark [--records 10000] [--runs 2] [--out bench/out/prr] [--xmx 256m]
                                 [--ministry-poll 1s] [--timeout-minutes 15] [--jcmd-every-seconds 5]
                                 [--no-tmpfs] [--no-profile] [--keep-files] [--jar app/target/ektp-hub.jar]""";
+
+    /** The steps of the DOWN flow whose samples profile.txt breaks down by what they called. */
+    private static final List<String> PROFILED_STEPS = List.of("id.ektp.hub.down.JobDispatcher.queue",
+            "id.ektp.hub.store.PrintJobs.markQueued", "id.ektp.hub.down.BatchProcessor.process",
+            "id.ektp.hub.down.BatchIntake.receive");
 
     private PrrBenchmark() {}
 
@@ -135,7 +141,9 @@ public final class PrrBenchmark {
                     System.out.println(summary(profiled));
                     ByteArrayOutputStream text = new ByteArrayOutputStream();
                     try (PrintStream ps = new PrintStream(text, true, StandardCharsets.UTF_8)) {
-                        PrrProfile.print(profiled.jfr(), profiled.publishEpochMillis(), profiled.endEpochMillis(), 20, ps);
+                        JfrSummary.print(profiled.jfr(), "the hub, publish .. last job",
+                                Instant.ofEpochMilli(profiled.publishEpochMillis()),
+                                Instant.ofEpochMilli(profiled.endEpochMillis()), 20, PROFILED_STEPS, ps);
                     }
                     profileText = text.toString(StandardCharsets.UTF_8);
                     Files.writeString(out.resolve("profile.txt"), profileText);

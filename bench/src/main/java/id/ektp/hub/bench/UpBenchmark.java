@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -203,7 +204,7 @@ public final class UpBenchmark {
 
     private static void summarize(Path jfr, Path target, String title, long fromEpochMillis) {
         try (PrintStream ps = new PrintStream(Files.newOutputStream(target), true, StandardCharsets.UTF_8)) {
-            JfrSummary.print(jfr, title, 20, fromEpochMillis, ps);
+            JfrSummary.print(jfr, title, Instant.ofEpochMilli(fromEpochMillis), Instant.MAX, 20, List.of(), ps);
             System.out.println("JFR summary: " + target);
         } catch (IOException e) {
             System.err.println("cannot summarize " + jfr + ": " + e.getMessage());
