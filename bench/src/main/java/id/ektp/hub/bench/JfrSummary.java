@@ -165,7 +165,7 @@ public final class JfrSummary {
         out.printf(Locale.ROOT, "JFR summary of %s (%s)%n", title, file);
         out.printf(Locale.ROOT, "window %s .. %s; events span %.1f s; %d CPU samples (jdk.ExecutionSample: threads "
                         + "running Java code), %d native samples of working threads (%d more of threads idling for "
-                        + "work left out)%n%n", from.equals(Instant.MIN) ? "start" : from, to.equals(Instant.MAX) ? "end" : to,
+                        + "work left out)%n%n", windowEnd(from, "start", "--from"), windowEnd(to, "end", "--to"),
                 first.isBefore(last) ? (last.toEpochMilli() - first.toEpochMilli()) / 1000.0 : 0, cpuThreads.count(),
                 nativeThreads.count(), nativeIdle);
 
@@ -227,6 +227,11 @@ public final class JfrSummary {
                     e.nanos() / 1e9, e.key());
         }
         out.println(tally.count() == 0 ? "  (none)\n" : "");
+    }
+
+    /** One end of the window as a time and as the option that gives it again, or {@code open} if it has none. */
+    private static String windowEnd(Instant at, String open, String option) {
+        return at.equals(Instant.MIN) || at.equals(Instant.MAX) ? open : at + " (" + option + " " + at.toEpochMilli() + ")";
     }
 
     /** The first three parts of a method's package ({@code org.apache.camel}), or all of it if shorter. */
