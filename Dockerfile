@@ -1,12 +1,13 @@
 # syntax=docker/dockerfile:1
 # The hub as a container: docker-compose.yml runs it; docs/deploy.md says how.
 
-# 1. Build ektp-hub.jar with the same Maven build as everywhere else (tests run in CI, not here).
+# 1. Build ektp-hub.jar with the same Maven build as everywhere else (tests run in CI, not here): the
+#    app module and the modules it needs, not the benchmark drivers (bench/).
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
 # The cache mount keeps ~/.m2 between builds, so a rebuild does not download everything again.
-RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests package
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests -pl app -am package
 
 # 2. Run it on a plain Java 17 runtime, as its own unprivileged user.
 FROM eclipse-temurin:17-jre

@@ -5,9 +5,11 @@
 #
 #   bench/prr-benchmark.sh                        # 10000 records, 2 measured runs, + a tmpfs run and a JFR run
 #   bench/prr-benchmark.sh --records 2000 --runs 1 --no-tmpfs --no-profile
-#   bench/prr-benchmark.sh --build ...            # rebuild the jar first
+#   bench/prr-benchmark.sh --build ...            # rebuild the jars first
 #
-# Options other than --build go to id.ektp.hub.app.bench.PrrBenchmark (--help lists them).
+# Options other than --build go to id.ektp.hub.bench.PrrBenchmark (--help lists them), which runs from
+# bench/target/ektp-hub-bench.jar and starts the hub from app/target/ektp-hub.jar (both built when missing
+# or stale, see run-driver.sh).
 # Results: <out>/results.md (default bench/out/prr/results.md); per run <out>/runs/<run>/{hub.log,gc.log,
 # queue-count.csv,hub.yaml}; the profile in <out>/profile.txt and <out>/hub.jfr. Traffic stays on 127.0.0.1.
 # Gives up after 15 minutes (--timeout-minutes), reporting what it measured so far.
@@ -15,4 +17,4 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 source bench/run-driver.sh
-run_driver prr-benchmark id.ektp.hub.app.bench.PrrBenchmark bench/out/prr "-Xmx1g" "$@"
+run_driver prr-benchmark id.ektp.hub.bench.PrrBenchmark bench/out/prr "-Xmx1g" --jar "$@"

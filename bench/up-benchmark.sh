@@ -5,15 +5,16 @@
 #   bench/up-benchmark.sh                       # 500 x 2 MiB and 5000 x 8 KiB, two runs each
 #   bench/up-benchmark.sh --large 100 --small 0 --runs 1
 #   bench/up-benchmark.sh --profile --small 0 --runs 1   # JFR profile of the hub (and the servers)
-#   bench/up-benchmark.sh --build ...           # rebuild the jar first
+#   bench/up-benchmark.sh --build ...           # rebuild the jars first
 #
-# Options other than --build go to id.ektp.hub.app.bench.UpBenchmark (--help lists them).
+# Options other than --build go to id.ektp.hub.bench.UpBenchmark (--help lists them), which runs from
+# bench/target/ektp-hub-bench.jar and starts the hub from app/target/ektp-hub.jar; both are built when
+# missing or stale, and copied to <out> first (see run-driver.sh).
 # Results: <out>/results.md (default bench/out/results.md). Traffic stays on 127.0.0.1.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-JAR=app/target/ektp-hub.jar
-MAIN=id.ektp.hub.app.bench.UpBenchmark
+source bench/run-driver.sh
 
 build=false
 out=bench/out
@@ -30,23 +31,9 @@ done
 for tool in java /usr/bin/sftp; do
   command -v "$tool" >/dev/null || { echo "up-benchmark: $tool not found" >&2; exit 1; }
 done
-
-# Rebuild when the jar is missing or older than any main source or pom: a stale jar would
-# benchmark old code.
-stale() {
-  [[ ! -f $JAR ]] && return 0
-  [[ -n $(find pom.xml */pom.xml */src/main -newer "$JAR" -type f -print -quit 2>/dev/null) ]]
-}
-if $build || stale; then
-  echo "up-benchmark: building $JAR (mvn -q -o -DskipTests package)"
-  mvn -q -o -DskipTests package
-fi
-
-# Run from a private copy of the jar: a rebuild while the benchmark runs must not swap classes
-# under the running hub or driver.
-mkdir -p "$out"
-cp "$JAR" "$out/ektp-hub.jar"
+stage_jars up-benchmark "$out" "$build"
 
 # The driver JVM holds the two embedded SFTP servers; the hub runs as its own child process
 # with its own -Xmx and GC log.
-exec java -Xmx1g -cp "$out/ektp-hub.jar" "$MAIN" --jar "$out/ektp-hub.jar" "${args[@]+"${args[@]}"}"
+exec java -Xmx1g -cp "$out/ektp-hub-bench.jar" id.ektp.hub.bench.UpBenchmark --jar "$out/ektp-hub.jar" \
+  "${args[@]+"${args[@]}"}"
