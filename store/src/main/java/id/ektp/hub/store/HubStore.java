@@ -161,8 +161,25 @@ public final class HubStore implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** Opens (creating if needed, owner-only) {@code dataDir/state/hub.db} and migrates it. */
+    /**
+     * Opens (creating if needed, owner-only) {@code dataDir/state/hub.db} and migrates it. A store
+     * whose schema is newer than this code's is refused (an {@link SQLException} whose message
+     * says so in one line) and left as it was.
+     */
     public static HubStore open(Path dataDir) throws IOException, SQLException {
+        return open(dataDir, MIGRATIONS);
+    }
+
+    /** The schema as shipped, oldest first: for tests that build a store an older hub left. */
+    static List<String> migrations() {
+        return MIGRATIONS;
+    }
+
+    /**
+     * As {@link #open(Path)}, knowing only {@code migrations}: {@code MIGRATIONS.subList(0, n)}
+     * opens (and if need be refuses) a store the way a hub of schema version {@code n} would.
+     */
+    static HubStore open(Path dataDir, List<String> migrations) throws IOException, SQLException {
         Path dir = SecureFiles.ownerOnlyDirectories(dataDir.resolve("state"));
         Path file = dir.resolve("hub.db");
         if (!Files.exists(file)) {
@@ -176,7 +193,12 @@ public final class HubStore implements AutoCloseable {
         config.setBusyTimeout(10_000);
         Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
         HubStore store = new HubStore(file, connection);
-        store.migrate();
+        try {
+            store.migrate(migrations);
+        } catch (SQLException | RuntimeException e) {
+            store.close(); // refused or failed: let go of the file, so the operator can copy or restore it
+            throw e;
+        }
         return store;
     }
 
@@ -242,19 +264,24 @@ public final class HubStore implements AutoCloseable {
         }
     }
 
-    private void migrate() throws SQLException {
+    private void migrate(List<String> migrations) throws SQLException {
         int version;
         try (Statement st = connection.createStatement();
              var rs = st.executeQuery("PRAGMA user_version")) {
             version = rs.getInt(1);
         }
-        if (version > MIGRATIONS.size()) {
+        if (version > migrations.size()) {
+            // Written by a newer hub (a downgrade, or an old jar started by mistake): its tables
+            // may mean things this code does not know, so it is not touched. One line, as the
+            // operator reads it from "ektp-hub: stopped: ...".
             throw new SQLException("state store " + file + " has schema version " + version
-                    + ", newer than this hub understands (" + MIGRATIONS.size() + "): run the newer hub");
+                    + ", this ektp-hub knows up to " + migrations.size()
+                    + ": it was written by a newer version; run that version, or restore a backup of "
+                    + file.getFileName() + " made before the upgrade");
         }
-        for (int next = version; next < MIGRATIONS.size(); next++) {
+        for (int next = version; next < migrations.size(); next++) {
             int target = next + 1;
-            String script = MIGRATIONS.get(next);
+            String script = migrations.get(next);
             transact(c -> {
                 try (Statement st = c.createStatement()) {
                     for (String sql : script.split(";")) {

@@ -66,11 +66,15 @@ public final class Outbox {
         });
     }
 
+    /**
+     * The broker has the message. Only the first mark counts: a row already sent keeps the time
+     * it was sent and its attempts (a second mark would make the status page lie about both).
+     */
     public void markSent(long seq) {
         Instant now = clock.instant();
         store.transact(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE seq = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET sent_at = ?, attempts = attempts + 1,"
+                    + " last_error = NULL WHERE seq = ? AND sent_at IS NULL")) {
                 ps.setString(1, now.toString());
                 ps.setLong(2, seq);
                 ps.executeUpdate();

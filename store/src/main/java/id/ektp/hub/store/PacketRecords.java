@@ -6,9 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The packet table: which packet ids the hub has seen, their content hash and state. */
 public final class PacketRecords {
@@ -74,6 +77,11 @@ public final class PacketRecords {
         });
     }
 
+    /**
+     * To OUTBOUND (valid, or released from quarantine). This and the two marks below refuse,
+     * with a {@link StoreException} and nothing written, a move the life cycle has no place for:
+     * see {@code ALLOWED_FROM}.
+     */
     public void markOutbound(String packetId, Instant capturedAt) {
         transition(packetId, PacketState.OUTBOUND, capturedAt, null);
     }
@@ -132,20 +140,42 @@ public final class PacketRecords {
         });
     }
 
+    /**
+     * The states each mark may be made from. A step redone after a crash marks the state the
+     * packet is already in, and validation may move a packet on before {@link #markReceived}
+     * ran (RECEIVING → OUTBOUND or QUARANTINED). FORWARDED is final (the payload is gone from
+     * the hub, and the ministry takes an id once), and only a packet waiting in outbound can
+     * have been forwarded.
+     */
+    private static final Map<PacketState, Set<PacketState>> ALLOWED_FROM = Map.of(
+            PacketState.OUTBOUND, EnumSet.of(PacketState.RECEIVING, PacketState.RECEIVED,
+                    PacketState.QUARANTINED, PacketState.OUTBOUND),
+            PacketState.QUARANTINED, EnumSet.of(PacketState.RECEIVING, PacketState.RECEIVED,
+                    PacketState.OUTBOUND, PacketState.QUARANTINED),
+            PacketState.FORWARDED, EnumSet.of(PacketState.OUTBOUND, PacketState.FORWARDED));
+
     private void transition(String packetId, PacketState state, Instant capturedAt, String detail) {
         Instant now = clock.instant();
+        Set<PacketState> from = ALLOWED_FROM.get(state);
+        String placeholders = String.join(", ", Collections.nCopies(from.size(), "?"));
         store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE packet SET state = ?, updated_at = ?,
                       captured_at = COALESCE(?, captured_at), detail = COALESCE(?, detail)
-                    WHERE packet_id = ?""")) {
+                    WHERE packet_id = ? AND state IN (%s)""".formatted(placeholders))) {
                 ps.setString(1, state.name());
                 ps.setString(2, now.toString());
                 ps.setString(3, capturedAt == null ? null : capturedAt.toString());
                 ps.setString(4, detail);
                 ps.setString(5, packetId);
+                int i = 6;
+                for (PacketState s : from) {
+                    ps.setString(i++, s.name());
+                }
                 if (ps.executeUpdate() != 1) {
-                    throw new SQLException("no packet " + packetId + " to mark " + state);
+                    Optional<PacketRecord> current = find(c, packetId);
+                    throw new SQLException(current.isEmpty() ? "no packet " + packetId + " to mark " + state
+                            : "packet " + packetId + " is " + current.get().state() + ": it cannot be marked " + state);
                 }
             }
             Audit.append(c, now, "packet:" + packetId, state.name(), detail);
