@@ -1,5 +1,6 @@
 package id.ektp.hub.app;
 
+import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.runtime.Hub;
 import java.io.PrintStream;
@@ -8,10 +9,12 @@ import java.io.PrintStream;
 final class RunCommand implements Command {
     @Override
     public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
-        HubConfig config = options.config(err);
-        if (config == null) {
+        ConfigLoader.Checked checked = options.checkedConfig(err);
+        if (checked == null) {
             return EktpHub.BAD_CONFIG;
         }
+        HubConfig config = checked.config();
+        ValidateCommand.printWarnings(config.source(), checked.warnings(), err);
         try {
             Hub.create(config).run();
             return EktpHub.OK;
