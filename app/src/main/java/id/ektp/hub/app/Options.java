@@ -80,9 +80,15 @@ final class Options {
      * every problem with its key to {@code err}) when it is not valid: the caller exits 2.
      */
     HubConfig config(PrintStream err) throws UsageException {
+        ConfigLoader.Checked checked = checkedConfig(err);
+        return checked == null ? null : checked.config();
+    }
+
+    /** {@link #config}, with the configuration's warnings, for the command that runs on it. */
+    ConfigLoader.Checked checkedConfig(PrintStream err) throws UsageException {
         Path file = requiredPath("config");
         try {
-            return ConfigLoader.load(file);
+            return ConfigLoader.valid(file);
         } catch (InvalidConfigException e) {
             ValidateCommand.printProblems(file, e.problems(), err);
             return null;

@@ -44,6 +44,32 @@ class CommandLineTest {
         assertTrue(result.out().contains("valid"), result.out());
     }
 
+    /**
+     * The Gantiwarno device taken out for repair, the neighbour lists that name its kecamatan
+     * left as they are: valid, with a warning for each, and exit 0.
+     */
+    @Test
+    void aNeighbourWithoutADeviceIsAWarningAndTheConfigStaysValid() throws IOException {
+        Path config = Files.createDirectories(dir.resolve("config")).resolve("klaten.yaml");
+        String sample = Files.readString(Path.of("..", "config", "klaten.yaml"));
+        int start = sample.indexOf("  - kecamatan: \"33.10.02\"");
+        int end = sample.indexOf("  - kecamatan: \"33.10.03\"");
+        Files.writeString(config, sample.substring(0, start) + sample.substring(end));
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        for (String name : new String[] {"id_ed25519", "admin.token", "broker.password"}) {
+            secret(secrets.resolve(name), "secret\n");
+        }
+        secret(secrets.resolve("known_hosts"), "10.33.10.5 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG\n");
+
+        Result result = run("validate", "--config", config.toString());
+
+        assertEquals(0, result.exit(), result.err());
+        assertTrue(result.out().contains("valid (3 warnings)"), result.out());
+        for (String key : new String[] {"devices[0].neighbours[0]", "devices[1].neighbours[0]", "devices[7].neighbours[1]"}) {
+            assertTrue(result.err().contains(key + ": no device is configured for kecamatan 33.10.02"), result.err());
+        }
+    }
+
     @Test
     void anInvalidConfigIsRefusedWithEveryProblemAndExit2() throws IOException {
         Path secrets = Files.createDirectories(dir.resolve("secrets"));

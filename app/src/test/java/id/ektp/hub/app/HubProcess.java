@@ -43,10 +43,23 @@ final class HubProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(); // SIGKILL
     }
 
-    /** SIGTERM: the graceful stop an operator's {@code systemctl stop} gives. */
-    void stop() throws InterruptedException {
+    /** SIGTERM: the graceful stop an operator's {@code systemctl stop} gives. Returns the exit code. */
+    int stop() throws InterruptedException {
         process.destroy();
-        process.waitFor();
+        return process.waitFor();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The exit code once the process ended by itself within {@code patience}; null while it runs. */
+    Integer exitWithin(Duration patience) throws InterruptedException {
+        return process.waitFor(patience.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
     }
 
     @Override

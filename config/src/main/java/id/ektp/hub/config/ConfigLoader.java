@@ -20,7 +20,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * Reads and validates a hub configuration file (ICD section 4). Every problem is collected,
  * never just the first, each under the key path an admin finds in the YAML; a configuration
- * with any problem never takes effect.
+ * with any problem never takes effect. Warnings, under their key too, say what an admin should
+ * know about a configuration that does take effect.
  */
 public final class ConfigLoader {
     /** A key given twice would otherwise silently keep the last value. */
@@ -30,21 +31,41 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
+    /**
+     * What a check of a configuration file found.
+     *
+     * @param config   the configuration; null when there are problems
+     * @param problems what makes it invalid; empty when valid
+     * @param warnings what an admin should know, valid or not; never a reason to refuse it
+     */
+    public record Checked(HubConfig config, List<ConfigProblem> problems, List<ConfigProblem> warnings) {
+        public Checked {
+            problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
     /** The valid configuration in {@code file}, or every reason it is not valid. */
     public static HubConfig load(Path file) throws InvalidConfigException {
-        ConfigValidator.Result result = read(file);
+        return valid(file).config();
+    }
+
+    /** The valid configuration in {@code file} with its warnings, or every reason it is not valid. */
+    public static Checked valid(Path file) throws InvalidConfigException {
+        Checked result = inspect(file);
         if (!result.problems().isEmpty()) {
             throw new InvalidConfigException(file.toAbsolutePath().normalize(), result.problems());
         }
-        return result.config();
+        return result;
     }
 
     /** Every problem of the configuration in {@code file} and the files it names; empty when valid. */
     public static List<ConfigProblem> check(Path file) {
-        return read(file).problems();
+        return inspect(file).problems();
     }
 
-    private static ConfigValidator.Result read(Path file) {
+    /** The configuration in {@code file} (when valid), its problems and its warnings. */
+    public static Checked inspect(Path file) {
         Path source = file.toAbsolutePath().normalize();
         if (!Files.exists(source)) {
             return ConfigValidator.fileProblem("file not found: " + source);

@@ -45,6 +45,11 @@ final class ConfigNode {
         problems.add(path, message);
     }
 
+    /** Something an admin should know that does not make the configuration wrong. */
+    void warn(String message) {
+        problems.warn(path, message);
+    }
+
     ConfigNode get(String key) {
         return new ConfigNode(value.path(key), path.isEmpty() ? key : path + "." + key, problems);
     }

@@ -28,8 +28,6 @@ import org.quartz.CronExpression;
  * have rules of their own ({@link DeviceRules}, {@link PrinterRules}).
  */
 final class ConfigValidator {
-    /** The configuration, or null when {@code problems} is not empty. */
-    record Result(HubConfig config, List<ConfigProblem> problems) {}
 
     private static final List<String> ROOT_KEYS = List.of("regency", "dataDir", "http", "ministry",
             "devices", "printers", "stock", "printing", "reports", "limits");
@@ -47,22 +45,22 @@ final class ConfigValidator {
     }
 
     /** @param source the file {@code tree} was read from, absolute */
-    static Result validate(JsonNode tree, Path source) {
+    static ConfigLoader.Checked validate(JsonNode tree, Path source) {
         return new ConfigValidator(source).run(tree);
     }
 
     /** A result for a file that could not even be parsed. */
-    static Result fileProblem(String message) {
-        return new Result(null, List.of(new ConfigProblem(Problems.FILE, message)));
+    static ConfigLoader.Checked fileProblem(String message) {
+        return new ConfigLoader.Checked(null, List.of(new ConfigProblem(Problems.FILE, message)), List.of());
     }
 
-    private Result run(JsonNode tree) {
+    private ConfigLoader.Checked run(JsonNode tree) {
         ConfigNode root = new ConfigNode(tree, "", problems);
         if (root.isAbsent()) {
             return fileProblem("is empty; expected the keys " + String.join(", ", ROOT_KEYS));
         }
         if (!root.requireMap(ROOT_KEYS)) {
-            return new Result(null, problems.list());
+            return new ConfigLoader.Checked(null, problems.list(), problems.warnings());
         }
         Regency regency = regency(root.get("regency"));
         String regencyCode = root.get("regency").get("code").rawText();
@@ -79,10 +77,11 @@ final class ConfigValidator {
         Reports reports = reports(root.get("reports"));
         Limits limits = limits(root.get("limits"));
         List<ConfigProblem> found = problems.list();
-        return found.isEmpty()
-                ? new Result(new HubConfig(source, regency, dataDir, http, ministry, devices.devices(),
-                        printers, stock, printing, reports, limits), found)
-                : new Result(null, found);
+        HubConfig config = found.isEmpty()
+                ? new HubConfig(source, regency, dataDir, http, ministry, devices.devices(), printers, stock, printing,
+                        reports, limits)
+                : null;
+        return new ConfigLoader.Checked(config, found, problems.warnings());
     }
 
     private Regency regency(ConfigNode node) {

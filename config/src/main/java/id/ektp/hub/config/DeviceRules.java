@@ -119,9 +119,14 @@ final class DeviceRules {
             }
             if (Objects.equals(code, own)) {
                 item.report("is this device's own kecamatan");
-            } else if (configured.excludes(code)) {
-                item.report("no device is configured for kecamatan " + code);
             } else {
+                // Not an error (ICD section 4 does not ask for it): a device taken out for
+                // months must not force an edit of every list naming its kecamatan. It is kept,
+                // and offered as a place to record only once a device there is configured and up.
+                if (configured.excludes(code)) {
+                    item.warn("no device is configured for kecamatan " + code
+                            + ": it is not offered as a place to record until one is");
+                }
                 neighbours.add(code);
             }
         }

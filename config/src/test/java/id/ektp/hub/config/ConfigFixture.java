@@ -149,6 +149,10 @@ final class ConfigFixture {
         return ConfigLoader.check(write());
     }
 
+    ConfigLoader.Checked inspect() {
+        return ConfigLoader.inspect(write());
+    }
+
     HubConfig load() throws InvalidConfigException {
         return ConfigLoader.load(write());
     }

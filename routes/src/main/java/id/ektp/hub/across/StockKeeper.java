@@ -75,28 +75,40 @@ public final class StockKeeper {
      * closes the manual requests made before the ministry announced it: the ICD gives an
      * allocation no request id, and this shipment is the ministry's answer to what was asked
      * until then (a LOW_STOCK request closes when the days of cover are back instead).
+     *
+     * <p>The checks and the change are one transaction: of two confirmations at once (a double
+     * click, two operators) one is applied and the other refused as already confirmed. More
+     * blanks than announced is refused: it is a miscount, or a shipment the ministry has not
+     * announced, and either would put blanks in the ledger no allocation accounts for.
      */
     public long confirmArrival(String allocationId, int received) {
         if (received < 0) {
             throw new Refused("received must be 0 or more");
         }
-        Allocation allocation = ledger.allocation(allocationId)
-                .orElseThrow(() -> new Refused("no allocation " + allocationId + " has been announced by the ministry"));
-        if (allocation.received() != null) {
-            throw new Refused("allocation " + allocationId + " was already confirmed: " + allocation.received()
-                    + " received on " + messages.time(allocation.receivedAt()));
-        }
         Instant now = messages.instant();
-        int answered = store.transact(c -> {
+        record Confirmed(Allocation allocation, int answered, long onHand) {}
+        Confirmed done = store.transact(c -> {
+            Allocation allocation = ledger.allocation(allocationId)
+                    .orElseThrow(() -> new Refused("no allocation " + allocationId + " has been announced by the ministry"));
+            if (allocation.received() != null) {
+                throw new Refused("allocation " + allocationId + " was already confirmed: " + allocation.received()
+                        + " received on " + messages.time(allocation.receivedAt()));
+            }
+            if (received > allocation.quantity()) {
+                throw new Refused("received " + received + " is more than the " + allocation.quantity()
+                        + " announced for allocation " + allocationId + ": count again; blanks beyond an"
+                        + " announcement come in under an allocation of their own");
+            }
             ledger.markReceived(allocationId, received, now);
             ledger.append(now, Kind.ARRIVAL, received, "arrival:" + allocationId,
                     received + " of " + allocation.quantity() + " announced");
-            return ledger.closeMadeBefore(REQUEST, MANUAL, allocation.announcedAt(), now);
+            int answered = ledger.closeMadeBefore(REQUEST, MANUAL, allocation.announcedAt(), now);
+            return new Confirmed(allocation, answered, ledger.onHand());
         });
         LOG.info("allocation {}: {} of {} blanks confirmed arrived; on hand now {}{}", allocationId, received,
-                allocation.quantity(), ledger.onHand(),
-                answered == 0 ? "" : "; " + answered + " manual request(s) made before it was announced closed");
-        return ledger.onHand();
+                done.allocation().quantity(), done.onHand(),
+                done.answered() == 0 ? "" : "; " + done.answered() + " manual request(s) made before it was announced closed");
+        return done.onHand();
     }
 
     /**

@@ -11,7 +11,6 @@ import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.OffsetDateTime;
@@ -48,27 +47,28 @@ public final class AdminApi {
     private final StockKeeper stock;
     private final QuarantineDesk quarantine;
     private final StrandedJobs stranded;
-    private volatile byte[] token;
+    private final AdminToken token;
 
-    public AdminApi(StockKeeper stock, QuarantineDesk quarantine, StrandedJobs stranded, Path adminTokenFile)
-            throws IOException {
+    public AdminApi(StockKeeper stock, QuarantineDesk quarantine, StrandedJobs stranded, Path adminTokenFile) {
         this.stock = stock;
         this.quarantine = quarantine;
         this.stranded = stranded;
-        token(adminTokenFile);
+        this.token = new AdminToken(adminTokenFile);
     }
 
-    /** (Re)reads the token from its file; the token itself is never logged. */
-    public void token(Path adminTokenFile) throws IOException {
-        this.token = Files.readString(adminTokenFile).strip().getBytes(StandardCharsets.UTF_8);
+    /** A configuration reload named another token file; the token itself is read at every call. */
+    public void token(Path adminTokenFile) {
+        token.file(adminTokenFile);
     }
 
     public void authorize(@Header("Authorization") String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ")) {
             throw new Unauthorized("this call needs 'Authorization: Bearer <admin token>'");
         }
+        byte[] expected = token.current().orElseThrow(() -> new Unauthorized(
+                "the hub has no admin token to check against (its log says why): every admin call is refused"));
         byte[] given = authorization.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) {
+        if (!MessageDigest.isEqual(given, expected)) {
             throw new Unauthorized("the admin token is not right");
         }
     }

@@ -15,7 +15,6 @@ import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.down.StrandedJobs;
-import id.ektp.hub.config.InvalidConfigException;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.spool.Spool;
 import java.io.IOException;
@@ -105,14 +104,12 @@ public final class ConfigReload {
         if (sha.equals(lastSeen)) {
             return;
         }
-        HubConfig edited;
-        try {
-            edited = ConfigLoader.load(file);
-        } catch (InvalidConfigException e) {
-            refuse(sha, e.problems().stream().map(ConfigProblem::toString).toList());
+        ConfigLoader.Checked checked = ConfigLoader.inspect(file);
+        if (!checked.problems().isEmpty()) {
+            refuse(sha, checked.problems().stream().map(ConfigProblem::toString).toList());
             return;
         }
-        ConfigChange change = ConfigChange.between(applied, edited);
+        ConfigChange change = ConfigChange.between(applied, checked.config());
         try {
             apply(exchange.getContext(), change);
         } catch (Exception e) {
@@ -130,6 +127,8 @@ public final class ConfigReload {
         lastSeen = sha;
         lastFailed = null;
         state.applied(sha, clock.instant(), change.restartNeeded());
+        // Applied all the same: a warning never stops an edit.
+        checked.warnings().forEach(w -> LOG.warn("{}: warning: {}", state.current().file(), w));
     }
 
     private void refuse(String sha, List<String> problems) {

@@ -38,10 +38,12 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
+    private final DataDirLock lock;
     private final HubServices services;
     private final Main main;
 
-    private Hub(HubServices services, Main main) {
+    private Hub(DataDirLock lock, HubServices services, Main main) {
+        this.lock = lock;
         this.services = services;
         this.main = main;
     }
@@ -50,7 +52,22 @@ public final class Hub implements AutoCloseable {
         return create(config, Clock.systemUTC());
     }
 
+    /**
+     * Wires a hub on its {@code dataDir}, which it takes for itself first.
+     *
+     * @throws DataDirLock.InUse if another hub runs on that {@code dataDir}
+     */
     public static Hub create(HubConfig config, Clock clock) throws IOException, SQLException {
+        DataDirLock lock = DataDirLock.take(config.dataDir());
+        try {
+            return create(config, clock, lock);
+        } catch (IOException | SQLException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Hub create(HubConfig config, Clock clock, DataDirLock lock) throws IOException, SQLException {
         HubStore store = HubStore.open(config.dataDir());
         Spool spool = new Spool(config.dataDir());
         int stale = spool.clearIncoming();
@@ -72,7 +89,7 @@ public final class Hub implements AutoCloseable {
         main.configure().addRoutesBuilder(new AdminRoutes());
         main.configure().addRoutesBuilder(new StatusRoute());
         HubProperties.of(config, spool).forEach(main::addInitialProperty);
-        return new Hub(services, main);
+        return new Hub(lock, services, main);
     }
 
     /** Starts the routes and returns. */
@@ -82,7 +99,10 @@ public final class Hub implements AutoCloseable {
                 config().regency().code(), config().devices().size(), config().dataDir());
     }
 
-    /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C), then stops gracefully. */
+    /**
+     * Runs until {@link #stop} is called (the command line does on SIGTERM and Ctrl-C) or the JVM
+     * shuts down, then stops gracefully and returns.
+     */
     public void run() throws Exception {
         LOG.info("ektp-hub for {} ({}) starting: {} device(s), data in {}", config().regency().name(),
                 config().regency().code(), config().devices().size(), config().dataDir());
@@ -90,7 +110,15 @@ public final class Hub implements AutoCloseable {
             main.run();
         } finally {
             services.store.close();
+            lock.close();
         }
+        LOG.info("ektp-hub for {} ({}) stopped gracefully", config().regency().name(), config().regency().code());
+    }
+
+    /** Asks {@link #run()} to stop gracefully and return: quick, and safe to call again. */
+    public void stop(String why) {
+        LOG.info("{}: stopping gracefully (what is in flight finishes first)", why);
+        main.completed();
     }
 
     public CamelContext camelContext() {
@@ -155,6 +183,11 @@ public final class Hub implements AutoCloseable {
             main.stop();
         } finally {
             services.store.close();
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.warn("Releasing the lock on {}: {}", config().dataDir(), e.getMessage());
+            }
         }
     }
 }

@@ -17,6 +17,15 @@ import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.StockLedger.Allocation;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -180,7 +189,8 @@ class AcrossFlowTest {
 
     @Test
     void aDeviceDownIsReportedOnceWithWhereToRecordAndItsReturnOnce() throws Exception {
-        setUp(List.of(new TestDevice("33.10.05", "CWS01").withNeighbours("33.10.06", "33.10.14"),
+        // 33.10.20 has no device configured (a warning, not an error): never a place to record.
+        setUp(List.of(new TestDevice("33.10.05", "CWS01").withNeighbours("33.10.06", "33.10.14", "33.10.20"),
                         new TestDevice("33.10.06", "TRC01").withNeighbours("33.10.05"),
                         new TestDevice("33.10.14", "PDN01").withNeighbours("33.10.05")),
                 "{reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: \"0 0 7 * * ?\"}",
@@ -270,6 +280,71 @@ class AcrossFlowTest {
         assertEquals(0, hub.stock().snapshot().onHand(), "an announcement is not stock until confirmed");
         assertEquals(16000, hub.ledger().allocation("A-4").orElseThrow().quantity());
         await().atMost(PATIENCE).until(() -> broker.queueSize(queue) == 0);
+    }
+
+    /**
+     * A sender's mistakes the hub cannot turn into a file name or a text: an id longer than a
+     * file name (with a path and a line break in it), a bytes message and a map message. Each is
+     * quarantined and consumed; the good allocation behind them is taken.
+     */
+    @Test
+    void noMessageContentStopsItsQuarantineOrHoldsTheAllocationsBehindIt() throws Exception {
+        Hub hub = start(HubTestEnvironment.TWO_DEVICES);
+        String queue = Queues.allocations("3310");
+        String longId = "../../" + "x".repeat(4990) + "\nEND";
+        broker.send(queue, "{not json", Map.of(Queues.MESSAGE_ID, longId));
+        sendNonText(queue, session -> {
+            BytesMessage m = session.createBytesMessage();
+            m.writeBytes(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
+            m.setStringProperty(Queues.MESSAGE_ID, "bytes-1");
+            return m;
+        });
+        sendNonText(queue, session -> {
+            MapMessage m = session.createMapMessage();
+            m.setString("allocationId", "A-MAP");
+            m.setInt("quantity", 5);
+            m.setStringProperty(Queues.MESSAGE_ID, "map-1");
+            return m;
+        });
+        broker.send(queue, "{\"schema\":\"ektp.stock-allocation/1\",\"allocationId\":\"A-5\",\"regencyCode\":\"33.10\","
+                + "\"quantity\":500,\"serialFrom\":\"BLK2026A0000001\",\"serialTo\":\"BLK2026A0000500\","
+                + "\"shippedAt\":\"2026-11-20T10:00:00+07:00\"}", Map.of(Queues.MESSAGE_ID, "m-5"));
+
+        await().atMost(PATIENCE).until(() -> hub.ledger().allocation("A-5").isPresent());
+        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 3);
+        await().atMost(PATIENCE).until(() -> broker.queueSize(queue) == 0);
+        Map<String, QuarantineEntry> bySubject = hub.quarantine().held().stream()
+                .collect(Collectors.toMap(e -> e.subjectId().substring(0, Math.min(8, e.subjectId().length())), e -> e));
+        assertEquals(java.util.Set.of("../../xx", "bytes-1", "map-1"), bySubject.keySet());
+        assertEquals("NOT_TEXT", bySubject.get("bytes-1").reason());
+        assertEquals("NOT_TEXT", bySubject.get("map-1").reason());
+        QuarantineEntry longOne = bySubject.get("../../xx");
+        assertEquals("MALFORMED_JSON", longOne.reason());
+        assertTrue(longOne.subjectId().length() < 400 && longOne.subjectId().contains("5000 characters"), longOne.subjectId());
+        assertTrue(!longOne.subjectId().contains("\n") && !longOne.quarantineId().contains("/"), longOne.toString());
+        for (QuarantineEntry e : hub.quarantine().held()) {
+            Path file = env.dataDir().resolve("quarantine").resolve(e.fileName());
+            assertTrue(Files.isRegularFile(file), "kept: " + file);
+            assertTrue(file.getFileName().toString().length() <= 100, file.toString());
+            assertEquals(env.dataDir().resolve("quarantine/messages"), file.getParent(), "in quarantine/messages");
+            assertTrue(e.quarantineId().matches("[A-Za-z0-9._~-]{1,100}"), e.quarantineId());
+        }
+        assertEquals("{not json", Files.readString(env.dataDir().resolve("quarantine").resolve(longOne.fileName())));
+    }
+
+    /** Sends a message the sandbox broker's text-only helper cannot: built by {@code make}, persistent. */
+    private void sendNonText(String queue, MessageMaker make) throws Exception {
+        try (Connection connection = broker.connectionFactory().createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue(queue))) {
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            producer.send(make.make(session));
+        }
+    }
+
+    @FunctionalInterface
+    private interface MessageMaker {
+        Message make(Session session) throws JMSException;
     }
 
     @Test

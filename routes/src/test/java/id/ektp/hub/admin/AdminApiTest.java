@@ -18,6 +18,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,11 +100,12 @@ class AdminApiTest {
     @Test
     void anOperatorConfirmsAnArrivalRequestsStockAndRecordsADestruction() throws Exception {
         String token = env.adminToken();
+        long before = hub.stock().snapshot().onHand(); // other tests of this hub confirm arrivals too
         // without a token, the same call changes nothing
         assertEquals(401, post("/api/stock/arrivals", null, "{\"allocationId\": \"ALLOC-9\", \"received\": 96}").statusCode());
         HttpResponse<String> arrival = post("/api/stock/arrivals", token, "{\"allocationId\": \"ALLOC-9\", \"received\": 96}");
         assertEquals(200, arrival.statusCode(), arrival.body());
-        assertEquals(96, json(arrival).get("onHand").asInt());
+        assertEquals(before + 96, json(arrival).get("onHand").asInt());
         assertEquals(400, post("/api/stock/arrivals", token, "{\"allocationId\": \"ALLOC-9\", \"received\": 96}").statusCode(),
                 "an arrival is confirmed once");
 
@@ -112,7 +117,7 @@ class AdminApiTest {
                 {"period": "2026-11", "counts": {"DAMAGED": 3, "UNUSED": 2, "CHIP_INVALID": 1, "DATA_INVALID": 0},
                  "destroyedAt": "2026-11-23T10:00:00+07:00", "witness": "Sri (Kabid)"}""");
         assertEquals(200, destruction.statusCode(), destruction.body());
-        assertEquals(94, hub.stock().snapshot().onHand());
+        assertEquals(before + 94, hub.stock().snapshot().onHand());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> broker.queueSize(Queues.STOCK_REQUESTS) == 1
                 && broker.queueSize(Queues.FAILURES) == 1);
@@ -120,6 +125,60 @@ class AdminApiTest {
         assertEquals(requestId, sent.get("requestId").asText());
         assertEquals("MANUAL", sent.get("reason").asText());
         assertEquals("school enrollment drive", sent.get("note").asText());
+    }
+
+    /**
+     * An operator's double click, or two operators at once: the same arrival posted eight times
+     * together is applied once; the others are told it is already confirmed.
+     */
+    @Test
+    void anArrivalPostedSeveralTimesAtOnceIsAppliedOnce() throws Exception {
+        String token = env.adminToken();
+        for (int round = 0; round < 5; round++) {
+            String id = "ALLOC-TWICE-" + round;
+            hub.ledger().announce(new Allocation(id, 10, "BLK2026B0000001", "BLK2026B0000010",
+                    "2026-11-20T10:00:00+07:00", Instant.now(), null, null));
+            long before = hub.stock().snapshot().onHand();
+            String body = "{\"allocationId\": \"" + id + "\", \"received\": 10}";
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort()
+                                + "/api/stock/arrivals")).timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> call : calls) {
+                answers.add(call.get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(1, answers.stream().filter(a -> a.statusCode() == 200).count(), id + ": " + bodies(answers));
+            for (HttpResponse<String> a : answers) {
+                if (a.statusCode() != 200) {
+                    assertEquals(400, a.statusCode(), a.body());
+                    assertTrue(json(a).get("error").asText().contains("already confirmed"), a.body());
+                }
+            }
+            assertEquals(before + 10, hub.stock().snapshot().onHand(), id + " counted once");
+        }
+    }
+
+    @Test
+    void moreBlanksThanAnnouncedAreRefused() throws Exception {
+        hub.ledger().announce(new Allocation("ALLOC-SHORT", 20, "BLK2026C0000001", "BLK2026C0000020",
+                "2026-11-20T10:00:00+07:00", Instant.now(), null, null));
+        long before = hub.stock().snapshot().onHand();
+        HttpResponse<String> tooMany = post("/api/stock/arrivals", env.adminToken(),
+                "{\"allocationId\": \"ALLOC-SHORT\", \"received\": 200}");
+        assertEquals(400, tooMany.statusCode(), tooMany.body());
+        assertTrue(json(tooMany).get("error").asText().contains("more than the 20 announced"), tooMany.body());
+        assertEquals(before, hub.stock().snapshot().onHand(), "nothing changed");
+        HttpResponse<String> counted = post("/api/stock/arrivals", env.adminToken(),
+                "{\"allocationId\": \"ALLOC-SHORT\", \"received\": 20}");
+        assertEquals(200, counted.statusCode(), "the refusal left the allocation to confirm: " + counted.body());
+    }
+
+    private static String bodies(List<HttpResponse<String>> answers) {
+        return answers.stream().map(a -> a.statusCode() + " " + a.body()).toList().toString();
     }
 
     /** docker-compose.yml's healthcheck asks this; a hub whose routes started answers 200. */

@@ -107,6 +107,26 @@ class ConfigReloadTest {
                 names(env.ministryInbox()), "the removed device's spooled packet still went up, once");
     }
 
+    /**
+     * A device broken for months taken out while its neighbour still names its kecamatan: the
+     * edit is applied with a warning, not refused until every neighbour list is edited too.
+     */
+    @Test
+    void aDeviceTakenOutThatANeighbourStillNamesIsAppliedWithAWarning() throws Exception {
+        env = HubTestEnvironment.create(root, List.of(new TestDevice("33.10.05", "CWS01").withNeighbours("33.10.06"),
+                new TestDevice("33.10.06", "TRC01").withNeighbours("33.10.05")));
+        Hub hub = env.startHub();
+        Instant before = hub.configState().current().appliedAt();
+        env.removeDevice("TRC01");
+        env.config(); // rewrites hub.yaml; CWS01 still lists 33.10.06
+        awaitApplied(hub, before);
+
+        assertTrue(hub.configState().current().valid(), hub.configState().current().problems().toString());
+        assertNull(hub.camelContext().getRoute(TRC), "the device taken out is no longer polled");
+        assertEquals(List.of("33.10.06"), hub.config().devices().get(0).neighbours(), "the list is as written");
+        assertEquals(1, hub.config().devices().size());
+    }
+
     @Test
     void anInvalidEditChangesNothingAndSaysWhichKeyIsWrongUntilItIsFixed() throws Exception {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);

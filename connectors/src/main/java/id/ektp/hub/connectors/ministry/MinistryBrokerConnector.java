@@ -27,9 +27,13 @@ public final class MinistryBrokerConnector {
     public static final String RELAY = COMPONENT + ":queue:EKTP.UNROUTED?deliveryPersistent=true&preserveMessageQos=false";
     /**
      * Shipments the ministry announces to this regency, consumed in a local JMS transaction that
-     * commits only once the route completed (the allocation stored or quarantined).
+     * commits only once the route completed (the allocation stored or quarantined). The body is
+     * the JMS message itself ({@code mapJmsMessage=false}): Camel's mapping of a body the sender
+     * chose (an object message, say) could fail before the intake can quarantine it, and the
+     * message would then come back for ever, holding every allocation behind it.
      */
-    public static final String ALLOCATIONS = COMPONENT + ":queue:EKTP.STOCK.ALLOCATIONS.{{hub.regency.compact}}?transacted=true";
+    public static final String ALLOCATIONS = COMPONENT + ":queue:EKTP.STOCK.ALLOCATIONS.{{hub.regency.compact}}"
+            + "?transacted=true&mapJmsMessage=false";
     /** A failover URL without a timeout would block a send forever while the broker is down. */
     static final int FAILOVER_TIMEOUT_MILLIS = 30_000;
 
