@@ -5,7 +5,7 @@ import static id.ektp.hub.policies.ErrorPolicies.LEAVE_AT_SOURCE;
 import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
 import id.ektp.hub.connectors.printer.PrinterConnector;
-import java.nio.file.Path;
+import id.ektp.hub.connectors.printer.ResultFileFilter;
 import java.util.List;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteTemplateDefinition;
@@ -25,7 +25,8 @@ import org.apache.camel.model.RouteTemplateDefinition;
  *       two-phase ({@link JobDispatcher}).</li>
  *   <li><b>Results</b> ({@code down-results-<printer>}, one route per printer from the
  *       {@value #RESULTS_TEMPLATE} or {@value #SFTP_RESULTS_TEMPLATE} template): each result
- *       recorded by {@link PrintResultIntake}, its file deleted only after that.</li>
+ *       recorded by {@link PrintResultIntake}, its file deleted only after that. The route's own
+ *       {@link ResultFileFilter} hands what it refuses from the listing to the same bean.</li>
  * </ol>
  */
 public final class DownRoutes extends RouteBuilder {
@@ -38,12 +39,12 @@ public final class DownRoutes extends RouteBuilder {
     /** Both batch routes' sorter bean ({@link BatchSpoolNames#MINISTRY_ORDER}). */
     public static final String BATCH_ORDER = "batchOrder";
 
-    private final List<Printer> printers;
-    private final Path dataDir;
+    private static final String INTAKE_BEAN = "printResultIntake";
 
-    public DownRoutes(List<Printer> printers, Path dataDir) {
+    private final List<Printer> printers;
+
+    public DownRoutes(List<Printer> printers) {
         this.printers = List.copyOf(printers);
-        this.dataDir = dataDir;
     }
 
     @Override
@@ -64,20 +65,25 @@ public final class DownRoutes extends RouteBuilder {
                 .routeConfigurationId(LEAVE_AT_SOURCE)
                 .bean("jobDispatcher", "dispatch");
 
-        results(RESULTS_TEMPLATE, PrinterConnector.FOLDER_RESULTS, PrinterConnector.FOLDER_PARAMETERS);
-        results(SFTP_RESULTS_TEMPLATE, PrinterConnector.SFTP_RESULTS, PrinterConnector.SFTP_PARAMETERS);
+        // A folder printer's result is a File (opened here without following links); an SFTP
+        // printer's, the download's stream.
+        results(RESULTS_TEMPLATE, PrinterConnector.FOLDER_RESULTS, PrinterConnector.FOLDER_PARAMETERS, "record");
+        results(SFTP_RESULTS_TEMPLATE, PrinterConnector.SFTP_RESULTS, PrinterConnector.SFTP_PARAMETERS, "recordDownload");
         for (Printer printer : printers) {
-            templatedRoute(template(printer)).routeId(resultsRouteId(printer)).parameters(PrinterConnector.parameters(printer, dataDir));
+            templatedRoute(template(printer)).routeId(resultsRouteId(printer)).parameters(PrinterConnector.parameters(printer));
         }
     }
 
-    private void results(String templateId, String endpoint, List<String> parameters) {
+    private void results(String templateId, String endpoint, List<String> parameters, String method) {
         RouteTemplateDefinition template = routeTemplate(templateId);
         parameters.forEach(template::templateParameter);
+        template.templateBean(PrinterConnector.FILTER_BEAN, ResultFileFilter.class, rtc -> new ResultFileFilter<>(
+                rtc.getProperty("printerId", String.class),
+                rtc.getCamelContext().getRegistry().lookupByNameAndType(INTAKE_BEAN, PrintResultIntake.class)::refused));
         template.from(endpoint)
                 .routeConfigurationId(LEAVE_AT_SOURCE)
                 .setHeader(PrintResultIntake.PRINTER_HEADER, constant("{{printerId}}"))
-                .bean("printResultIntake", "record");
+                .bean(INTAKE_BEAN, method);
     }
 
     public static String resultsRouteId(Printer printer) {

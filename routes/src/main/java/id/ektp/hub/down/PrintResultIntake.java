@@ -1,5 +1,7 @@
 package id.ektp.hub.down;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import id.ektp.hub.across.FailureReports;
@@ -8,38 +10,57 @@ import id.ektp.hub.across.Queues;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.codes.Codes;
 import id.ektp.hub.codes.Nik;
+import id.ektp.hub.connectors.printer.PrinterConnector;
+import id.ektp.hub.connectors.printer.ResultFileFilter;
 import id.ektp.hub.spool.SecureFiles;
-import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PrintJob;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.PrintJobs;
+import id.ektp.hub.store.PrintJobs.RecordedResult;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.regex.Pattern;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 /**
  * Reads one printer result ({@code ektp.print-result/1}) and records it durably before the
- * consumer removes the file. Every result, PRINTED or FAILED, uses one blank (handed to the
- * stock ledger here, and only here). PRINTED tells the citizen the card is ready; a printing
- * failure is queued again until {@code printing.maxAttempts} prints, then reported; a
- * DATA_MISMATCH is reported at once. The same result seen twice counts once.
+ * consumer removes the file. A result counts only for a job QUEUED on the printer whose
+ * {@code results/} it came from, and which it names; then, PRINTED or FAILED, it uses one blank
+ * (handed to the stock ledger here, and only here). PRINTED tells the citizen the card is ready;
+ * a printing failure is queued again until {@code printing.maxAttempts} prints, then reported; a
+ * DATA_MISMATCH is reported at once. The same result seen twice counts once. Anything else is
+ * quarantined with its reason, uses no blank and moves no job.
+ *
+ * <p>What a printer writes is never trusted: at most {@link PrinterConnector#MAX_RESULT_BYTES}
+ * of it is read, no link is followed, and no byte of it reaches a reason or a log line (a reason
+ * names fields; values only once checked against their pattern).
  */
 public final class PrintResultIntake {
     public static final String PRINTER_HEADER = "ektpPrinter";
-    static final long MAX_RESULT_BYTES = 64 * 1024;
     static final Set<String> REASONS = Set.of("INK_SMEAR", "PHOTO_UNCLEAR", "CHIP_WRITE_FAILED", "CARD_DAMAGED", "DATA_MISMATCH");
+    /** As the configuration's printer ids. */
+    private static final Pattern PRINTER_ID = Pattern.compile("[A-Za-z0-9-]{1,32}");
+    private static final int MAX_BYTES = (int) PrinterConnector.MAX_RESULT_BYTES;
+    private static final String LIMIT = ResultFileFilter.size(PrinterConnector.MAX_RESULT_BYTES);
 
     private final HubStore store;
     private final PrintJobs jobs;
@@ -65,63 +86,104 @@ public final class PrintResultIntake {
         this.quarantineDir = SecureFiles.ownerOnlyDirectories(dataDir.resolve("quarantine/results"));
     }
 
+    /**
+     * A folder printer's result. The listing refused links; one swapped in since fails the open
+     * ({@code O_NOFOLLOW}), and the exchange with it: the next listing reports it.
+     */
     public void record(@Body File file, @Header(PRINTER_HEADER) String printerId) throws IOException {
-        Checked checked = check(file);
-        if (checked.reason() != null) {
-            reject(file, printerId, checked.reason(), checked.detail());
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file.toPath(), LinkOption.NOFOLLOW_LINKS)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        take(bytes, file.getName(), printerId);
+    }
+
+    /** An SFTP printer's result, read from the download's stream: no further than the limit, whatever the listing said. */
+    public void recordDownload(@Body InputStream in, @Header(Exchange.FILE_NAME_ONLY) String name,
+                               @Header(PRINTER_HEADER) String printerId) throws IOException {
+        take(in.readNBytes(MAX_BYTES + 1), name, printerId);
+    }
+
+    /**
+     * An entry the results route's {@link ResultFileFilter} refused from the listing (a link, a
+     * path for a name, too large): held without its content, which the hub never read, and
+     * reported once. It stays on the printer, so it is listed again at every poll: the same name,
+     * size and time are the same item, already reported.
+     */
+    public void refused(String printerId, ResultFileFilter.Refused entry) {
+        String name = safe(entry.name());
+        String id = "result~" + printerId + "~" + name + "~"
+                + sha256((entry.name() + "|" + entry.size() + "|" + entry.lastModified()).getBytes(StandardCharsets.UTF_8));
+        if (quarantine.find(id).isPresent()) {
             return;
         }
-        apply(checked.result(), printerId, () -> { });
+        hold(id, name, printerId, new Refusal(entry.reason(), entry.detail()
+                + "; left in the printer's results folder: remove it there, then drop this item"));
     }
 
     /**
      * An operator's release of a quarantined result: the kept copy is checked again with the
-     * same rules (an UNKNOWN_PRR result becomes valid once its job exists, say after its batch
-     * was released) and, if it passes, recorded exactly as if it had just arrived, the entry
-     * marked RELEASED in the same transaction. Returns {@code "REASON: sentence"} when it stays
-     * held. Recording is idempotent (a result counts once), so a repeat after a crash only
-     * removes the copy.
+     * same rules (an UNKNOWN_PRR result becomes valid once its job exists and is queued on that
+     * printer, say after its batch was released) and, if it passes, counted exactly as if it had
+     * just arrived, the entry marked RELEASED in the same transaction. Returns
+     * {@code "REASON: sentence"} when it stays held. A repeat after a crash finds the result
+     * already counted and only removes the copy.
      */
     public Optional<String> release(QuarantineEntry entry, Path file) throws IOException {
         String printerId = entry.source().substring(entry.source().indexOf(' ') + 1); // "printer DKC-1"
-        Checked checked = check(file.toFile());
-        if (checked.reason() != null) {
-            return Optional.of(checked.reason() + ": " + checked.detail());
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
         }
-        // A held result only counts for a job out on that very printer now: otherwise a PRINTED
-        // would close a job the printer is yet to print (a second blank), and a FAILED would
-        // send a job again that is still in a queue (a second copy).
-        String prrId = checked.result().get("prrId").asText();
-        PrintJob job = jobs.find(prrId).orElseThrow();
-        if (job.state() != PrintJobState.QUEUED || !printerId.equals(job.printerId())) {
-            return Optional.of("NOT_QUEUED_HERE: print job " + prrId + " is " + job.state()
-                    + (job.printerId() == null ? "" : " on printer " + job.printerId())
-                    + ", not QUEUED on printer " + printerId + "; this result cannot be counted for it");
+        Checked checked = check(bytes);
+        Refusal refusal = checked.refusal() != null ? checked.refusal()
+                : count(checked.result(), printerId,
+                        outcome -> quarantine.release(entry.quarantineId(), "checked again: " + outcome));
+        if (refusal != null) {
+            return Optional.of(refusal.reason() + ": " + refusal.detail());
         }
-        apply(checked.result(), printerId,
-                () -> quarantine.release(entry.quarantineId(), "checked again: valid; recorded"));
         Files.deleteIfExists(file);
         return Optional.empty();
     }
 
+    /** Why a result cannot be taken: a reason code and a plain sentence. */
+    private record Refusal(String reason, String detail) {}
+
     /** A parsed result, or why it cannot be taken. */
-    private record Checked(JsonNode result, String reason, String detail) {
+    private record Checked(JsonNode result, Refusal refusal) {
         static Checked refused(String reason, String detail) {
-            return new Checked(null, reason, detail);
+            return new Checked(null, new Refusal(reason, detail));
         }
     }
 
-    private Checked check(File file) throws IOException {
-        if (file.length() > MAX_RESULT_BYTES) { // a result is a few hundred bytes; never read a huge file whole
-            return Checked.refused("INVALID_RESULT", "the file has " + file.length() + " bytes; a result has at most "
-                    + MAX_RESULT_BYTES);
+    private void take(byte[] bytes, String name, String printerId) throws IOException {
+        if (bytes.length > MAX_BYTES) {
+            // The listing showed no more than the limit (the filter takes nothing larger): the
+            // server sent more than it listed, or the file grew. Nothing more is read; the file goes.
+            hold("result~" + printerId + "~" + safe(name) + "~" + sha256(bytes), safe(name), printerId,
+                    new Refusal("TOO_LARGE", "not copied: more than " + LIMIT + " arrived (the listing showed less), over the "
+                            + LIMIT + " limit; removed from the printer's results folder"));
+            return;
         }
-        String text = Files.readString(file.toPath());
+        Checked checked = check(bytes);
+        Refusal refusal = checked.refusal() != null ? checked.refusal() : count(checked.result(), printerId, outcome -> { });
+        if (refusal != null) {
+            reject(bytes, name, printerId, refusal);
+        }
+    }
+
+    private Checked check(byte[] bytes) {
+        if (bytes.length > MAX_BYTES) { // a result is a few hundred bytes; never read a huge file whole
+            return Checked.refused("TOO_LARGE", "more than " + LIMIT + ", over the " + LIMIT + " limit");
+        }
         JsonNode result;
         try {
-            result = Messages.json().readTree(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Checked.refused("MALFORMED_JSON", "not JSON: " + e.getOriginalMessage());
+            result = Messages.json().readTree(bytes);
+        } catch (IOException e) {
+            // Jackson's message quotes the input: only where it went wrong is said.
+            JsonLocation at = e instanceof JsonProcessingException json ? json.getLocation() : null;
+            return Checked.refused("MALFORMED_JSON",
+                    at == null ? "not JSON" : "not JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
         }
         String problem = problem(result);
         if (problem != null) {
@@ -131,24 +193,54 @@ public final class PrintResultIntake {
         if (jobs.find(prrId).isEmpty()) {
             return Checked.refused("UNKNOWN_PRR", "no print job " + prrId + " was queued by this hub");
         }
-        return new Checked(result, null, null);
+        return new Checked(result, null);
     }
 
-    /** Records a checked result; {@code alsoInTransaction} commits with it. */
-    private void apply(JsonNode result, String printerId, Runnable alsoInTransaction) {
+    /**
+     * Counts a checked result that came from {@code printerId}'s {@code results/}, in one
+     * transaction with {@code alsoInTransaction} (told what became of it), or says why it cannot
+     * count, changing nothing. It counts only for a job QUEUED on that printer, and only if it
+     * names that printer: otherwise a PRINTED would close a job the printer has not got (printed
+     * later: a second card), and a FAILED replayed after the card was printed would send the PRR
+     * back to the queue (a second card, a second blank, after the pickup notice). The one result
+     * that may come again is the last one recorded for its PRR, from this printer: the file a
+     * crash between recording and removing it leaves. It is counted already.
+     */
+    private Refusal count(JsonNode result, String printerId, Consumer<String> alsoInTransaction) {
         String prrId = result.get("prrId").asText();
+        String named = result.get("printerId").asText();
         String status = result.get("status").asText();
         String reason = result.path("reason").asText(null);
         String serial = result.get("blankSerial").asText();
         String at = result.get("at").asText();
         String key = prrId + "|" + serial + "|" + at;
-        store.transact(c -> {
-            alsoInTransaction.run();
-            if (!jobs.recordResult(key, prrId, printerId, status, reason, serial, at)) {
-                return null; // seen before a crash: counted once
+        Refusal refusal = store.transact(c -> {
+            if (!printerId.equals(named)) {
+                return new Refusal("WRONG_PRINTER", "the result names printer " + named + " but came from the results"
+                        + " folder of printer " + printerId);
             }
-            stock.blankUsed(key, status + " " + prrId + " on " + printerId);
+            Optional<RecordedResult> before = jobs.recorded(key);
+            if (before.isPresent()) {
+                if (before.get().last() && printerId.equals(before.get().printerId())) {
+                    alsoInTransaction.accept("already counted; nothing recorded again");
+                    BatchIntake.LOG.info("prr {}: the result of blank {} on printer {} seen again: already counted",
+                            prrId, serial, printerId);
+                    return null;
+                }
+                return new Refusal("REPLAYED_RESULT", "this result (blank " + serial + ") was counted before"
+                        + (before.get().last() ? ", from printer " + before.get().printerId()
+                                : ", and a later result for " + prrId + " has been recorded since")
+                        + "; a printer reports each print once");
+            }
             PrintJob job = jobs.find(prrId).orElseThrow(); // read under the transaction's lock
+            if (job.state() != PrintJobState.QUEUED || !printerId.equals(job.printerId())) {
+                return new Refusal("NOT_QUEUED_HERE", "print job " + prrId + " is " + job.state()
+                        + (job.printerId() == null ? "" : " on printer " + job.printerId())
+                        + ", not QUEUED on printer " + printerId + "; this result cannot be counted for it");
+            }
+            alsoInTransaction.accept("valid; recorded");
+            jobs.recordResult(key, prrId, printerId, status, reason, serial, at);
+            stock.blankUsed(key, status + " " + prrId + " on " + printerId);
             int prints = job.prints() + 1;
             if ("PRINTED".equals(status)) {
                 jobs.recordPrint(prrId, PrintJobState.PRINTED, "PRINTED " + serial);
@@ -159,10 +251,11 @@ public final class PrintResultIntake {
                 jobs.recordPrint(prrId, PrintJobState.FAILED, "FAILED " + reason + " after " + prints + " print(s)");
                 reports.printFailure(prrId, printerId, reason, serial);
             }
+            BatchIntake.LOG.info("prr {}: {} on printer {} ({}{})", prrId, status, printerId, serial,
+                    reason == null ? "" : ", " + reason);
             return null;
         });
-        BatchIntake.LOG.info("prr {}: {} on printer {} ({}{})", prrId, status, printerId, serial,
-                reason == null ? "" : ", " + reason);
+        return refusal;
     }
 
     private static String problem(JsonNode r) {
@@ -174,6 +267,9 @@ public final class PrintResultIntake {
         }
         if (!Codes.matches(Codes.PRR_ID, r.path("prrId").asText(null))) {
             return "INVALID_RESULT: prrId missing or malformed";
+        }
+        if (!PRINTER_ID.matcher(r.path("printerId").asText("")).matches()) {
+            return "INVALID_RESULT: printerId missing or malformed";
         }
         String status = r.path("status").asText(null);
         if (!"PRINTED".equals(status) && !"FAILED".equals(status)) {
@@ -202,16 +298,47 @@ public final class PrintResultIntake {
         outbox.raise(id, Queues.PICKUP_NOTICES, Queues.PICKUP_NOTICE, Messages.text(notice));
     }
 
-    /** A result file that cannot be taken is kept in quarantine with the reason (and removed from results/). */
-    private void reject(File file, String printerId, String reason, String detail) throws IOException {
-        String name = file.getName().replaceAll("[^A-Za-z0-9._-]", "_");
-        // Named by content: the same bad file seen again after a crash is the same quarantine item.
-        String id = "result~" + printerId + "~" + name + "~" + Spool.sha256Of(file.toPath()).substring(0, 12);
-        Path target = quarantineDir.resolve(id + ".json");
-        Files.copy(file.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
-        SecureFiles.fsync(target);
-        quarantine.hold(id, BatchProcessor.FLOW, name, "results/" + target.getFileName(), "printer " + printerId,
-                reason, detail);
-        BatchIntake.LOG.warn("printer {}: result {} QUARANTINED {}: {}", printerId, file.getName(), reason, detail);
+    /**
+     * A result that cannot be taken is kept in quarantine with the reason (and removed from
+     * results/ when the exchange completes). Named by content: the same bad file seen again
+     * after a crash is the same quarantine item.
+     */
+    private void reject(byte[] bytes, String fileName, String printerId, Refusal refusal) throws IOException {
+        String name = safe(fileName);
+        String id = "result~" + printerId + "~" + name + "~" + sha256(bytes);
+        keep(bytes, quarantineDir.resolve(id + ".json"));
+        hold(id, name, printerId, refusal);
+    }
+
+    /** Records a quarantine item; its file, if any, is already in place. */
+    private void hold(String id, String name, String printerId, Refusal refusal) {
+        quarantine.hold(id, BatchProcessor.FLOW, name, "results/" + id + ".json", "printer " + printerId,
+                refusal.reason(), refusal.detail());
+        BatchIntake.LOG.warn("printer {}: result {} QUARANTINED {}: {}", printerId, name, refusal.reason(), refusal.detail());
+    }
+
+    /**
+     * Writes the kept copy: created owner-only (a copy of the printer's file would keep its
+     * mode), forced to disk, and only then given its name.
+     */
+    private static void keep(byte[] bytes, Path target) throws IOException {
+        Path part = target.resolveSibling("." + target.getFileName() + ".part");
+        Files.deleteIfExists(part);
+        Files.write(SecureFiles.createOwnerOnlyFile(part), bytes);
+        SecureFiles.fsync(part);
+        SecureFiles.moveDurably(part, target);
+    }
+
+    /** A printer's file name as the hub may show it and name files after it. */
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 }

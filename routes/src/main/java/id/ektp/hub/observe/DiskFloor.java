@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Free space on the disk holding {@code dataDir}, against {@code limits.minFreeBytes}. Below
- * the floor the hub takes no more packets from the devices and no more batches from the
- * ministry: they wait where they are, which is safe (a device keeps a packet until the hub has
- * it; the ministry keeps a batch until the hub has it), while a full disk would make every
- * write in the hub fail, its state store's included. Forwarding, printing and reporting go on,
- * and forwarding frees the space the spool holds. Asked before each poll of those consumers;
+ * the floor the hub takes no more packets from the devices, batches from the ministry or
+ * results from the printers: they wait where they are, which is safe (each keeps its file until
+ * the hub has it), while a full disk would make every write in the hub fail, its state store's
+ * included. Forwarding, printing and reporting go on, and forwarding frees the space the spool
+ * holds. Asked before each poll of those consumers;
  * the change of state is logged once each way.
  */
 public final class DiskFloor {
@@ -68,10 +68,10 @@ public final class DiskFloor {
         if (below && belowSince == null) {
             belowSince = clock.instant();
             LOG.warn("disk of {} nearly full: {} free of {}, below limits.minFreeBytes ({}): packets wait on the"
-                    + " devices and PRR batches at the ministry until space is freed; forwarding, printing and"
-                    + " reports go on", dataDir, mib(free), mib(total), mib(floor));
+                    + " devices, PRR batches at the ministry and print results on the printers until space is"
+                    + " freed; forwarding, printing and reports go on", dataDir, mib(free), mib(total), mib(floor));
         } else if (!below && belowSince != null) {
-            LOG.info("disk of {}: {} free again (limits.minFreeBytes {}); taking packets and batches again,"
+            LOG.info("disk of {}: {} free again (limits.minFreeBytes {}); taking packets, batches and results again,"
                     + " after {} paused poll(s)", dataDir, mib(free), mib(floor), pausedPolls.get());
             belowSince = null;
         }

@@ -117,7 +117,7 @@ public final class HubMetrics implements MeterBinder {
         gauge("ektp.disk.free.bytes", m -> m.disk.read().freeBytes())
                 .description("Free space on dataDir's disk").register(registry);
         gauge("ektp.intake.paused", m -> m.disk.read().below() ? 1 : 0)
-                .description("1 while the free space is below limits.minFreeBytes: no packets or batches are taken")
+                .description("1 while the free space is below limits.minFreeBytes: no packets, batches or print results are taken")
                 .register(registry);
         gauge("ektp.stranded.jobs", m -> m.strandedJobs.getAsLong())
                 .description("Jobs QUEUED on a printer no longer configured: moved on only by an operator")

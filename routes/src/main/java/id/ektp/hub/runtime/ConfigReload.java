@@ -205,7 +205,7 @@ public final class ConfigReload {
 
     private void addPrinterRoute(CamelContext context, Printer printer) throws Exception {
         replaceRoute(context, DownRoutes.template(printer), DownRoutes.resultsRouteId(printer),
-                PrinterConnector.parameters(printer, config.get().dataDir()));
+                PrinterConnector.parameters(printer));
     }
 
     /**

@@ -83,7 +83,7 @@ public final class Hub implements AutoCloseable {
                 config.ministry().broker().retryMaxDelay().toMillis()));
         main.configure().addRoutesBuilder(new AdminApiPolicy());
         main.configure().addRoutesBuilder(new UpRoutes(config.devices()));
-        main.configure().addRoutesBuilder(new DownRoutes(config.printers(), config.dataDir()));
+        main.configure().addRoutesBuilder(new DownRoutes(config.printers()));
         main.configure().addRoutesBuilder(new AcrossRoutes(config.stock().checkSchedule(),
                 config.reports().statusInterval().toMillis()));
         main.configure().addRoutesBuilder(new AdminRoutes());

@@ -7,6 +7,7 @@ import id.ektp.hub.connectors.link.Links;
 import id.ektp.hub.connectors.link.SftpPolls;
 import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
 import id.ektp.hub.connectors.printer.PrinterConnector;
+import id.ektp.hub.connectors.printer.ResultsPolls;
 import id.ektp.hub.connectors.printer.SettledSinceLastPoll;
 import id.ektp.hub.down.DownRoutes;
 import id.ektp.hub.admin.AdminApi;
@@ -155,6 +156,7 @@ public final class HubServices {
                 Map.entry(DeviceConnector.COMMIT_BEAN, new DeviceOutboxCommit()),
                 Map.entry(DeviceConnector.POLLS_BEAN, devicesConnector.polls(UpRoutes.INTAKE_PREFIX, diskFloor::mayTakeMore)),
                 Map.entry(PrinterConnector.SETTLED_BEAN, new SettledSinceLastPoll<>()),
+                Map.entry(PrinterConnector.POLLS_BEAN, new ResultsPolls(diskFloor::mayTakeMore)),
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
                         inspector, outboundQueue)),
                 Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue)),

@@ -270,6 +270,7 @@ class DownFlowTest {
         assertTrue(broker.receiveAll(Queues.PICKUP_NOTICES, Duration.ofMillis(500)).isEmpty(), "one notice");
         assertEquals(1, hub.printJobs().find("PRR-3310-G000001").orElseThrow().prints());
         assertEquals(-1, hub.stock().snapshot().onHand(), "one blank");
+        assertEquals(0, hub.quarantine().all().size(), "a result seen again is no replay");
     }
 
     @Test

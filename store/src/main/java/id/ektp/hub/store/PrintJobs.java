@@ -217,6 +217,43 @@ public final class PrintJobs {
         });
     }
 
+    /**
+     * A result recorded before: the printer it came from, and whether it is still the last one
+     * recorded for its PRR (a crash between recording a result and removing its file leaves
+     * exactly that one to be seen again).
+     */
+    public record RecordedResult(String printerId, boolean last) {}
+
+    /** The result recorded under {@code resultKey}, if any. Joins the caller's transaction. */
+    public Optional<RecordedResult> recorded(String resultKey) {
+        return store.read(c -> {
+            long rowid;
+            String prrId;
+            String printerId;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT rowid, prr_id, printer_id FROM print_result WHERE result_key = ?")) {
+                ps.setString(1, resultKey);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    rowid = rs.getLong(1);
+                    prrId = rs.getString(2);
+                    printerId = rs.getString(3);
+                }
+            }
+            // Rows after it only (rowid order is recording order): no index on prr_id needed.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT EXISTS(SELECT 1 FROM print_result WHERE rowid > ? AND prr_id = ?)")) {
+                ps.setLong(1, rowid);
+                ps.setString(2, prrId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return Optional.of(new RecordedResult(printerId, rs.next() && rs.getInt(1) == 0));
+                }
+            }
+        });
+    }
+
     /** Count and oldest creation time per job state. */
     public Map<PrintJobState, Backlog> backlog() {
         return store.read(c -> {

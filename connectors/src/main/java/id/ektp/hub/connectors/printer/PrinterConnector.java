@@ -2,8 +2,6 @@ package id.ektp.hub.connectors.printer;
 
 import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.connectors.sftp.SftpOptions;
-import id.ektp.hub.spool.SecureFiles;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,12 +18,22 @@ import java.util.Map;
  * <p>Results, either kind: a printer may write its result file in several steps and the ICD
  * gives it no temporary name, so a file is taken once two polls in a row saw it unchanged
  * ({@link SettledSinceLastPoll}, bean {@value #SETTLED_BEAN}), and deleted only once the
- * exchange completed (the result recorded).
+ * exchange completed (the result recorded). What the listing shows is checked first
+ * ({@link ResultFileFilter}, a template bean {@value #FILTER_BEAN} per route): no link, no path
+ * for a name, nothing over {@link #MAX_RESULT_BYTES}. Polls wait while the disk is nearly full
+ * ({@link ResultsPolls}, bean {@value #POLLS_BEAN}).
  */
 public final class PrinterConnector {
     /** The registry name of the results consumers' read lock, a {@link SettledSinceLastPoll}. */
     public static final String SETTLED_BEAN = "settledResults";
-    private static final String RESULT_FILES = "&include=.*\\.result\\.json&delete=true";
+    /** The registry name of the results consumers' poll strategy, a {@link ResultsPolls}. */
+    public static final String POLLS_BEAN = "printerResultsPolls";
+    /** The name of each results route's own {@link ResultFileFilter}: a route template bean, named as {@code #{{resultFiles}}}. */
+    public static final String FILTER_BEAN = "resultFiles";
+    /** A result is a few hundred bytes: more is not read, nor downloaded. */
+    public static final long MAX_RESULT_BYTES = 64 * 1024;
+    private static final String RESULT_FILES = "&include=.*\\.result\\.json&delete=true&filter=#{{" + FILTER_BEAN + "}}"
+            + "&pollStrategy=#" + POLLS_BEAN;
 
     /** A folder printer's {@code results/}, with the route template parameters {@link #FOLDER_PARAMETERS}. */
     public static final String FOLDER_RESULTS = "file:{{resultsDir}}?autoCreate=false" + RESULT_FILES
@@ -38,8 +46,10 @@ public final class PrinterConnector {
      * <ul>
      *   <li>The same read lock as a folder printer's, polls 2 s apart. No minimum age: that would
      *       compare the printer's clock with ours, and a print station's clock may be minutes off.</li>
-     *   <li>{@code localWorkDirectory}: the file is downloaded to our disk (an owner-only folder)
-     *       and handed over as a File, whose size the flow checks before reading it.</li>
+     *   <li>{@code streamDownload}: the result is read from the link, at most
+     *       {@link #MAX_RESULT_BYTES} and one more byte of it whatever the listing said, and never
+     *       stored on the hub's disk (no local work folder, whose paths camel-ftp 4.18.0 builds
+     *       from the server's names).</li>
      *   <li>{@code autoCreate=false}: otherwise the consumer connects while the route starts, and
      *       one dead printer would delay the hub's start. A failed connect fails the poll
      *       ({@code throwExceptionOnConnectFailed}); after one, 15 polls are skipped, so a dead
@@ -48,7 +58,7 @@ public final class PrinterConnector {
      */
     public static final String SFTP_RESULTS = SftpOptions.secure(SftpOptions.placeholders(""), "{{resultsDir}}")
             + "&autoCreate=false&maximumReconnectAttempts=1&reconnectDelay=2000" + RESULT_FILES
-            + "&stepwise=false&localWorkDirectory=RAW({{workDir}})"
+            + "&stepwise=false&streamDownload=true"
             + "&exclusiveReadLockStrategy=#" + SETTLED_BEAN + "&fastExistsCheck=true"
             + "&delay=2000&initialDelay=0&maxMessagesPerPoll=200"
             + "&throwExceptionOnConnectFailed=true&backoffErrorThreshold=1&backoffMultiplier=15"
@@ -56,7 +66,7 @@ public final class PrinterConnector {
     public static final List<String> SFTP_PARAMETERS;
 
     static {
-        List<String> names = new ArrayList<>(List.of("printerId", "resultsDir", "workDir"));
+        List<String> names = new ArrayList<>(List.of("printerId", "resultsDir"));
         names.addAll(SftpOptions.PARAMETERS);
         SFTP_PARAMETERS = List.copyOf(names);
     }
@@ -68,21 +78,16 @@ public final class PrinterConnector {
         return "printer-" + printerId;
     }
 
-    /**
-     * The results route's template parameters for one printer ({@link #FOLDER_PARAMETERS} or
-     * {@link #SFTP_PARAMETERS}); creates an SFTP printer's local work folder, owner-only.
-     */
-    public static Map<String, String> parameters(Printer printer, Path dataDir) throws IOException {
+    /** The results route's template parameters for one printer ({@link #FOLDER_PARAMETERS} or {@link #SFTP_PARAMETERS}). */
+    public static Map<String, String> parameters(Printer printer) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("printerId", printer.id());
         if (printer.folder() != null) {
             p.put("resultsDir", results(printer).toString());
             return p;
         }
-        Path workDir = SecureFiles.ownerOnlyDirectories(dataDir.resolve("spool/printer-results").resolve(printer.id()));
         SftpOptions.parameters(p, "", printer.sftp());
         p.put("resultsDir", remote(printer, "results"));
-        p.put("workDir", workDir.toString());
         return p;
     }
 

@@ -20,13 +20,16 @@ import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.session.helpers.AbstractSession;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.SftpEventListener;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * host key that clients check against a known_hosts file, and one chrooted home per account. On top of
  * that it can misbehave on request ({@link #restart()}, {@link #disconnectUser(String)},
  * {@link #refuseLogins(String, boolean)}, {@link #failNextRemoval(String)}) so the hub's retry and
- * alerting paths can be exercised.
+ * alerting paths can be exercised, or play a hostile server ({@link #listAs(String, String)}).
  *
  * <p>Thread-safe: lifecycle methods are serialised on this object; accounts and refusals live in
  * concurrent maps read by MINA's I/O threads during authentication.
@@ -58,6 +61,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     /** Tests only: runs as a key is accepted, before the login completes (see {@link #onKeyAccepted}). */
     private volatile Consumer<String> keyAccepted = user -> { };
     private final Set<String> removalsToFail = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> listedNames = new ConcurrentHashMap<>();
 
     private volatile int port;
     private volatile PublicKey hostPublicKey;
@@ -253,6 +257,16 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         keyAccepted = hook == null ? user -> { } : hook;
     }
 
+    /**
+     * From now on, directory listings (in any account) name the file {@code fileName} as
+     * {@code listedName}, whatever that is: a hostile or broken server may list
+     * {@code x/../../somewhere.json}, which no real directory entry can be called. Only the
+     * listing lies; a request for {@code listedName} resolves it as a path, as any server would.
+     */
+    public void listAs(String fileName, String listedName) {
+        listedNames.put(fileName, listedName);
+    }
+
     /** Whether a removal asked for with {@link #failNextRemoval(String)} has not happened yet. */
     public boolean removalFailurePending(String fileName) {
         return removalsToFail.contains(fileName);
@@ -282,7 +296,15 @@ public final class EmbeddedSftpServer implements AutoCloseable {
             }
         });
         // SFTP only: no shell and no exec (the default factories are null), forwarding rejected by default.
-        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().build();
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().withFileSystemAccessor(new SftpFileSystemAccessor() {
+            @Override
+            public void putRemoteFileName(SftpSubsystemProxy subsystem, Path path, Buffer buffer, String name,
+                                          boolean shortName) throws IOException {
+                String listed = shortName ? listedNames.get(name) : null;
+                SftpFileSystemAccessor.super.putRemoteFileName(subsystem, path, buffer, listed == null ? name : listed,
+                        shortName);
+            }
+        }).build();
         sftp.addSftpEventListener(new SftpEventListener() {
             @Override
             public void removing(ServerSession session, Path path, boolean isDirectory) throws IOException {
