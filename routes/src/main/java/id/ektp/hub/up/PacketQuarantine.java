@@ -9,11 +9,13 @@ import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Puts a rejected packet in quarantine: the reason and its {@code PACKET_REJECTED} report are
- * committed first (one transaction), then the file is moved in. A crash between the two leaves the file where it was, so the same verdict is reached
- * again and the same quarantine id is written again: nothing is lost or kept twice.
+ * committed first (one transaction), then the file is moved in. A crash between the two leaves the
+ * file where it was, so the same verdict is reached again; the entry is then already held and its
+ * report already raised, so only the move is done: nothing is lost, kept or reported twice.
  */
 public final class PacketQuarantine {
     public static final String FLOW = "UP";
@@ -43,13 +45,19 @@ public final class PacketQuarantine {
         String fileName = quarantineId + ".zip";
         String relative = "packets/" + fileName; // relative to dataDir/quarantine, as for every flow
         QuarantineEntry entry = store.transact(c -> {
-            QuarantineEntry held = quarantine.hold(quarantineId, FLOW, subjectId, relative, device.toString(),
+            Optional<QuarantineEntry> held = quarantine.find(quarantineId)
+                    .filter(earlier -> earlier.state().equals(QuarantineEntry.HELD));
+            if (held.isPresent()) {
+                // Committed with its report before a crash that came before the move: only the move is left.
+                return held.get();
+            }
+            QuarantineEntry added = quarantine.hold(quarantineId, FLOW, subjectId, relative, device.toString(),
                     rejection.reason().name(), rejection.detail());
             if (knownPacketId != null) {
                 packets.markQuarantined(knownPacketId, rejection.toString());
             }
             reports.packetRejected(subjectId, device.kecamatanCode(), rejection.toString());
-            return held;
+            return added;
         });
         spool.place(file, spool.quarantine().resolve(fileName));
         PacketLog.rejected(subjectId, device, rejection);
