@@ -319,11 +319,13 @@ final class ZipLayout {
             throw ambiguous(where + " says compression method " + method + ", its central directory entry "
                     + entry.method());
         }
+        int nameLength = u16(header, 26);
+        int extraLength = u16(header, 28);
+        // First the extra field: zip64 sizes there would make the header's own sizes look wrong.
+        checkExtra(bytes(at + LOCAL_HEADER + nameLength, extraLength), entry.shown(), "local header", at);
         checkLocalValue(where, "CRC-32", u32(header, 14), entry.crc(), entry.hasDescriptor());
         checkLocalValue(where, "compressed size", u32(header, 18), entry.compressedSize(), entry.hasDescriptor());
         checkLocalValue(where, "size", u32(header, 22), entry.size(), entry.hasDescriptor());
-        int nameLength = u16(header, 26);
-        int extraLength = u16(header, 28);
         long dataOffset = at + LOCAL_HEADER + nameLength + extraLength;
         if (dataOffset + entry.compressedSize() > end.centralOffset()) {
             throw corrupt("the data of entry " + entry.shown() + " (" + entry.compressedSize() + " bytes after its"
@@ -335,7 +337,6 @@ final class ZipLayout {
             throw ambiguous(where + " names it " + EntryNames.printable(new String(localName, StandardCharsets.UTF_8))
                     + ": a reader that streams the zip would see that name");
         }
-        checkExtra(bytes(at + LOCAL_HEADER + nameLength, extraLength), entry.shown(), "local header", at);
         return new Entry(entry.name(), entry.method(), entry.crc(), entry.compressedSize(), entry.size(), dataOffset);
     }
 
