@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import id.ektp.hub.codes.Nik;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.zip.ZipException;
 import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.OutputStreamAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.ConfigurationSource;
+import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.xml.XmlConfiguration;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 class LogLayoutTest {
 
-    /** Logs each message through the production configuration and returns what the console got. */
+    /**
+     * Logs through the production configuration and returns what its console layout wrote. The
+     * console appender itself is swapped for one with the same layout writing to memory: log4j
+     * shares one console stream among all configurations, so {@code System.setOut} would not do.
+     */
     private static String logThroughProductionLayout(Configuration[] loaded, LogCalls calls) throws Exception {
-        PrintStream console = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        // The console appender takes System.out when it is built.
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         LoggerContext context = new LoggerContext("production-layout");
         try {
             ConfigurationSource source = ConfigurationSource.fromUri(
@@ -36,10 +39,16 @@ class LogLayoutTest {
             Configuration configuration = new XmlConfiguration(context, source);
             context.start(configuration);
             loaded[0] = configuration;
+            Appender capture = OutputStreamAppender.newBuilder().setName("capture")
+                    .setLayout(configuration.getAppender("console").getLayout()).setTarget(out).build();
+            capture.start();
+            LoggerConfig root = configuration.getRootLogger();
+            root.removeAppender("console");
+            root.addAppender(capture, null, null);
+            context.updateLoggers();
             calls.log(context.getLogger("id.ektp.hub.up.PacketLog"));
         } finally {
             context.stop();
-            System.setOut(console);
         }
         return out.toString(StandardCharsets.UTF_8);
     }
