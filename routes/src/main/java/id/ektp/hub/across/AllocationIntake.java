@@ -2,6 +2,7 @@ package id.ektp.hub.across;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import id.ektp.hub.codes.Codes;
+import id.ektp.hub.codes.UntrustedText;
 import id.ektp.hub.spool.SecureFiles;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.QuarantineEntry;
@@ -62,7 +63,8 @@ public final class AllocationIntake {
             SecureFiles.fsync(file);
             quarantine.hold(id, FLOW, messageId == null ? "unknown" : messageId, "messages/" + file.getFileName(),
                     "ministry broker", e.reason, e.getMessage());
-            LOG.warn("allocation message {} rejected: {}: {} (kept in {})", messageId, e.reason, e.getMessage(), file);
+            LOG.warn("allocation message {} rejected: {}: {} (kept in {})", UntrustedText.forLog(messageId), e.reason,
+                    UntrustedText.sentence(e.getMessage()), file);
         }
     }
 
