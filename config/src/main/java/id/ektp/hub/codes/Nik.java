@@ -10,8 +10,22 @@ import java.util.regex.Pattern;
  */
 public final class Nik {
     private static final Pattern DIGITS = Pattern.compile("[0-9]{16}");
-    /** A 16-digit run not inside a longer number: what {@link #maskAll} hides. */
-    private static final Pattern IN_TEXT = Pattern.compile("(?<![0-9])([0-9]{6})[0-9]{6}([0-9]{4})(?![0-9])");
+    /**
+     * What {@link #maskAll} hides: 16 digits shaped like a NIK (birth day 01-31 or 41-71, month
+     * 01-12, serial not 0000) and standing alone, i.e. not inside a longer run of letters or digits
+     * (a SHA-256, a token) and not the counter after a hex id's hyphen (Camel's message ids,
+     * {@code 56816C96079BC01-0000000000000204}). A NIK is still masked after {@code nik=}, inside
+     * quotes or a sentence, and in a file name ({@code 3310054507900001.json}).
+     *
+     * <p>{@code app/src/main/resources/log4j2.xml} repeats this expression (property {@code nik})
+     * for its safety net; a test checks that they are the same.
+     */
+    public static final String MASK_PATTERN = "(?<![0-9A-Za-z])(?<![0-9A-Fa-f]{8}-)([0-9]{6})"
+            + "(?:0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(?:0[1-9]|1[0-2])[0-9]{2}"
+            + "((?!0000)[0-9]{4})(?![0-9A-Za-z])";
+    /** Region and serial stay, birth date goes: {@code 331005******0001}. */
+    public static final String MASK_REPLACEMENT = "$1******$2";
+    private static final Pattern IN_TEXT = Pattern.compile(MASK_PATTERN);
 
     private Nik() {}
 
@@ -50,9 +64,9 @@ public final class Nik {
         return nik.substring(0, 6) + "******" + nik.substring(12);
     }
 
-    /** Masks every NIK-shaped 16-digit run in free text (a safety net for log lines). */
+    /** Masks every NIK in free text ({@link #MASK_PATTERN}): a safety net for log lines and reports. */
     public static String maskAll(String text) {
-        return text == null ? null : IN_TEXT.matcher(text).replaceAll("$1******$2");
+        return text == null ? null : IN_TEXT.matcher(text).replaceAll(MASK_REPLACEMENT);
     }
 
     /** The kecamatan the NIK was first issued in, as {@code PP.RR.KK}. */

@@ -2,6 +2,7 @@ package id.ektp.hub.across;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import id.ektp.hub.codes.Codes;
+import id.ektp.hub.codes.UntrustedText;
 import id.ektp.hub.spool.SecureFiles;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.QuarantineEntry;
@@ -41,7 +42,6 @@ public final class AllocationIntake {
     private static final Logger LOG = LoggerFactory.getLogger("ektp.stock");
     public static final String FLOW = "ACROSS";
     /** How much of a message id an entry, a log line or a detail shows. */
-    private static final int MAX_SHOWN_ID = 120;
     /** Most bytes of a bytes message kept; the ICD's allocations are a few hundred. */
     private static final long MAX_KEPT_BYTES = 1 << 20;
 
@@ -78,7 +78,7 @@ public final class AllocationIntake {
             text = textMessage.getText();
         } catch (JMSException e) {
             hold(messageId, new Kept(new byte[0], ".json"), "MALFORMED_JSON", "its text cannot be read: "
-                    + PeerText.shown(e.getMessage(), 200));
+                    + UntrustedText.sentence(e.getMessage()));
             return;
         }
         try {
@@ -95,13 +95,13 @@ public final class AllocationIntake {
 
     /**
      * Quarantines a message under a name made from its id: the id itself when it is a safe
-     * short name, else a hash of it ({@link PeerText#fileSafe}), so that nothing in the message
+     * short name, else a hash of it ({@link UntrustedText#fileName}), so that nothing in the message
      * can make the file or the entry fail and the message come back for ever. The id as sent is
      * kept, bounded and escaped, as the entry's subject and, when hashed, in its detail.
      */
     private void hold(String messageId, Kept kept, String reason, String detail) throws IOException {
-        String name = PeerText.fileSafe(messageId);
-        String shownId = PeerText.shown(messageId, MAX_SHOWN_ID);
+        String name = UntrustedText.fileName(messageId);
+        String shownId = messageId == null ? "(none)" : UntrustedText.forLog(messageId);
         String fullDetail = name.equals(messageId) ? detail
                 : detail + "; named by a hash of its EktpMessageId \"" + shownId + "\"";
         String id = "allocation~" + name;
@@ -154,7 +154,7 @@ public final class AllocationIntake {
                 return Messages.text(Messages.json().valueToTree(entries)).getBytes(StandardCharsets.UTF_8);
             }
         } catch (JMSException e) {
-            return ("its content cannot be read: " + PeerText.shown(e.getMessage(), 200)).getBytes(StandardCharsets.UTF_8);
+            return ("its content cannot be read: " + UntrustedText.sentence(e.getMessage())).getBytes(StandardCharsets.UTF_8);
         }
         return ("a " + type(message) + "; its content is not kept").getBytes(StandardCharsets.UTF_8);
     }
@@ -189,20 +189,20 @@ public final class AllocationIntake {
         try {
             node = Messages.json().readTree(text == null ? "" : text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new Malformed("MALFORMED_JSON", "not JSON: " + PeerText.shown(e.getOriginalMessage(), 300));
+            throw new Malformed("MALFORMED_JSON", "not JSON: " + UntrustedText.sentence(e.getOriginalMessage()));
         }
         if (node == null || !node.isObject()) {
             throw new Malformed("MALFORMED_JSON", "not a JSON object");
         }
         String schema = node.path("schema").asText(null);
         if (!Queues.STOCK_ALLOCATION.equals(schema)) {
-            throw new Malformed("UNKNOWN_SCHEMA", "schema is " + (schema == null ? "missing" : "\"" + PeerText.shown(schema, 60) + "\"")
+            throw new Malformed("UNKNOWN_SCHEMA", "schema is " + (schema == null ? "missing" : "\"" + UntrustedText.forLog(schema) + "\"")
                     + "; only \"" + Queues.STOCK_ALLOCATION + "\" is accepted");
         }
         String id = text(node, "allocationId");
         String regency = text(node, "regencyCode");
         if (!regency.equals(regencyCode)) {
-            throw new Malformed("WRONG_REGENCY", "regencyCode is " + PeerText.shown(regency, 60) + ", this hub is " + regencyCode);
+            throw new Malformed("WRONG_REGENCY", "regencyCode is " + UntrustedText.forLog(regency) + ", this hub is " + regencyCode);
         }
         JsonNode quantity = node.path("quantity");
         if (!quantity.canConvertToInt() || !quantity.isIntegralNumber() || quantity.asInt() <= 0) {
@@ -214,7 +214,7 @@ public final class AllocationIntake {
         try {
             OffsetDateTime.parse(shippedAt);
         } catch (DateTimeParseException e) {
-            throw new Malformed("INVALID_FIELD", "shippedAt is not an ISO-8601 time with offset: " + PeerText.shown(shippedAt, 60));
+            throw new Malformed("INVALID_FIELD", "shippedAt is not an ISO-8601 time with offset: " + UntrustedText.forLog(shippedAt));
         }
         return new Allocation(id, quantity.asInt(), from, to, shippedAt, clock.instant(), null, null);
     }
@@ -230,7 +230,7 @@ public final class AllocationIntake {
     private static String serial(JsonNode node, String field) throws Malformed {
         String value = text(node, field);
         if (!Codes.matches(Codes.BLANK_SERIAL, value)) {
-            throw new Malformed("INVALID_FIELD", field + " " + PeerText.shown(value, 60) + " is not a blank serial ([A-Z0-9]{8,20})");
+            throw new Malformed("INVALID_FIELD", field + " " + UntrustedText.forLog(value) + " is not a blank serial ([A-Z0-9]{8,20})");
         }
         return value;
     }

@@ -2,6 +2,7 @@ package id.ektp.hub.across;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import id.ektp.hub.codes.UntrustedText;
 import id.ektp.hub.store.Outbox;
 import java.time.Instant;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.UUID;
 /**
  * Raises {@code ektp.failure-report/1} messages to {@value Queues#FAILURES}. Each is written to
  * the outbox in the caller's transaction; the report id is also its {@code EktpMessageId}.
+ * Fields that may carry what a peer sent (a device's file name, a printer's reason, an error a
+ * server gave) go in as {@link UntrustedText}: bounded, escaped, NIKs masked.
  */
 public final class FailureReports {
     private final Outbox outbox;
@@ -23,18 +26,18 @@ public final class FailureReports {
 
     public String packetRejected(String packetId, String kecamatanCode, String reason) {
         ObjectNode report = start("PACKET_REJECTED");
-        report.put("packetId", packetId);
+        report.put("packetId", UntrustedText.forLog(packetId));
         report.put("kecamatanCode", kecamatanCode);
-        report.put("reason", reason);
+        report.put("reason", UntrustedText.sentence(reason));
         return raise(report);
     }
 
     public String printFailure(String prrId, String printerId, String reason, String blankSerial) {
         ObjectNode report = start("PRINT_FAILURE");
-        report.put("prrId", prrId);
+        report.put("prrId", UntrustedText.forLog(prrId));
         report.put("printerId", printerId);
-        report.put("reason", reason);
-        report.put("blankSerial", blankSerial);
+        report.put("reason", UntrustedText.sentence(reason));
+        report.put("blankSerial", UntrustedText.forLog(blankSerial));
         return raise(report);
     }
 
@@ -45,7 +48,7 @@ public final class FailureReports {
         report.put("kecamatanCode", kecamatanCode);
         report.put("deviceId", deviceId);
         report.put("since", messages.time(since));
-        report.put("cause", cause);
+        report.put("cause", UntrustedText.sentence(cause));
         ArrayNode working = report.putArray("nearestWorking");
         nearestWorking.forEach(working::add);
         return raise(report);

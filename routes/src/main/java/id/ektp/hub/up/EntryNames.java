@@ -1,5 +1,6 @@
 package id.ektp.hub.up;
 
+import id.ektp.hub.codes.UntrustedText;
 import java.util.Optional;
 
 /**
@@ -29,7 +30,7 @@ final class EntryNames {
         }
         for (int i = 0; i < name.length(); ) {
             int c = name.codePointAt(i);
-            if (isControl(c)) {
+            if (UntrustedText.isHidden(c)) {
                 return Optional.of(String.format("the name contains the control character U+%04X", c));
             }
             i += Character.charCount(c);
@@ -37,23 +38,11 @@ final class EntryNames {
         return Optional.empty();
     }
 
-    /** The name with control characters spelled out, fit to quote in a sentence. */
+    /**
+     * The name fit to quote in a sentence that may reach a log, a report or the audit trail:
+     * control characters spelled out, NIKs masked, at most {@value UntrustedText#NAME_LIMIT} characters.
+     */
     static String printable(String name) {
-        StringBuilder out = new StringBuilder("\"");
-        name.codePoints().forEach(c -> {
-            if (isControl(c)) {
-                out.append(String.format("\\u%04X", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.append('"').toString();
-    }
-
-    /** C0/C1 controls, plus line separators and invisible format characters (bidi overrides). */
-    private static boolean isControl(int c) {
-        int type = Character.getType(c);
-        return Character.isISOControl(c) || type == Character.FORMAT
-                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+        return UntrustedText.quoted(name);
     }
 }

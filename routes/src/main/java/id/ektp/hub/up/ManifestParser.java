@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import id.ektp.hub.codes.Codes;
+import id.ektp.hub.codes.UntrustedText;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -43,7 +44,7 @@ final class ManifestParser {
             root = JSON.readTree(json);
         } catch (JacksonException e) {
             throw new PacketRejectedException(RejectReason.MALFORMED_MANIFEST,
-                    "manifest.json is not valid JSON: " + e.getOriginalMessage());
+                    "manifest.json is not valid JSON: " + UntrustedText.sentence(e.getOriginalMessage()));
         } catch (java.io.IOException e) {
             // Parsing a byte array does no I/O; Jackson only declares it.
             throw new PacketRejectedException(RejectReason.MALFORMED_MANIFEST,
@@ -61,7 +62,7 @@ final class ManifestParser {
         }
         if (!schema.textValue().equals(SCHEMA)) {
             throw new PacketRejectedException(RejectReason.UNKNOWN_SCHEMA,
-                    "manifest schema is \"" + schema.textValue() + "\"; only \"" + SCHEMA + "\" is accepted");
+                    "manifest schema is " + UntrustedText.quoted(schema.textValue()) + "; only \"" + SCHEMA + "\" is accepted");
         }
 
         String packetId = matching(root, "packetId", Codes.PACKET_ID, "KKKKKK-DEVICE-yyyyMMddHHmmss-NNNN");
@@ -75,7 +76,7 @@ final class ManifestParser {
         OffsetDateTime capturedAt = timeWithOffset(root, "capturedAt");
         String kind = text(root, "kind");
         if (!KINDS.contains(kind)) {
-            throw invalid("field kind is \"" + kind + "\"; expected NEW, UPDATE or RE_RECORD");
+            throw invalid("field kind is " + UntrustedText.quoted(kind) + "; expected NEW, UPDATE or RE_RECORD");
         }
         List<Manifest.Entry> entries = entries(root);
         return new Manifest(packetId, nik, kecamatanCode, deviceId, operatorId, capturedAt, kind, entries);
@@ -180,11 +181,9 @@ final class ManifestParser {
         return value.isArray() ? "a list" : "an object";
     }
 
-    /** Device-supplied text quoted in a detail: kept short, and control characters made visible. */
+    /** Device-supplied text quoted in a detail: kept short, control characters made visible, NIKs masked. */
     private static String abbreviate(String text) {
-        String shown = text.length() > 80 ? text.substring(0, 80) + "..." : text;
-        String quoted = EntryNames.printable(shown);
-        return quoted.substring(1, quoted.length() - 1);
+        return UntrustedText.forLog(text);
     }
 
     private static PacketRejectedException invalid(String detail) {

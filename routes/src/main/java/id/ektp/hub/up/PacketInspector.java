@@ -4,18 +4,16 @@ import id.ektp.hub.codes.Codes;
 import id.ektp.hub.codes.Nik;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
  * Decides whether an enrollment packet is valid (ICD §1) before the hub forwards it byte-identical
@@ -23,10 +21,12 @@ import java.util.zip.ZipFile;
  * naming the entry or field. Only a local I/O failure (the hub's own disk) is an exception.
  *
  * <p>Checks run from the cheapest to the most expensive, and the first failure decides: the zip's
- * central directory (entry count and names) before any data is read, then the manifest, then each
- * entry streamed through a small buffer. {@link ZipFile} reads the file with random access, so a
- * 64 MiB packet needs about 64 KiB of heap, and the uncompressed bytes are counted as they are
- * inflated: a zip bomb is stopped just past the limit, whatever its headers or manifest claim.
+ * end record (entry count), its layout ({@link ZipLayout}: every byte in an entry, local and
+ * central headers agreeing) and entry names before any data is read, then the manifest, then each
+ * entry streamed through small buffers. The file is read with random access, so a 64 MiB packet
+ * needs about 128 KiB of heap, and the uncompressed bytes are counted as they are inflated: a zip
+ * bomb is stopped just past the limit, whatever its headers or manifest claim. Every entry is
+ * either the manifest or listed by it, so a valid packet has had each of its bytes read.
  *
  * <p>Thread-safe: it holds nothing but the limit, so one instance serves every device route.
  */
@@ -55,31 +55,22 @@ public final class PacketInspector {
      * @throws IOException only when the hub cannot read its own copy (missing file, disk error)
      */
     public Inspection inspect(Path zipFile, String fileName, PacketOrigin origin) throws IOException {
-        try (ZipFile zip = open(zipFile)) {
+        try (FileChannel zip = FileChannel.open(zipFile, StandardOpenOption.READ)) {
             return inspect(zip, fileName, origin);
         } catch (PacketRejectedException e) {
             return Inspection.rejected(e.rejection().reason(), e.rejection().detail());
         }
     }
 
-    private static ZipFile open(Path zipFile) throws IOException, PacketRejectedException {
-        try {
-            // Reads only the central directory: how many entries and what they are called.
-            return new ZipFile(zipFile.toFile());
-        } catch (ZipException e) {
-            throw new PacketRejectedException(RejectReason.CORRUPT_ZIP,
-                    "the file is not a readable zip (" + e.getMessage() + ")");
-        }
-    }
-
-    private Inspection inspect(ZipFile zip, String fileName, PacketOrigin origin)
+    private Inspection inspect(FileChannel zip, String fileName, PacketOrigin origin)
             throws IOException, PacketRejectedException {
         // A zip of thousands of entries is refused before any of them is looked at.
-        if (zip.size() > MAX_ENTRIES + 1) {
-            throw new PacketRejectedException(RejectReason.TOO_MANY_ENTRIES, "the zip holds " + zip.size()
+        ZipLayout.End end = ZipLayout.end(zip);
+        if (end.entries() > MAX_ENTRIES + 1) {
+            throw new PacketRejectedException(RejectReason.TOO_MANY_ENTRIES, "the zip holds " + end.entries()
                     + " entries; at most " + MAX_ENTRIES + " payload entries and manifest.json are allowed");
         }
-        Map<String, ZipEntry> present = presentEntries(zip);
+        Map<String, ZipLayout.Entry> present = presentEntries(ZipLayout.entries(zip, end));
         UncompressedBudget budget = new UncompressedBudget(maxPacketBytes);
         EntryReader reader = new EntryReader(zip, budget);
 
@@ -98,12 +89,11 @@ public final class PacketInspector {
     }
 
     /** The zip's entries by name, once each name is known to be plain and unique. */
-    private static Map<String, ZipEntry> presentEntries(ZipFile zip) throws PacketRejectedException {
-        Map<String, ZipEntry> present = new LinkedHashMap<>();
-        Enumeration<? extends ZipEntry> entries = zip.entries();
-        while (entries.hasMoreElements()) {
-            ZipEntry entry = entries.nextElement();
-            String name = entry.getName();
+    private static Map<String, ZipLayout.Entry> presentEntries(List<ZipLayout.Entry> entries)
+            throws PacketRejectedException {
+        Map<String, ZipLayout.Entry> present = new LinkedHashMap<>();
+        for (ZipLayout.Entry entry : entries) {
+            String name = entry.name();
             Optional<String> problem = EntryNames.problem(name);
             if (problem.isPresent()) {
                 throw new PacketRejectedException(RejectReason.UNSAFE_ENTRY_NAME,
@@ -117,9 +107,9 @@ public final class PacketInspector {
         return present;
     }
 
-    private static byte[] manifestBytes(Map<String, ZipEntry> present, EntryReader reader)
+    private static byte[] manifestBytes(Map<String, ZipLayout.Entry> present, EntryReader reader)
             throws IOException, PacketRejectedException {
-        ZipEntry entry = present.get(MANIFEST);
+        ZipLayout.Entry entry = present.get(MANIFEST);
         if (entry == null) {
             throw new PacketRejectedException(RejectReason.MISSING_MANIFEST, "the zip has no manifest.json");
         }
@@ -205,7 +195,7 @@ public final class PacketInspector {
         }
     }
 
-    private static void checkListedAgainstPresent(Manifest manifest, Map<String, ZipEntry> present)
+    private static void checkListedAgainstPresent(Manifest manifest, Map<String, ZipLayout.Entry> present)
             throws PacketRejectedException {
         Set<String> listed = new HashSet<>();
         for (Manifest.Entry entry : manifest.entries()) {

@@ -2,6 +2,7 @@ package id.ektp.hub.up;
 
 import id.ektp.hub.connectors.device.DeviceRef;
 import id.ektp.hub.across.FailureReports;
+import id.ektp.hub.codes.UntrustedText;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.PacketRecords;
@@ -9,11 +10,13 @@ import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Puts a rejected packet in quarantine: the reason and its {@code PACKET_REJECTED} report are
- * committed first (one transaction), then the file is moved in. A crash between the two leaves the file where it was, so the same verdict is reached
- * again and the same quarantine id is written again: nothing is lost or kept twice.
+ * committed first (one transaction), then the file is moved in. A crash between the two leaves the
+ * file where it was, so the same verdict is reached again; the entry is then already held and its
+ * report already raised, so only the move is done: nothing is lost, kept or reported twice.
  */
 public final class PacketQuarantine {
     public static final String FLOW = "UP";
@@ -36,23 +39,33 @@ public final class PacketQuarantine {
     /**
      * Quarantines {@code file} under {@code quarantineId}. {@code knownPacketId} is the packet
      * row to mark QUARANTINED, or null when the packet has no row of its own (a duplicate id,
-     * a file name that is no packet id).
+     * a file name that is no packet id). {@code subjectId} and the rejection's detail may quote
+     * what the device sent (its file name, manifest fields): they are kept, logged and reported
+     * only as {@link UntrustedText} makes them.
      */
     public QuarantineEntry quarantine(Path file, String quarantineId, String subjectId, String knownPacketId,
                                       DeviceRef device, Rejection rejection) throws IOException {
         String fileName = quarantineId + ".zip";
         String relative = "packets/" + fileName; // relative to dataDir/quarantine, as for every flow
+        String subject = UntrustedText.forLog(subjectId);
+        Rejection shown = new Rejection(rejection.reason(), UntrustedText.sentence(rejection.detail()));
         QuarantineEntry entry = store.transact(c -> {
-            QuarantineEntry held = quarantine.hold(quarantineId, FLOW, subjectId, relative, device.toString(),
-                    rejection.reason().name(), rejection.detail());
-            if (knownPacketId != null) {
-                packets.markQuarantined(knownPacketId, rejection.toString());
+            Optional<QuarantineEntry> held = quarantine.find(quarantineId)
+                    .filter(earlier -> earlier.state().equals(QuarantineEntry.HELD));
+            if (held.isPresent()) {
+                // Committed with its report before a crash that came before the move: only the move is left.
+                return held.get();
             }
-            reports.packetRejected(subjectId, device.kecamatanCode(), rejection.toString());
-            return held;
+            QuarantineEntry added = quarantine.hold(quarantineId, FLOW, subject, relative, device.toString(),
+                    shown.reason().name(), shown.detail());
+            if (knownPacketId != null) {
+                packets.markQuarantined(knownPacketId, shown.toString());
+            }
+            reports.packetRejected(subject, device.kecamatanCode(), shown.toString());
+            return added;
         });
         spool.place(file, spool.quarantine().resolve(fileName));
-        PacketLog.rejected(subjectId, device, rejection);
+        PacketLog.rejected(subject, device, shown);
         return entry;
     }
 }

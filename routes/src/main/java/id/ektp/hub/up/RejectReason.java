@@ -7,6 +7,14 @@ package id.ektp.hub.up;
 public enum RejectReason {
     /** Not a zip at all, truncated, or a damaged entry (CRC or inflate error). */
     CORRUPT_ZIP,
+    /**
+     * Bytes that belong to no entry (data put before, between or after the entries, a local entry
+     * the central directory does not list), or a local header, data descriptor or extra field that
+     * disagrees with the central directory: readers could see different contents.
+     */
+    AMBIGUOUS_ZIP,
+    /** Zip features no packet needs: zip64, several disks, encryption, other compression, symbolic links. */
+    UNSUPPORTED_ZIP,
     /** The zip has no {@code manifest.json}. */
     MISSING_MANIFEST,
     /** {@code manifest.json} is not JSON, or is too large to be one. */

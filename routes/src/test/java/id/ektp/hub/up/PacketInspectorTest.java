@@ -85,7 +85,33 @@ class PacketInspectorTest {
                     "\"finger_01.wsq\" is in the zip more than once")),
             Map.entry(PacketDefect.TOO_MANY_ENTRIES, new Expected(RejectReason.TOO_MANY_ENTRIES, "holds 66 entries")),
             Map.entry(PacketDefect.ZIP_BOMB, new Expected(RejectReason.TOO_LARGE, "entry \"padding.bin\" takes the packet past")),
-            Map.entry(PacketDefect.CORRUPT_ENTRY, new Expected(RejectReason.CORRUPT_ZIP, "entry \"demographics.json\" cannot be read"))));
+            Map.entry(PacketDefect.CORRUPT_ENTRY, new Expected(RejectReason.CORRUPT_ZIP, "entry \"demographics.json\" cannot be read")),
+            Map.entry(PacketDefect.PREPENDED_BYTES, new Expected(RejectReason.AMBIGUOUS_ZIP,
+                    "bytes before the first entry (offset 0 to ")),
+            Map.entry(PacketDefect.GAP_BETWEEN_ENTRIES, new Expected(RejectReason.AMBIGUOUS_ZIP,
+                    "64 bytes between entries \"demographics.json\" and \"face.jp2\" (offset ")),
+            Map.entry(PacketDefect.TRAILING_BYTES, new Expected(RejectReason.AMBIGUOUS_ZIP, "100 bytes after the zip's end record")),
+            Map.entry(PacketDefect.LOCAL_NAME_MISMATCH, new Expected(RejectReason.AMBIGUOUS_ZIP,
+                    "names it \"../../evil.sh\": a reader that streams the zip would see that name")),
+            Map.entry(PacketDefect.LOCAL_SIZE_MISMATCH, new Expected(RejectReason.AMBIGUOUS_ZIP, "says compressed size ")),
+            Map.entry(PacketDefect.LOCAL_CRC_MISMATCH, new Expected(RejectReason.AMBIGUOUS_ZIP, "says CRC-32 ")),
+            Map.entry(PacketDefect.LOCAL_METHOD_MISMATCH, new Expected(RejectReason.AMBIGUOUS_ZIP,
+                    "says compression method 8, its central directory entry 0")),
+            Map.entry(PacketDefect.LOCAL_FLAGS_MISMATCH, new Expected(RejectReason.AMBIGUOUS_ZIP,
+                    "has flags 0x0802, its central directory entry 0x0800")),
+            Map.entry(PacketDefect.UNLISTED_LOCAL_ENTRY, new Expected(RejectReason.AMBIGUOUS_ZIP,
+                    "a local entry \"../../evil.sh\" at offset 0 is not in the central directory")),
+            Map.entry(PacketDefect.UNICODE_PATH_EXTRA, new Expected(RejectReason.AMBIGUOUS_ZIP, "carries a second name")),
+            Map.entry(PacketDefect.STORED_WITH_DATA_DESCRIPTOR, new Expected(RejectReason.AMBIGUOUS_ZIP,
+                    "entry \"face.jp2\" is stored with a data descriptor")),
+            Map.entry(PacketDefect.DATA_DESCRIPTOR_MISMATCH, new Expected(RejectReason.AMBIGUOUS_ZIP,
+                    "the data descriptor of entry \"demographics.json\"")),
+            Map.entry(PacketDefect.BYTES_AFTER_DEFLATE_STREAM, new Expected(RejectReason.AMBIGUOUS_ZIP,
+                    "compressed bytes of entry \"demographics.json\"")),
+            Map.entry(PacketDefect.ZIP64, new Expected(RejectReason.UNSUPPORTED_ZIP, "zip64")),
+            Map.entry(PacketDefect.MULTI_DISK, new Expected(RejectReason.UNSUPPORTED_ZIP, "spans several disks")),
+            Map.entry(PacketDefect.ENCRYPTED_ENTRY, new Expected(RejectReason.UNSUPPORTED_ZIP, "entry \"face.jp2\" is encrypted")),
+            Map.entry(PacketDefect.SECOND_END_RECORD, new Expected(RejectReason.AMBIGUOUS_ZIP, "the zip has two end records"))));
 
     static Stream<PacketDefect> defects() {
         return EnumSet.complementOf(EnumSet.of(PacketDefect.NONE)).stream();
@@ -145,6 +171,18 @@ class PacketInspectorTest {
                 ((ObjectNode) entry).put("sha256", entry.get("sha256").asText().toUpperCase(Locale.ROOT));
             }
         });
+        Inspection inspection = inspect(zip);
+        assertTrue(inspection.isValid(), () -> inspection.rejection().toString());
+    }
+
+    @Test
+    void aZipCommentIsPartOfTheZipAndAccepted() throws Exception {
+        PacketSpec spec = PacketSpec.builder().targetBytes(8 * 1024).build();
+        Path zip = dir.resolve(spec.fileName());
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            writeEntries(out, entriesOf(factory.bytes(spec)));
+            out.setComment("written by the enrollment app, version 4.2");
+        }
         Inspection inspection = inspect(zip);
         assertTrue(inspection.isValid(), () -> inspection.rejection().toString());
     }

@@ -97,7 +97,8 @@ class UpFlowTest {
                 PacketDefect.MALFORMED_MANIFEST, RejectReason.MALFORMED_MANIFEST,
                 PacketDefect.UNKNOWN_SCHEMA, RejectReason.UNKNOWN_SCHEMA,
                 PacketDefect.INVALID_NIK, RejectReason.INVALID_NIK,
-                PacketDefect.ZIP_BOMB, RejectReason.TOO_LARGE);
+                PacketDefect.ZIP_BOMB, RejectReason.TOO_LARGE,
+                PacketDefect.UNLISTED_LOCAL_ENTRY, RejectReason.AMBIGUOUS_ZIP);
         Map<String, RejectReason> expected = new java.util.HashMap<>();
         int seq = 100;
         for (Map.Entry<PacketDefect, RejectReason> c : cases.entrySet()) {

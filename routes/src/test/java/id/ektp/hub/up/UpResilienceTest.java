@@ -4,10 +4,17 @@ import static id.ektp.hub.testing.HubTestEnvironment.names;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import id.ektp.hub.across.FailureReports;
+import id.ektp.hub.across.Messages;
+import id.ektp.hub.across.Queues;
+import id.ektp.hub.config.HubConfig;
+import id.ektp.hub.connectors.device.DeviceRef;
 import id.ektp.hub.connectors.link.Link;
 import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.sandbox.broker.EmbeddedBroker;
 import id.ektp.hub.sandbox.packets.PacketDefect;
 import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
@@ -15,12 +22,14 @@ import id.ektp.hub.sandbox.sftp.HangingServer;
 import id.ektp.hub.sandbox.sftp.SshKeys;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
+import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecord;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -199,10 +208,64 @@ class UpResilienceTest {
         assertTrue(Files.exists(spool.quarantine().resolve(quarantinedNotMoved.packetId() + ".zip")));
     }
 
-    private void received(PacketRecords packets, PacketSpec s, Spool spool, String deviceKey) throws Exception {
+    private Path received(PacketRecords packets, PacketSpec s, Spool spool, String deviceKey) throws Exception {
         Path file = env.packetFactory().write(s, Files.createDirectories(spool.received().resolve(deviceKey)));
         packets.beginReceiving(s.packetId(), s.kecamatanCode(), s.deviceId(), Spool.sha256Of(file), Files.size(file));
         packets.markReceived(s.packetId());
+        return file;
+    }
+
+    /**
+     * The quarantine's window: its record and {@code PACKET_REJECTED} report committed, the file
+     * not yet moved. The hub started on it checks the packet again and reaches the same verdict;
+     * the ministry must still get one report, under the id raised before the crash.
+     */
+    @Test
+    void aRejectionCommittedJustBeforeACrashIsReportedOnceAfterTheRestart() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        EmbeddedBroker broker = env.withBroker();
+        HubConfig config = env.config();
+        Spool spool = new Spool(env.dataDir());
+        PacketSpec bad = spec("33.10.05", "CWS01", 6, 6).withDefect(PacketDefect.CHECKSUM_MISMATCH);
+        String id = bad.packetId();
+        String reportId;
+        try (HubStore store = HubStore.open(env.dataDir())) {
+            Clock clock = Clock.systemUTC();
+            PacketRecords packets = new PacketRecords(store, clock);
+            Outbox outbox = new Outbox(store, clock);
+            PacketQuarantine quarantine = new PacketQuarantine(store, packets, new QuarantineRecords(store, clock), spool,
+                    new FailureReports(outbox, new Messages(config.regency(), clock)));
+            Path file = received(packets, bad, spool, "331005-CWS01");
+            Inspection inspection = new PacketInspector(config.limits().maxPacketBytes())
+                    .inspect(file, file.getFileName().toString(), new PacketOrigin("33.10.05", "CWS01"));
+            // The process dies after the commit, before the move: a folder where the file would go
+            // makes the move fail at exactly that point.
+            Path inTheWay = Files.createDirectories(spool.quarantine().resolve(id + ".zip").resolve("in-the-way"));
+            assertThrows(IOException.class, () -> quarantine.quarantine(file, id, id, id, DeviceRef.of("331005-CWS01"),
+                    inspection.rejection()));
+            Files.delete(inTheWay);
+            Files.delete(inTheWay.getParent());
+            assertTrue(Files.exists(file), "still where the crash left it");
+            List<String> raised = outbox.pending(10).stream().map(m -> m.messageId()).toList();
+            assertEquals(1, raised.size(), "raised with the quarantine, before the crash");
+            reportId = raised.get(0);
+        }
+
+        Hub hub = env.startHub();
+        await().atMost(PATIENCE).until(() -> Files.exists(spool.quarantine().resolve(id + ".zip"))
+                && names(spool.received().resolve("331005-CWS01")).isEmpty());
+        // The check after the restart commits before it moves the file: anything it raised is in
+        // the outbox by now, and is sent once the outbox is empty.
+        await().atMost(PATIENCE).until(() -> hub.outbox().backlog().count() == 0);
+        List<String> rejections = new ArrayList<>();
+        for (EmbeddedBroker.ReceivedMessage m : broker.receiveAll(Queues.FAILURES, Duration.ofSeconds(5))) {
+            if (m.text().contains("\"PACKET_REJECTED\"")) {
+                rejections.add((String) m.property(Queues.MESSAGE_ID));
+            }
+        }
+        assertEquals(List.of(reportId), rejections, "one PACKET_REJECTED, with the report id raised before the crash");
+        assertEquals(1, hub.quarantine().held().size());
+        assertEquals(PacketState.QUARANTINED, state(hub, bad));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package id.ektp.hub.store;
 
+import id.ektp.hub.codes.UntrustedText;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,13 +22,17 @@ public final class QuarantineRecords {
 
     /**
      * Records {@code entry} as held (again, if a crash interrupted an earlier attempt: the same
-     * input always yields the same quarantine id). Joins the caller's transaction if any.
+     * input always yields the same quarantine id). Joins the caller's transaction if any. The
+     * subject and detail may quote what a peer sent (a file name, a field): they are kept as
+     * {@link UntrustedText}, whatever flow the item comes from.
      */
     public QuarantineEntry hold(String quarantineId, String flow, String subjectId, String fileName,
                                 String source, String reason, String detail) {
         Instant now = clock.instant();
-        QuarantineEntry entry = new QuarantineEntry(quarantineId, flow, subjectId, fileName, source,
-                reason, detail, now, QuarantineEntry.HELD);
+        String shownSubject = UntrustedText.forLog(subjectId);
+        String shownDetail = UntrustedText.sentence(detail);
+        QuarantineEntry entry = new QuarantineEntry(quarantineId, flow, shownSubject, fileName, source,
+                reason, shownDetail, now, QuarantineEntry.HELD);
         store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO quarantine(quarantine_id, flow, subject_id, file_name, source, reason,
@@ -37,15 +42,15 @@ public final class QuarantineRecords {
                       detail = excluded.detail, state = 'HELD'""")) {
                 ps.setString(1, quarantineId);
                 ps.setString(2, flow);
-                ps.setString(3, subjectId);
+                ps.setString(3, shownSubject);
                 ps.setString(4, fileName);
                 ps.setString(5, source);
                 ps.setString(6, reason);
-                ps.setString(7, detail);
+                ps.setString(7, shownDetail);
                 ps.setString(8, now.toString());
                 ps.executeUpdate();
             }
-            Audit.append(c, now, subject(quarantineId), "HELD", reason + ": " + detail);
+            Audit.append(c, now, subject(quarantineId), "HELD", reason + ": " + shownDetail);
             return null;
         });
         return entry;
@@ -144,15 +149,16 @@ public final class QuarantineRecords {
      */
     public void stillHeld(String quarantineId, String reason, String detail) {
         Instant now = clock.instant();
+        String shownDetail = UntrustedText.sentence(detail);
         store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE quarantine SET reason = ?, detail = ? WHERE quarantine_id = ? AND state = 'HELD'")) {
                 ps.setString(1, reason);
-                ps.setString(2, detail);
+                ps.setString(2, shownDetail);
                 ps.setString(3, quarantineId);
                 ps.executeUpdate();
             }
-            Audit.append(c, now, subject(quarantineId), "RECHECKED", "still invalid: " + reason + ": " + detail);
+            Audit.append(c, now, subject(quarantineId), "RECHECKED", "still invalid: " + reason + ": " + shownDetail);
             return null;
         });
     }

@@ -53,5 +53,42 @@ public enum PacketDefect {
      */
     ZIP_BOMB,
     /** The deflated data of {@code demographics.json} is damaged: inflating it fails. */
-    CORRUPT_ENTRY
+    CORRUPT_ENTRY,
+
+    // ---- crafted zips: every entry listed and intact, but the zip can be read in more than one way
+
+    /** A shell script in front of the zip, offsets unchanged ({@code cat stub.sh packet.zip}). */
+    PREPENDED_BYTES,
+    /** 64 bytes between {@code demographics.json} and {@code face.jp2}, offsets moved past them. */
+    GAP_BETWEEN_ENTRIES,
+    /** 100 bytes after the end-of-central-directory record. */
+    TRAILING_BYTES,
+    /** {@code finger_01.wsq}'s local header names it {@code ../../evil.sh}; its central entry does not. */
+    LOCAL_NAME_MISMATCH,
+    /** {@code face.jp2}'s local header gives half its sizes: a streaming reader stops half way. */
+    LOCAL_SIZE_MISMATCH,
+    /** {@code face.jp2}'s local header carries another CRC-32 than its central entry. */
+    LOCAL_CRC_MISMATCH,
+    /** {@code face.jp2}'s local header says deflated; it is stored, as its central entry says. */
+    LOCAL_METHOD_MISMATCH,
+    /** {@code face.jp2}'s local header has other flags than its central entry. */
+    LOCAL_FLAGS_MISMATCH,
+    /** A stored local entry {@code ../../evil.sh} first in the file, which the central directory does not list. */
+    UNLISTED_LOCAL_ENTRY,
+    /** {@code face.jp2} carries an Info-ZIP Unicode Path extra field naming it {@code ../../evil.sh}. */
+    UNICODE_PATH_EXTRA,
+    /** {@code face.jp2} is stored yet flagged as followed by a data descriptor. */
+    STORED_WITH_DATA_DESCRIPTOR,
+    /** {@code demographics.json}'s data descriptor repeats another CRC-32 than its headers. */
+    DATA_DESCRIPTOR_MISMATCH,
+    /** 32 bytes after the end of {@code demographics.json}'s deflate stream, inside its compressed size. */
+    BYTES_AFTER_DEFLATE_STREAM,
+    /** The zip ends in zip64 records (what writers do past 65,535 entries or 4 GiB). */
+    ZIP64,
+    /** The end record says the zip is disk 1 of several. */
+    MULTI_DISK,
+    /** {@code face.jp2} is flagged as encrypted. */
+    ENCRYPTED_ENTRY,
+    /** The zip's comment is a second end record: readers looking for it in different ways disagree. */
+    SECOND_END_RECORD
 }

@@ -10,6 +10,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -47,6 +50,12 @@ public final class PacketFactory {
     private static final DateTimeFormatter ISO_WITH_OFFSET = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
     /** Same length as finger_01.wsq, renamed to it once the zip is written (DUPLICATE_ENTRY). */
     private static final String DUPLICATE_PLACEHOLDER = "finger_01.dup";
+    /** What a crafted packet tries to have written outside the folder it is unpacked in. */
+    private static final String ESCAPE_NAME = "../../evil.sh";
+    private static final byte[] SCRIPT =
+            "#!/bin/sh\necho 'this file escaped the packet folder'\n".getBytes(StandardCharsets.UTF_8);
+    /** Info-ZIP Unicode Path extra field: a name some readers show instead of the header's. */
+    private static final int UNICODE_PATH_EXTRA = 0x7075;
 
     /**
      * A syntactically valid NIK first issued in {@code kecamatanCode}, the same for the same seed: birth
@@ -166,15 +175,54 @@ public final class PacketFactory {
                     channel.truncate(channel.size() / 2);
                 }
             }
+            default -> craft(defect, zip);
+        }
+    }
+
+    /** The crafted-zip defects: a valid packet's zip, then edited where the defect says. */
+    private static void craft(PacketDefect defect, Path zip) throws IOException {
+        switch (defect) {
+            case PREPENDED_BYTES -> ZipSurgery.insert(zip, 0, SCRIPT, false);
+            case GAP_BETWEEN_ENTRIES -> ZipSurgery.insert(zip, ZipSurgery.localHeaderOffset(zip, "face.jp2"),
+                    "padding ".repeat(8).getBytes(StandardCharsets.US_ASCII), true);
+            case TRAILING_BYTES -> ZipSurgery.append(zip, "x".repeat(100).getBytes(StandardCharsets.US_ASCII));
+            case LOCAL_NAME_MISMATCH -> ZipSurgery.renameLocalHeader(zip, "finger_01.wsq", ESCAPE_NAME);
+            case LOCAL_SIZE_MISMATCH -> {
+                ZipSurgery.editLocalHeader(zip, "face.jp2", ZipSurgery.LocalField.COMPRESSED_SIZE, size -> size / 2);
+                ZipSurgery.editLocalHeader(zip, "face.jp2", ZipSurgery.LocalField.SIZE, size -> size / 2);
+            }
+            case LOCAL_CRC_MISMATCH -> ZipSurgery.editLocalHeader(zip, "face.jp2", ZipSurgery.LocalField.CRC, crc -> crc ^ 1);
+            case LOCAL_METHOD_MISMATCH -> ZipSurgery.editLocalHeader(zip, "face.jp2", ZipSurgery.LocalField.METHOD,
+                    method -> ZipEntry.DEFLATED);
+            case LOCAL_FLAGS_MISMATCH -> ZipSurgery.editLocalHeader(zip, "face.jp2", ZipSurgery.LocalField.FLAGS,
+                    flags -> flags ^ 0x0002);
+            case UNLISTED_LOCAL_ENTRY -> ZipSurgery.insert(zip, 0, ZipSurgery.localEntry(ESCAPE_NAME, SCRIPT), true);
+            case STORED_WITH_DATA_DESCRIPTOR -> ZipSurgery.setFlags(zip, "face.jp2", 0x0008);
+            case DATA_DESCRIPTOR_MISMATCH -> ZipSurgery.flipDescriptorCrc(zip, "demographics.json", 1);
+            case BYTES_AFTER_DEFLATE_STREAM -> ZipSurgery.growCompressedData(zip, "demographics.json", new byte[32]);
+            case ZIP64 -> ZipSurgery.toZip64(zip);
+            case MULTI_DISK -> ZipSurgery.setDiskNumber(zip, 1);
+            case ENCRYPTED_ENTRY -> ZipSurgery.setFlags(zip, "face.jp2", 0x0001);
+            case SECOND_END_RECORD -> ZipSurgery.hideEndRecordInComment(zip);
             default -> { }
         }
+    }
+
+    /** An Info-ZIP Unicode Path field for an entry called {@code name} that names it {@code shown}. */
+    private static byte[] unicodePath(String name, String shown) {
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        byte[] shownBytes = shown.getBytes(StandardCharsets.UTF_8);
+        CRC32 crc = new CRC32();
+        crc.update(nameBytes);
+        return ByteBuffer.allocate(4 + 5 + shownBytes.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) UNICODE_PATH_EXTRA).putShort((short) (5 + shownBytes.length))
+                .put((byte) 1).putInt((int) crc.getValue()).put(shownBytes).array();
     }
 
     /** Entries some defects add, listed in the manifest with their true size and digest. */
     private static void addDefectEntries(PacketSpec spec, List<PayloadPlan.Item> items) {
         switch (spec.defect()) {
-            case ZIP_SLIP -> items.add(new PayloadPlan.Item("../../evil.sh", false, ContentSource.of(
-                    "#!/bin/sh\necho 'this file escaped the packet folder'\n".getBytes(StandardCharsets.UTF_8))));
+            case ZIP_SLIP -> items.add(new PayloadPlan.Item(ESCAPE_NAME, false, ContentSource.of(SCRIPT)));
             case ABSOLUTE_PATH -> items.add(new PayloadPlan.Item("/etc/passwd", false, ContentSource.of(
                     "root::0:0:root:/root:/bin/sh\n".getBytes(StandardCharsets.UTF_8))));
             case TOO_MANY_ENTRIES -> {
@@ -193,6 +241,9 @@ public final class PacketFactory {
         ZipEntry entry = new ZipEntry(item.name());
         // A fixed time, so the same spec gives the same bytes.
         entry.setTimeLocal(spec.capturedAt().toLocalDateTime());
+        if (spec.defect() == PacketDefect.UNICODE_PATH_EXTRA && item.name().equals("face.jp2")) {
+            entry.setExtra(unicodePath(item.name(), ESCAPE_NAME));
+        }
         if (item.deflated()) {
             entry.setMethod(ZipEntry.DEFLATED);
         } else {
