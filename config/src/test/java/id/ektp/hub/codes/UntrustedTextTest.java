@@ -53,4 +53,17 @@ class UntrustedTextTest {
         assertNull(UntrustedText.sentence(null));
         assertEquals("(none)", UntrustedText.quoted(null));
     }
+
+    @Test
+    void aFileNameIsTheTextItselfOnlyWhenItIsASafeShortName() {
+        assertEquals("ALLOC-2026-118", UntrustedText.fileName("ALLOC-2026-118"));
+        String longId = "x".repeat(5000);
+        for (String unsafe : new String[] {"../../etc/passwd", "a/b", ".hidden", "line\nbreak", longId, ""}) {
+            String name = UntrustedText.fileName(unsafe);
+            assertTrue(name.matches("sha256~[0-9a-f]{32}"), unsafe + " -> " + name);
+        }
+        // unsafe characters are not replaced by safe ones: two different ids never share a name
+        assertFalse(UntrustedText.fileName("a/b").equals(UntrustedText.fileName("a_b")));
+        assertEquals(UntrustedText.fileName(longId), UntrustedText.fileName("x".repeat(5000)));
+    }
 }
