@@ -6,7 +6,6 @@ import id.ektp.hub.across.AcrossRoutes;
 import id.ektp.hub.admin.AdminRoutes;
 import id.ektp.hub.down.DownRoutes;
 import id.ektp.hub.runtime.Hub;
-import id.ektp.hub.up.PacketForwarding;
 import id.ektp.hub.up.UpRoutes;
 import java.time.Duration;
 import java.util.Collections;
@@ -108,13 +107,6 @@ public final class Exchanges {
         return eachCompleted(UpRoutes.FORWARD, packetIds);
     }
 
-    /** As {@link #forwarded}, counting only real uploads (not a copy forwarded before a restart). */
-    public NotifyBuilder uploaded(int packets) {
-        return notifier().fromRoute(UpRoutes.FORWARD).filter(named("an upload",
-                        e -> !e.getMessage().getHeader(PacketForwarding.ALREADY_FORWARDED, false, Boolean.class)))
-                .whenCompleted(packets).create();
-    }
-
     // ------------------------------------------------------------------ DOWN
 
     /** {@code batches} PRR batch files taken from the ministry's outbox (and removed there). */
@@ -182,7 +174,7 @@ public final class Exchanges {
     }
 
     /** Exchanges created after {@code epochMillis}: a poll that began after something the test did. */
-    public static Predicate createdAfter(long epochMillis) {
+    private static Predicate createdAfter(long epochMillis) {
         return named("created after " + epochMillis, e -> e.getCreated() > epochMillis);
     }
 
