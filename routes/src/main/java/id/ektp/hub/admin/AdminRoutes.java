@@ -16,6 +16,7 @@ import org.apache.camel.builder.RouteBuilder;
 public final class AdminRoutes extends RouteBuilder {
     /** The id it had before the routes were grouped by flow: dashboards keyed on it keep working. */
     public static final String CONFIG_WATCH = "runtime-config-watch";
+    public static final String QUARANTINE_RECOVERY = "admin-quarantine-recovery";
 
     @Override
     public void configure() {
@@ -24,7 +25,7 @@ public final class AdminRoutes extends RouteBuilder {
                 .setBody(exchange -> AdminApi.error(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
 
         // Once at the start: a release or drop whose file move a crash interrupted is finished.
-        from("timer:quarantine-recovery?repeatCount=1&delay=0").routeId("admin-quarantine-recovery")
+        from("timer:quarantine-recovery?repeatCount=1&delay=0").routeId(QUARANTINE_RECOVERY)
                 .bean("quarantineDesk", "finishInterrupted");
 
         // Config hot reload: every hub.config.watchMillis the file's checksum is compared with

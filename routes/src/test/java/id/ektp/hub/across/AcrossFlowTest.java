@@ -15,6 +15,7 @@ import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.StockLedger.Allocation;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
 import jakarta.jms.BytesMessage;
@@ -37,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,8 +107,11 @@ class AcrossFlowTest {
         broker.stop();
         hub.stock().manualRequest(10, "first");
         hub.stock().manualRequest(20, "second");
-        env.drop(PacketSpec.builder().sequence(1).defect(PacketDefect.TRUNCATED).build());
-        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1);
+        PacketSpec truncated = PacketSpec.builder().sequence(1).defect(PacketDefect.TRUNCATED).build();
+        NotifyBuilder checked = Exchanges.of(hub).checked(truncated.packetId());
+        env.drop(truncated);
+        Exchanges.await(checked, PATIENCE, "the truncated packet checked");
+        assertEquals(1, hub.quarantine().held().size());
         hub.close(); // the hub goes down too, with everything still in its outbox
 
         Hub again = env.startHub();
@@ -263,6 +268,7 @@ class AcrossFlowTest {
     void aMalformedAllocationIsQuarantinedWithItsReasonAndTheNextOneStillArrives() throws Exception {
         Hub hub = start(HubTestEnvironment.TWO_DEVICES);
         String queue = Queues.allocations("3310");
+        NotifyBuilder taken = Exchanges.of(hub).allocationsTaken(4);
         broker.send(queue, "{not json", Map.of(Queues.MESSAGE_ID, "m-1"));
         broker.send(queue, "{\"schema\":\"ektp.stock-allocation/9\",\"allocationId\":\"X\"}", Map.of(Queues.MESSAGE_ID, "m-2"));
         broker.send(queue, "{\"schema\":\"ektp.stock-allocation/1\",\"allocationId\":\"A-3\",\"regencyCode\":\"33.10\","
@@ -272,8 +278,9 @@ class AcrossFlowTest {
                 + "\"quantity\":16000,\"serialFrom\":\"BLK2026A0000001\",\"serialTo\":\"BLK2026A0016000\","
                 + "\"shippedAt\":\"2026-11-20T10:00:00+07:00\"}", Map.of(Queues.MESSAGE_ID, "m-4"));
 
-        await().atMost(PATIENCE).until(() -> hub.ledger().allocation("A-4").isPresent());
-        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 3);
+        Exchanges.await(taken, PATIENCE, "the four allocation messages taken");
+        assertTrue(hub.ledger().allocation("A-4").isPresent());
+        assertEquals(3, hub.quarantine().held().size());
         Map<String, String> reasons = hub.quarantine().held().stream()
                 .collect(Collectors.toMap(QuarantineEntry::subjectId, QuarantineEntry::reason));
         assertEquals(Map.of("m-1", "MALFORMED_JSON", "m-2", "UNKNOWN_SCHEMA", "m-3", "INVALID_FIELD"), reasons);
@@ -368,10 +375,13 @@ class AcrossFlowTest {
 
             // The same holds in the UP flow: no quarantine without its PACKET_REJECTED report.
             PacketSpec bad = PacketSpec.builder().sequence(9).defect(PacketDefect.CHECKSUM_MISMATCH).build();
+            NotifyBuilder refused = Exchanges.of(hub).checkFailed(bad.packetId());
             env.drop(bad);
-            await().atMost(PATIENCE).until(() -> hub.packets().find(bad.packetId()).isPresent());
+            Exchanges.await(refused, PATIENCE, "a check of the bad packet failing on the full outbox");
+            assertTrue(hub.packets().find(bad.packetId()).isPresent());
             assertTrue(hub.quarantine().held().isEmpty());
 
+            NotifyBuilder quarantined = Exchanges.of(hub).checked(bad.packetId());
             side.transact(c -> {
                 try (Statement st = c.createStatement()) {
                     st.execute("DROP TRIGGER outbox_full");
@@ -380,7 +390,8 @@ class AcrossFlowTest {
             });
             hub.stock().recordDestruction("2026-11", counts, "2026-11-23T10:00:00+07:00", "Budi");
             assertEquals(15, hub.stock().snapshot().onHand());
-            await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1);
+            Exchanges.await(quarantined, PATIENCE, "the bad packet checked once the outbox takes writes again");
+            assertEquals(1, hub.quarantine().held().size());
             List<ReceivedMessage> reports = awaitMessages(Queues.FAILURES, 2);
             assertEquals(2, reports.size());
         }

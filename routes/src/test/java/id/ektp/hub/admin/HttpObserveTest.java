@@ -12,6 +12,7 @@ import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.packets.PacketDefect;
 import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.store.StockLedger.Kind;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.nio.file.Files;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,11 +100,14 @@ class HttpObserveTest {
         hub.ledger().append(Instant.now(), Kind.ARRIVAL, 120, "arrival:test", "120 blanks for the test");
 
         PacketSpec good = PacketSpec.builder().kecamatanCode("33.10.05").deviceId("CWS01").sequence(1).seed(11).build();
-        long goodBytes = Files.size(env.drop(good));
         PacketSpec bad = PacketSpec.builder().kecamatanCode("33.10.06").deviceId("TRC01").sequence(2).seed(12)
                 .defect(PacketDefect.CHECKSUM_MISMATCH).build();
+        NotifyBuilder checked = Exchanges.of(hub).checked(good.packetId(), bad.packetId());
+        NotifyBuilder forwarded = Exchanges.of(hub).forwarded(good.packetId());
+        long goodBytes = Files.size(env.drop(good));
         long badBytes = Files.size(env.drop(bad));
-        await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(good.packetId() + ".zip")));
+        Exchanges.await(checked, PATIENCE, "both packets checked");
+        Exchanges.await(forwarded, PATIENCE, "the good packet forwarded");
         System.gc(); // the gauges must outlive a collection (Micrometer holds a gauge's object weakly by default)
 
         await().atMost(PATIENCE).until(() -> scraped("ektp_finished_items", "flow", "up", "state", "FORWARDED") == 1

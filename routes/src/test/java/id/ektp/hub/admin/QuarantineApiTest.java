@@ -4,7 +4,6 @@ import static id.ektp.hub.admin.QuarantineCalls.events;
 import static id.ektp.hub.admin.QuarantineCalls.itemFor;
 import static id.ektp.hub.admin.QuarantineCalls.json;
 import static id.ektp.hub.testing.HubTestEnvironment.names;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +16,7 @@ import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.PacketState;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -26,6 +26,8 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,10 +61,12 @@ class QuarantineApiTest {
                 .withExtraYaml("limits: {maxPacketBytes: 32768}\n");
         Hub hub = env.startHub();
         PacketSpec big = packet(1).targetBytes(100 * 1024).build();
-        String deviceSha = Spool.sha256Of(env.drop(big));
         PacketSpec broken = packet(2).defect(PacketDefect.CHECKSUM_MISMATCH).build();
+        NotifyBuilder checked = Exchanges.of(hub).checked(big.packetId(), broken.packetId());
+        String deviceSha = Spool.sha256Of(env.drop(big));
         env.drop(broken);
-        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 2);
+        Exchanges.await(checked, PATIENCE, "both packets checked");
+        assertEquals(2, hub.quarantine().held().size());
 
         JsonNode list = json(calls.get("/api/quarantine"), 200);
         assertEquals(2, list.get("count").asInt());
@@ -90,12 +94,14 @@ class QuarantineApiTest {
         assertTrue(stillBad.get("error").asText().startsWith("still invalid"), stillBad.toString());
         assertTrue(Files.exists(env.dataDir().resolve("quarantine/packets/" + broken.packetId() + ".zip")));
 
+        NotifyBuilder forwarded = Exchanges.of(edited).forwarded(big.packetId());
         JsonNode released = json(calls.post("/api/quarantine/" + big.packetId() + "/release", env.adminToken()), 200);
         assertEquals("RELEASED", released.get("state").asText());
         assertFalse(released.get("alreadyReleased").asBoolean());
         Path arrived = env.ministryInbox().resolve(big.fileName());
-        await().atMost(PATIENCE).until(() -> Files.exists(arrived)
-                && edited.packets().find(big.packetId()).orElseThrow().state() == PacketState.FORWARDED);
+        Exchanges.await(forwarded, PATIENCE, "the released packet forwarded");
+        assertTrue(Files.exists(arrived));
+        assertEquals(PacketState.FORWARDED, edited.packets().find(big.packetId()).orElseThrow().state());
         assertEquals(deviceSha, Spool.sha256Of(arrived), "forwarded byte-identical");
         assertFalse(Files.exists(env.dataDir().resolve("quarantine/packets/" + big.fileName())));
         Files.delete(arrived); // the ministry took it
@@ -106,8 +112,9 @@ class QuarantineApiTest {
         // A later packet of the same device: forwarding is first-captured-first, so once it has
         // arrived, a second copy of the released one would have arrived before it.
         PacketSpec later = packet(3).build();
+        NotifyBuilder laterForwarded = Exchanges.of(edited).forwarded(later.packetId());
         env.drop(later);
-        await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(later.fileName())));
+        Exchanges.await(laterForwarded, PATIENCE, "the later packet forwarded");
         assertEquals(List.of(later.fileName()), names(env.ministryInbox()), "the released packet went once");
         assertEquals(1, auditEvents(edited, "packet:" + big.packetId()).stream().filter("FORWARDED"::equals).count());
 
@@ -122,14 +129,19 @@ class QuarantineApiTest {
     void tokensUnknownIdsDuplicatesAndDrop() throws Exception {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
         PacketSpec original = packet(7).build();
+        NotifyBuilder taken = exchanges.taken(original.packetId());
+        NotifyBuilder forwarded = exchanges.forwarded(original.packetId());
         env.drop(original);
         Path arrived = env.ministryInbox().resolve(original.fileName());
-        await().atMost(PATIENCE).until(() -> Files.exists(arrived));
+        Exchanges.await(forwarded, PATIENCE, "the packet forwarded");
         Files.delete(arrived);
-        await().atMost(PATIENCE).until(() -> names(env.outbox("CWS01")).isEmpty()); // the device's copy removed
+        Exchanges.await(taken, PATIENCE, "the packet taken off the device"); // the device's copy removed
+        NotifyBuilder impostorTaken = exchanges.taken(original.packetId());
         env.drop(original.toBuilder().seed(999).build()); // another packet under the same id
-        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1);
+        Exchanges.await(impostorTaken, PATIENCE, "the other packet under the same id taken off the device");
+        assertEquals(1, hub.quarantine().held().size());
         String dupId = hub.quarantine().held().get(0).quarantineId();
         assertEquals("DUPLICATE_PACKET_ID", hub.quarantine().held().get(0).reason());
 
@@ -202,10 +214,12 @@ class QuarantineApiTest {
                 .withExtraYaml("limits: {maxPacketBytes: 32768}\n");
         Hub hub = env.startHub();
         PacketSpec big = packet(11).targetBytes(100 * 1024).build();
-        String deviceSha = Spool.sha256Of(env.drop(big));
         PacketSpec broken = packet(12).defect(PacketDefect.CHECKSUM_MISMATCH).build();
+        NotifyBuilder checked = Exchanges.of(hub).checked(big.packetId(), broken.packetId());
+        String deviceSha = Spool.sha256Of(env.drop(big));
         env.drop(broken);
-        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 2);
+        Exchanges.await(checked, PATIENCE, "both packets checked");
+        assertEquals(2, hub.quarantine().held().size());
         hub.close();
 
         // The crash window: both changes committed, as the release and the drop commit them,
@@ -226,12 +240,16 @@ class QuarantineApiTest {
 
         // Started again, with the limit the release was checked against.
         env.withExtraYaml("limits: {maxPacketBytes: 1048576}\n");
+        Supplier<NotifyBuilder> recovered = env.atNextStart(Exchanges::quarantineRecovered);
+        Supplier<NotifyBuilder> forwarded = env.atNextStart(on -> on.forwarded(big.packetId()));
         Hub again = env.startHub();
-        await().atMost(PATIENCE).until(() -> again.packets().find(big.packetId()).orElseThrow().state() == PacketState.FORWARDED);
+        Exchanges.await(recovered.get(), PATIENCE, "the interrupted release and drop finished");
+        assertFalse(Files.exists(brokenFile), "the dropped file is gone");
+        assertFalse(Files.exists(bigFile), "the released file left quarantine");
+        Exchanges.await(forwarded.get(), PATIENCE, "the released packet forwarded");
+        assertEquals(PacketState.FORWARDED, again.packets().find(big.packetId()).orElseThrow().state());
         assertEquals(deviceSha, Spool.sha256Of(env.ministryInbox().resolve(big.packetId() + ".zip")), "byte-identical");
         assertEquals(List.of(big.packetId() + ".zip"), names(env.ministryInbox()), "forwarded once; the dropped one never");
-        await().atMost(PATIENCE).until(() -> !Files.exists(brokenFile));
-        assertFalse(Files.exists(bigFile), "the released file left quarantine");
     }
 
     @Test
@@ -240,9 +258,11 @@ class QuarantineApiTest {
         Hub hub = env.startHub();
         String nik = "3310054507900001";
         Path zip = env.outbox("CWS01").resolve(nik + ".zip");
+        NotifyBuilder taken = Exchanges.of(hub).taken(nik + ".zip");
         Files.write(zip, new byte[] {'P', 'K', 3, 4});
         Files.createFile(env.outbox("CWS01").resolve(nik + ".zip.done"));
-        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1);
+        Exchanges.await(taken, PATIENCE, "the file taken off the device");
+        assertEquals(1, hub.quarantine().held().size());
 
         String list = calls.get("/api/quarantine").body();
         assertFalse(list.contains(nik), list);

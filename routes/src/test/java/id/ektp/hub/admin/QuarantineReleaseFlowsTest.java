@@ -23,6 +23,7 @@ import id.ektp.hub.sandbox.prr.PrrBatchFactory;
 import id.ektp.hub.store.PrintJob;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.QuarantineEntry;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,14 +70,18 @@ class QuarantineReleaseFlowsTest {
     @Test
     void aResultIsReleasedOnlyOnceItsJobIsQueuedOnThatPrinterAndIsRecordedExactlyOnce() throws Exception {
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
         String prrId = "PRR-3310-H000001";
         // The printer reports a card the hub never queued (say the job came by another way).
         Path result = printer().resolve("results/" + prrId + ".result.json");
+        NotifyBuilder taken = exchanges.resultsTaken("DKC-1", 1);
         Files.writeString(result, """
                 {"schema": "ektp.print-result/1", "prrId": "%s", "printerId": "DKC-1",
                  "status": "PRINTED", "blankSerial": "BLK2026A0004711", "at": "2026-11-23T09:02:11+07:00"}"""
                 .formatted(prrId));
-        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1 && !Files.exists(result));
+        Exchanges.await(taken, PATIENCE, "the result taken");
+        assertEquals(1, hub.quarantine().held().size());
+        assertFalse(Files.exists(result), "removed from the printer's results/");
 
         JsonNode item = itemFor(json(calls.get("/api/quarantine"), 200), prrId + ".result.json");
         String id = item.get("id").asText();
@@ -103,19 +109,22 @@ class QuarantineReleaseFlowsTest {
         Path queueDir = printer().resolve("queue");
         Path parked = printer().resolve("queue-offline");
         Files.move(queueDir, parked);
+        NotifyBuilder processed = exchanges.batchesProcessed(1);
         PrrBatchFactory.publish(PrrBatchFactory.batch("prr-3310-20261123-0101", "33.10",
                 List.of(record(prrId, 1, "33.10.05"))), ministryOutbox());
-        await().atMost(PATIENCE).until(() -> hub.printJobs().find(prrId).map(j -> j.state() == PrintJobState.PENDING)
-                .orElse(false));
+        Exchanges.await(processed, PATIENCE, "the batch turned into a job");
+        assertEquals(PrintJobState.PENDING, hub.printJobs().find(prrId).orElseThrow().state());
         JsonNode notHere = json(post("/api/quarantine/" + id + "/release"), 409);
         assertEquals("NOT_QUEUED_HERE", notHere.at("/item/reason").asText(), notHere.toString());
         assertEquals(PrintJobState.PENDING, hub.printJobs().find(prrId).orElseThrow().state());
         assertEquals(0, hub.stock().snapshot().onHand());
 
         // The printer is back and the job is queued to it.
+        NotifyBuilder queued = exchanges.jobsQueued(1);
         Files.move(parked, queueDir);
-        await().atMost(PATIENCE).until(() -> Files.exists(printer().resolve("queue/" + prrId + ".json"))
-                && hub.printJobs().find(prrId).orElseThrow().state() == PrintJobState.QUEUED);
+        Exchanges.await(queued, PATIENCE, "the job queued once the printer is back");
+        assertTrue(Files.exists(printer().resolve("queue/" + prrId + ".json")));
+        assertEquals(PrintJobState.QUEUED, hub.printJobs().find(prrId).orElseThrow().state());
         assertEquals(1, messages(Queues.PRR_RECEIPTS, 1).get(0).get("accepted").asInt());
 
         JsonNode released = json(post("/api/quarantine/" + id + "/release"), 200);
@@ -171,13 +180,17 @@ class QuarantineReleaseFlowsTest {
         try {
             misconfigured.start();
             assertEquals("33.11", misconfigured.config().regency().code());
+            NotifyBuilder taken = Exchanges.of(misconfigured).batchesTaken(2);
+            NotifyBuilder processed = Exchanges.of(misconfigured).batchesProcessed(2);
             Path sent = PrrBatchFactory.publish(PrrBatchFactory.batch("prr-3310-20261123-0201", "33.10",
                     List.of(record(prrIds.get(0), 2, "33.10.05"), record(prrIds.get(1), 3, "33.10.06"))), ministryOutbox());
             String sentText = Files.readString(sent);
             PrrBatchFactory.publishText("{\"schema\": \"ektp.prr-batch/1\", \"batchId\": \"prr-3310-20261123-0202\", "
                     + "\"records\": [", "prr-3310-20261123-0202.json", ministryOutbox());
-            await().atMost(PATIENCE).until(() -> misconfigured.quarantine().held().size() == 2
-                    && names(ministryOutbox()).isEmpty());
+            Exchanges.await(processed, PATIENCE, "both batches processed");
+            assertEquals(2, misconfigured.quarantine().held().size());
+            Exchanges.await(taken, PATIENCE, "both batches taken from the ministry");
+            assertEquals(List.of(), names(ministryOutbox()));
 
             JsonNode list = json(calls.get("/api/quarantine"), 200);
             JsonNode held = itemFor(list, "prr-3310-20261123-0201");
@@ -221,10 +234,11 @@ class QuarantineReleaseFlowsTest {
         assertTrue(hub.printJobs().find("PRR-3310-J000009").isEmpty());
 
         // The ministry's batch now passes: released, turned into jobs and a receipt like any batch.
+        NotifyBuilder queued = Exchanges.of(hub).jobsQueued(2);
         JsonNode released = json(post("/api/quarantine/" + ministrysId + "/release"), 200);
         assertEquals("RELEASED", released.get("state").asText(), released.toString());
         assertFalse(released.get("alreadyReleased").asBoolean());
-        await().atMost(PATIENCE).until(() -> queued().size() == 2);
+        Exchanges.await(queued, PATIENCE, "the released batch's two jobs queued");
         assertEquals(List.of(prrIds.get(0) + ".json", prrIds.get(1) + ".json"), queued());
         for (String prrId : prrIds) {
             PrintJob job = hub.printJobs().find(prrId).orElseThrow();
@@ -259,10 +273,12 @@ class QuarantineReleaseFlowsTest {
     void aMalformedAllocationStaysHeldOnReleaseAndIsDroppedButKeptInTheTrail() throws Exception {
         Hub hub = env.startHub();
         String queue = Queues.allocations("3310");
+        NotifyBuilder taken = Exchanges.of(hub).allocationsTaken(1);
         broker.send(queue, "{\"schema\":\"ektp.stock-allocation/1\",\"allocationId\":\"A-77\",\"regencyCode\":\"33.10\","
                 + "\"quantity\":\"many\",\"serialFrom\":\"BLK2026A0000001\",\"serialTo\":\"BLK2026A0000009\","
                 + "\"shippedAt\":\"2026-11-20T10:00:00+07:00\"}", Map.of(Queues.MESSAGE_ID, "m-77"));
-        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1);
+        Exchanges.await(taken, PATIENCE, "the allocation message taken");
+        assertEquals(1, hub.quarantine().held().size());
         await().atMost(PATIENCE).until(() -> broker.queueSize(queue) == 0);
 
         JsonNode item = itemFor(json(calls.get("/api/quarantine"), 200), "m-77");

@@ -18,6 +18,7 @@ import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.PrintJobs;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,9 +66,14 @@ class DownRestartTest {
 
     /** Takes and prints whatever is in the queue, counting each PRR's prints. */
     private int printQueue() throws Exception {
+        return printQueue(Integer.MAX_VALUE);
+    }
+
+    /** Takes and prints up to {@code limit} jobs of the queue, counting each PRR's prints. */
+    private int printQueue(int limit) throws Exception {
         int n = 0;
         for (String name : names(printer.resolve("queue"))) {
-            if (!name.startsWith(".") && press.print(printer.resolve("queue").resolve(name), null) != null) {
+            if (n < limit && !name.startsWith(".") && press.print(printer.resolve("queue").resolve(name), null) != null) {
                 printed.merge(name.substring(0, name.length() - ".json".length()), 1, Integer::sum);
                 n++;
             }
@@ -83,21 +91,40 @@ class DownRestartTest {
     void stoppedAtSeveralPointsEachPrrIsPrintedOnceAndReceiptedOnce(int printedBeforeStop) throws Exception {
         List<ObjectNode> records = DownFlowTest.records("PRR-3310-R", 12);
         Hub first = env.startHub();
+        NotifyBuilder processed = Exchanges.of(first).batchesProcessed(1);
+        NotifyBuilder queued = Exchanges.of(first).jobsQueued(12);
         PrrBatchFactory.publish(PrrBatchFactory.batch("prr-3310-20261123-0100", "33.10", records), root.resolve("ministry/outbox"));
-        await().atMost(PATIENCE).until(() -> {
-            if (printed.size() < printedBeforeStop) {
-                printQueue();
-            }
-            return printed.size() >= printedBeforeStop && first.printJobs().backlog().values().stream()
-                    .mapToLong(b -> b.count()).sum() == 12;
-        });
+        Exchanges.await(processed, PATIENCE, "the batch turned into jobs");
+        assertEquals(12, first.printJobs().backlog().values().stream().mapToLong(b -> b.count()).sum());
+        if (printedBeforeStop > 0) {
+            Exchanges.await(queued, PATIENCE, "the twelve jobs queued");
+            assertEquals(printedBeforeStop, printQueue(printedBeforeStop));
+        }
         first.close();
 
+        // What the second hub has to do: queue the jobs still pending, take the result of every
+        // job not yet recorded printed (those printed before the stop, and the rest once printed).
+        List<String> pending = new java.util.ArrayList<>();
+        List<String> unprinted = new java.util.ArrayList<>();
+        try (HubStore store = HubStore.open(env.dataDir())) {
+            PrintJobs jobs = new PrintJobs(store, Clock.systemUTC());
+            for (ObjectNode r : records) {
+                PrintJobState state = jobs.find(r.get("prrId").asText()).orElseThrow().state();
+                if (state == PrintJobState.PENDING) {
+                    pending.add(r.get("prrId").asText());
+                }
+                if (state != PrintJobState.PRINTED) {
+                    unprinted.add(r.get("prrId").asText());
+                }
+            }
+        }
+        Supplier<NotifyBuilder> queuedAgain = env.atNextStart(on -> on.jobsQueued(pending.size()));
+        Supplier<NotifyBuilder> results = env.atNextStart(on -> on.resultsTaken("DKC-1", unprinted.size()));
         Hub second = env.startHub();
-        await().atMost(PATIENCE).until(() -> {
-            printQueue();
-            return second.printJobs().backlog().get(PrintJobState.PRINTED).count() == 12;
-        });
+        Exchanges.await(queuedAgain.get(), PATIENCE, "the " + pending.size() + " job(s) still pending queued");
+        printQueue();
+        Exchanges.await(results.get(), PATIENCE, "the results of the " + unprinted.size() + " job(s) not yet recorded printed");
+        assertEquals(12, second.printJobs().backlog().get(PrintJobState.PRINTED).count());
         assertEquals(12, printed.size());
         printed.forEach((prr, times) -> assertEquals(1, times, prr + " printed once"));
         await().atMost(PATIENCE).until(() -> second.outbox().backlog().count() == 0);
@@ -137,9 +164,14 @@ class DownRestartTest {
             Files.writeString(queue.resolve(".PRR-3310-V000001.json.part"), "{\"prrId\":");
         }
 
+        // Both batch files gone through again; S1, S2, T1 and V1 queued (and U1's rename
+        // finished, as each dispatch pass does first).
+        Supplier<NotifyBuilder> processed = env.atNextStart(on -> on.batchesProcessed(2));
+        Supplier<NotifyBuilder> queued = env.atNextStart(on -> on.jobsQueued(4));
         Hub hub = env.startHub();
-        await().atMost(PATIENCE).until(() -> names(received).isEmpty());
-        await().atMost(PATIENCE).until(() -> names(queue).stream().filter(n -> !n.startsWith(".")).count() == 5);
+        Exchanges.await(processed.get(), PATIENCE, "both batch files processed");
+        assertEquals(List.of(), names(received));
+        Exchanges.await(queued.get(), PATIENCE, "the four pending jobs queued");
         assertEquals(List.of("PRR-3310-S000001.json", "PRR-3310-S000002.json", "PRR-3310-T000001.json",
                 "PRR-3310-U000001.json", "PRR-3310-V000001.json"), names(queue), "no temp file left, each job once");
         JsonNode v = Messages.json().readTree(Files.readString(queue.resolve("PRR-3310-V000001.json")));
@@ -200,9 +232,11 @@ class DownRestartTest {
         try (HubStore store = HubStore.open(env.dataDir())) {
             new PrintJobs(store, Clock.systemUTC()).batchDone(sha, "prr-3310-20261123-0301.json", "b", "QUARANTINED", 0, 0);
         }
+        Supplier<NotifyBuilder> processed = env.atNextStart(on -> on.batchesProcessed(1));
         env.startHub();
+        Exchanges.await(processed.get(), PATIENCE, "the batch file gone through again");
         Path quarantined = env.dataDir().resolve("quarantine/batches/batch~" + sha.substring(0, 12) + "~prr-3310-20261123-0301.json.json");
-        await().atMost(PATIENCE).until(() -> Files.exists(quarantined));
+        assertTrue(Files.exists(quarantined), "moved into quarantine");
         assertTrue(!Files.exists(spooled));
     }
 
@@ -220,10 +254,14 @@ class DownRestartTest {
         // The printer's share is not mounted when the hub starts: its queue/ is not there.
         Path unmounted = printer.resolve("queue.unmounted");
         Files.move(queue, unmounted);
+        Supplier<NotifyBuilder> passWhileUnmounted = env.atNextStart(on -> on.dispatchPasses(1));
         Hub hub = env.startHub();
-        await().atMost(PATIENCE).until(() -> hub.printJobs().find("PRR-3310-W000001").isPresent());
+        Exchanges.await(passWhileUnmounted.get(), PATIENCE, "a dispatch pass while the share is not mounted");
+        assertEquals(List.of(".PRR-3310-W000001.json.part"), names(unmounted), "nothing done to it while unreachable");
+        assertEquals(PrintJobState.QUEUED, hub.printJobs().find("PRR-3310-W000001").orElseThrow().state());
         Files.move(unmounted, queue);
-        await().atMost(PATIENCE).until(() -> Files.exists(queue.resolve("PRR-3310-W000001.json")));
+        NotifyBuilder passAfterMount = Exchanges.of(hub).dispatchPasses(1);
+        Exchanges.await(passAfterMount, PATIENCE, "a dispatch pass once the share is mounted");
         assertEquals(List.of("PRR-3310-W000001.json"), names(queue));
     }
 }

@@ -21,6 +21,7 @@ import id.ektp.hub.sandbox.sftp.HangingServer;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.PrintJobs;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestSftpPrinter;
 import java.nio.file.Files;
@@ -34,6 +35,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,9 +130,11 @@ class SftpPrinterTest {
         Path printer = sftpPrinter("spool/ektp");
         Path queue = printer.resolve("queue");
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
+        NotifyBuilder queued = exchanges.jobsQueued(3);
         publish("prr-3310-20261123-0401", DownFlowTest.records("PRR-3310-H", 3));
 
-        await().atMost(PATIENCE).until(() -> jobs(queue).size() == 3);
+        Exchanges.await(queued, PATIENCE, "the three jobs queued over SFTP");
         assertEquals(List.of("PRR-3310-H000001.json", "PRR-3310-H000002.json", "PRR-3310-H000003.json"), names(queue),
                 "no temp file left behind");
         Path job = queue.resolve("PRR-3310-H000001.json");
@@ -143,17 +148,19 @@ class SftpPrinterTest {
         assertTrue(hub.peerLinks().link(PrinterConnector.peer("DKC-2")).orElseThrow().up());
 
         PrinterSimulator press = new PrinterSimulator("DKC-2", printer, 3);
+        NotifyBuilder results = exchanges.resultsTaken("DKC-2", 3);
         press.print(queue.resolve("PRR-3310-H000001.json"), null);
         press.print(queue.resolve("PRR-3310-H000002.json"), null);
         press.print(queue.resolve("PRR-3310-H000003.json"), "DATA_MISMATCH");
 
+        Exchanges.await(results, PATIENCE, "the three results taken over SFTP");
+        assertEquals(2, hub.printJobs().backlog().get(PrintJobState.PRINTED).count());
+        assertEquals(List.of(), names(printer.resolve("results")), "each result removed from the printer once recorded");
         List<JsonNode> notices = messages(Queues.PICKUP_NOTICES, 2);
         assertEquals(2, notices.size());
         JsonNode failure = messages(Queues.FAILURES, 1).get(0);
         assertEquals("PRR-3310-H000003", failure.get("prrId").asText());
         assertEquals("DKC-2", failure.get("printerId").asText());
-        await().atMost(PATIENCE).until(() -> hub.printJobs().backlog().get(PrintJobState.PRINTED).count() == 2);
-        await().atMost(PATIENCE).until(() -> names(printer.resolve("results")).isEmpty());
         assertEquals(-3, hub.stock().snapshot().onHand(), "each result used a blank");
         assertEquals(PrintJobState.FAILED, hub.printJobs().find("PRR-3310-H000003").orElseThrow().state());
         assertFalse(Files.exists(env.dataDir().resolve("spool/printer-results")),
@@ -171,17 +178,21 @@ class SftpPrinterTest {
         Path queue = printer.resolve("queue");
         PrinterSimulator press = new PrinterSimulator("DKC-2", printer, 5);
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
+        NotifyBuilder queued = exchanges.jobsQueued(2);
         publish("prr-3310-20261123-0402", DownFlowTest.records("PRR-3310-J", 2));
-        await().atMost(PATIENCE).until(() -> jobs(queue).size() == 2);
-        await().atMost(PATIENCE).until(() -> {
-            printQueue(press, queue);
-            return hub.printJobs().backlog().get(PrintJobState.PRINTED).count() == 2;
-        });
+        Exchanges.await(queued, PATIENCE, "the first two jobs queued");
+        NotifyBuilder results = exchanges.resultsTaken("DKC-2", 2);
+        assertEquals(2, printQueue(press, queue));
+        Exchanges.await(results, PATIENCE, "their results taken");
+        assertEquals(2, hub.printJobs().backlog().get(PrintJobState.PRINTED).count());
 
         env.printerServer().stop();
+        NotifyBuilder processed = exchanges.batchesProcessed(1);
         publish("prr-3310-20261123-0403", DownFlowTest.records("PRR-3310-K", 6));
         messages(Queues.PRR_RECEIPTS, 2);
-        await().atMost(PATIENCE).until(() -> hub.printJobs().backlog().get(PrintJobState.PENDING).count() == 6);
+        Exchanges.await(processed, PATIENCE, "the second batch turned into jobs");
+        assertEquals(6, hub.printJobs().backlog().get(PrintJobState.PENDING).count());
         // The first failure may be a session cut mid-listing ("Pipe closed"); each later poll
         // finds the server gone and says so, which is what an operator should end up reading.
         await().atMost(PATIENCE.plus(Duration.ofSeconds(30))).untilAsserted(() -> {
@@ -191,13 +202,15 @@ class SftpPrinterTest {
         });
         assertEquals(List.of(), names(queue), "nothing reached the printer while it was down");
 
+        NotifyBuilder queuedOnceBack = exchanges.jobsQueued(6);
+        NotifyBuilder resultsOnceBack = exchanges.resultsTaken("DKC-2", 6);
         env.printerServer().start();
+        Exchanges.await(queuedOnceBack, PATIENCE, "the six waiting jobs queued once the printer is back");
+        assertEquals(6, printQueue(press, queue));
         // After a failed poll the results route skips 15 polls (half a minute): the results of
         // the jobs printed now may be read only after that.
-        await().atMost(PATIENCE.plus(Duration.ofSeconds(30))).until(() -> {
-            printQueue(press, queue);
-            return hub.printJobs().backlog().get(PrintJobState.PRINTED).count() == 8;
-        });
+        Exchanges.await(resultsOnceBack, PATIENCE.plus(Duration.ofSeconds(30)), "their results taken");
+        assertEquals(8, hub.printJobs().backlog().get(PrintJobState.PRINTED).count());
         assertEquals(8, printed.size());
         printed.forEach((prr, times) -> assertEquals(1, times, prr + " printed once"));
         assertTrue(hub.peerLinks().link(PrinterConnector.peer("DKC-2")).orElseThrow().up());
@@ -217,19 +230,24 @@ class SftpPrinterTest {
         Path queue = printer.resolve("queue");
         PrinterSimulator press = new PrinterSimulator("DKC-2", printer, 7);
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
+        NotifyBuilder queued = exchanges.jobsQueued(150);
         publish("prr-3310-20261124-0410", DownFlowTest.records("PRR-3310-B", 150));
         // Generous limits (a full-sync commit per job and per result on a slow CI disk): the time
         // is printed, and the old one-file-a-second lock would still need 150 s.
-        await().atMost(Duration.ofSeconds(90)).until(() -> jobs(queue).size() == 150);
+        Exchanges.await(queued, Duration.ofSeconds(90), "the 150 jobs queued");
+        assertEquals(150, jobs(queue).size());
+        NotifyBuilder results = exchanges.resultsTaken("DKC-2", 150);
         long start = System.nanoTime();
         assertEquals(150, printQueue(press, queue)); // as fast as it can: results pile up
         long printed = System.nanoTime();
-        await().atMost(Duration.ofSeconds(90)).until(() -> hub.printJobs().backlog().get(PrintJobState.PRINTED).count() == 150);
+        Exchanges.await(results, Duration.ofSeconds(90), "the 150 results taken");
+        assertEquals(150, hub.printJobs().backlog().get(PrintJobState.PRINTED).count());
         System.out.printf("150 results written in %d ms, all taken over SFTP %d ms after the first was written%n",
                 (printed - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000);
         assertEquals(-150, hub.stock().snapshot().onHand(), "each result counted once");
         assertEquals(0, hub.quarantine().held().size(), "no result taken half written");
-        await().atMost(PATIENCE).until(() -> names(printer.resolve("results")).isEmpty());
+        assertEquals(List.of(), names(printer.resolve("results")));
     }
 
     @Test
@@ -250,9 +268,10 @@ class SftpPrinterTest {
             Files.writeString(queue.resolve(".PRR-3310-V000002.json.part"), "{\"prrId\":");
         }
 
+        // V2 queued; U2's rename finished by the same pass (each pass does that first).
+        Supplier<NotifyBuilder> queued = env.atNextStart(on -> on.jobsQueued(1));
         Hub hub = env.startHub();
-        await().atMost(PATIENCE).until(() -> jobs(queue).size() == 2);
-        await().atMost(PATIENCE).until(() -> names(queue).size() == 2);
+        Exchanges.await(queued.get(), PATIENCE, "the pending job queued over SFTP");
         assertEquals(List.of("PRR-3310-U000002.json", "PRR-3310-V000002.json"), names(queue));
         assertEquals("before the crash", Messages.json().readTree(Files.readString(queue.resolve("PRR-3310-U000002.json")))
                 .get("queuedAt").asText(), "the interrupted job was renamed, not written a second time");
@@ -268,8 +287,10 @@ class SftpPrinterTest {
         Path queue = printer.resolve("queue");
         Path job = queue.resolve("PRR-3310-L000001.json");
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
+        NotifyBuilder queued = exchanges.jobsQueued(1);
         publish("prr-3310-20261123-0405", DownFlowTest.records("PRR-3310-L", 1));
-        await().atMost(PATIENCE).until(() -> Files.exists(job));
+        Exchanges.await(queued, PATIENCE, "the job queued");
         String firstQueuedAt = Messages.json().readTree(Files.readString(job)).get("queuedAt").asText();
 
         // This spooler reports the print and leaves the job where it was.
@@ -279,17 +300,19 @@ class SftpPrinterTest {
                 {"schema": "ektp.print-result/1", "prrId": "PRR-3310-L000001", "printerId": "DKC-2",
                  "status": "FAILED", "reason": "INK_SMEAR", "blankSerial": "BLK2026DKC20000001",
                  "at": "2026-11-23T09:02:11+07:00"}""");
+        NotifyBuilder taken = exchanges.resultsTaken("DKC-2", 1);
+        NotifyBuilder queuedAgain = exchanges.jobsQueued(1);
         Files.move(temp, results.resolve("PRR-3310-L000001.result.json"), StandardCopyOption.ATOMIC_MOVE);
 
-        await().atMost(PATIENCE).until(() -> hub.printJobs().find("PRR-3310-L000001").orElseThrow().prints() == 1
-                && hub.printJobs().find("PRR-3310-L000001").orElseThrow().state() == PrintJobState.QUEUED);
-        // QUEUED is recorded before the upload's rename: wait for the rename, which on this SFTP
-        // v3 server is a removal of the stale job then a rename of the new one.
-        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
-            assertEquals(List.of("PRR-3310-L000001.json"), names(queue), "one job file, no temp file left");
-            String secondQueuedAt = Messages.json().readTree(Files.readString(job)).get("queuedAt").asText();
-            assertNotEquals(firstQueuedAt, secondQueuedAt, "the stale job was replaced by the new one");
-        });
+        Exchanges.await(taken, PATIENCE, "the result taken");
+        // The pass that queues it again ends with the rename, which on this SFTP v3 server is a
+        // removal of the stale job then a rename of the new one.
+        Exchanges.await(queuedAgain, PATIENCE, "the job queued again");
+        assertEquals(1, hub.printJobs().find("PRR-3310-L000001").orElseThrow().prints());
+        assertEquals(PrintJobState.QUEUED, hub.printJobs().find("PRR-3310-L000001").orElseThrow().state());
+        assertEquals(List.of("PRR-3310-L000001.json"), names(queue), "one job file, no temp file left");
+        String secondQueuedAt = Messages.json().readTree(Files.readString(job)).get("queuedAt").asText();
+        assertNotEquals(firstQueuedAt, secondQueuedAt, "the stale job was replaced by the new one");
         assertTrue(hub.peerLinks().link(PrinterConnector.peer("DKC-2")).orElseThrow().up(), "the replace is no failure");
     }
 
@@ -300,10 +323,11 @@ class SftpPrinterTest {
             Path folderQueue = Files.createDirectories(root.resolve("printers/DKC-1/queue"));
             Files.createDirectories(root.resolve("printers/DKC-1/results"));
             Hub hub = env.startHub();
+            NotifyBuilder queued = Exchanges.of(hub).jobsQueued(3);
             // Records alternate 33.10.06 (odd, DKC-1 by default) and 33.10.05 (even, DKC-2).
             publish("prr-3310-20261123-0406", DownFlowTest.records("PRR-3310-M", 6));
 
-            await().atMost(PATIENCE).until(() -> jobs(folderQueue).size() == 3);
+            Exchanges.await(queued, PATIENCE, "the folder printer's three jobs queued");
             assertEquals(List.of("PRR-3310-M000001.json", "PRR-3310-M000003.json", "PRR-3310-M000005.json"),
                     jobs(folderQueue));
             await().atMost(PATIENCE).until(() -> hub.peerLinks().link(PrinterConnector.peer("DKC-2")).isPresent());
@@ -323,15 +347,20 @@ class SftpPrinterTest {
         Files.createDirectories(root.resolve("printers/DKC-1/results"));
         env.printerServer().stop();
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
         // More jobs for the offline DKC-2 (33.10.05) than one page of the dispatcher, all older
         // than the one job for DKC-1 (33.10.06).
         int held = JobDispatcher.BATCH + 10;
+        NotifyBuilder processed = exchanges.batchesProcessed(1);
         publish("prr-3310-20261123-0501", DownFlowTest.records("PRR-3310-S", 2 * held).stream()
                 .filter(r -> r.get("pickupKecamatanCode").asText().equals("33.10.05")).toList());
-        await().atMost(PATIENCE).until(() -> hub.printJobs().backlog().get(PrintJobState.PENDING).count() == held);
+        Exchanges.await(processed, PATIENCE, "the batch for DKC-2 turned into jobs");
+        assertEquals(held, hub.printJobs().backlog().get(PrintJobState.PENDING).count());
+        NotifyBuilder queued = exchanges.jobsQueued(1);
         publish("prr-3310-20261123-0502", DownFlowTest.records("PRR-3310-T", 1));
 
-        await().atMost(PATIENCE).until(() -> jobs(folderQueue).equals(List.of("PRR-3310-T000001.json")));
+        Exchanges.await(queued, PATIENCE, "DKC-1's job queued");
+        assertEquals(List.of("PRR-3310-T000001.json"), jobs(folderQueue));
         assertEquals(held, hub.printJobs().backlog().get(PrintJobState.PENDING).count(), "DKC-2's jobs still wait");
     }
 }

@@ -1,7 +1,6 @@
 package id.ektp.hub.down;
 
 import static id.ektp.hub.testing.HubTestEnvironment.names;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +13,7 @@ import id.ektp.hub.sandbox.prr.PrinterSimulator;
 import id.ektp.hub.sandbox.prr.PrrBatchFactory;
 import id.ektp.hub.store.PrintJob;
 import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +95,7 @@ class StrandedJobsTest {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
         env.withBroker();
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
         online("DKC-1");
         online("DKC-2");
         env.editConfig(hub, DKC1, DKC1 + DKC2); // Cawas gets a printer of its own
@@ -103,10 +105,13 @@ class StrandedJobsTest {
             records.add(PrrBatchFactory.record("PRR-3310-S00000" + n, PacketFactory.nikFor("33.10.05", n),
                     n % 2 == 0 ? "33.10.05" : "33.10.06"));
         }
+        NotifyBuilder queued = exchanges.jobsQueued(6);
         PrrBatchFactory.publish(PrrBatchFactory.batch("prr-3310-20261124-0001", "33.10", records),
                 root.resolve("ministry/outbox"));
         Set<String> cawas = Set.of("PRR-3310-S000002.json", "PRR-3310-S000004.json", "PRR-3310-S000006.json");
-        await().atMost(PATIENCE).until(() -> jobs("DKC-2").equals(cawas) && jobs("DKC-1").size() == 3);
+        Exchanges.await(queued, PATIENCE, "the six jobs queued");
+        assertEquals(cawas, jobs("DKC-2"));
+        assertEquals(Set.of("PRR-3310-S000001.json", "PRR-3310-S000003.json", "PRR-3310-S000005.json"), jobs("DKC-1"));
         assertEquals(0, stranded().size(), "a configured printer's jobs are not stranded");
 
         // DKC-2 is struck by lightning before printing anything, and taken out of the configuration.
@@ -136,6 +141,7 @@ class StrandedJobsTest {
                 + unknown.body());
         assertEquals(3, stranded().get(0).get("count").asInt(), "refused calls changed nothing");
 
+        NotifyBuilder requeued = exchanges.jobsQueued(3);
         HttpResponse<String> done = requeue("DKC-2", env.adminToken(), "{\"reason\": \"DKC-2 struck by lightning\"}");
         assertEquals(200, done.statusCode(), done.body());
         assertEquals(3, json(done).get("requeued").asInt());
@@ -144,16 +150,21 @@ class StrandedJobsTest {
         assertTrue(job.lastResult().contains("DKC-2 struck by lightning"), job.lastResult());
 
         // The default printer now serves Cawas: each job lands there once.
-        await().atMost(PATIENCE).until(() -> jobs("DKC-1").size() == 6);
+        Exchanges.await(requeued, PATIENCE, "the three jobs queued again");
+        assertEquals(6, jobs("DKC-1").size());
         assertEquals(0, stranded().size());
         assertEquals(404, requeue("DKC-2", env.adminToken(), "{\"reason\": \"again\"}").statusCode(),
                 "a second call finds nothing to queue");
         PrinterSimulator press = new PrinterSimulator("DKC-1", root.resolve("printers/DKC-1"), 1);
+        NotifyBuilder results = exchanges.resultsTaken("DKC-1", 6);
         for (String name : jobs("DKC-1")) {
             press.print(queue("DKC-1").resolve(name), null);
         }
-        await().atMost(PATIENCE).until(() -> records.stream().allMatch(r -> hub.printJobs()
-                .find(r.get("prrId").asText()).orElseThrow().state() == PrintJobState.PRINTED));
+        Exchanges.await(results, PATIENCE, "the six results taken");
+        for (ObjectNode r : records) {
+            assertEquals(PrintJobState.PRINTED, hub.printJobs().find(r.get("prrId").asText()).orElseThrow().state(),
+                    r.get("prrId").asText());
+        }
         assertEquals(-6, hub.stock().snapshot().onHand(), "six cards, six blanks: none printed twice");
         assertEquals(Set.of(), jobs("DKC-1"));
     }

@@ -15,6 +15,7 @@ import id.ektp.hub.sandbox.prr.PrrBatchFactory;
 import id.ektp.hub.store.PacketRecord;
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,19 +70,24 @@ class DiskFloorTest {
         env.withBroker();
         env.withExtraYaml("limits: {" + NO_FLOOR + "}\n");
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
 
         // A packet the hub already holds, waiting for the ministry.
         env.ministryServer().stop();
         PacketSpec held = spec("33.10.05", "CWS01", 1);
+        NotifyBuilder checked = exchanges.checked(held.packetId());
         env.drop(held);
-        await().atMost(PATIENCE).until(() -> state(hub, held) == PacketState.OUTBOUND);
+        Exchanges.await(checked, PATIENCE, "the packet checked");
+        assertEquals(PacketState.OUTBOUND, state(hub, held));
         assertFalse(disk().get("intakePaused").asBoolean());
 
         env.editConfig(hub, NO_FLOOR, UNREACHABLE_FLOOR); // as if the disk were nearly full
         assertTrue(hub.configState().current().restartNeeded().isEmpty(), "applied without a restart");
         await().atMost(PATIENCE).until(() -> disk().get("intakePaused").asBoolean());
+        NotifyBuilder forwarded = exchanges.forwarded(held.packetId());
         env.ministryServer().start();
-        await().atMost(PATIENCE).until(() -> state(hub, held) == PacketState.FORWARDED); // forwarding goes on
+        Exchanges.await(forwarded, PATIENCE, "the held packet forwarded below the floor"); // forwarding goes on
+        assertEquals(PacketState.FORWARDED, state(hub, held));
 
         PacketSpec waiting = spec("33.10.06", "TRC01", 2);
         env.drop(waiting);
@@ -102,11 +109,17 @@ class DiskFloorTest {
         assertFalse(disk.get("since").isNull(), disk.toString());
         assertTrue(env.httpGet("/observe/metrics").contains("\nektp_intake_paused 1.0\n"), "the metric an alert can watch");
 
+        NotifyBuilder waitingForwarded = exchanges.forwarded(waiting.packetId());
+        NotifyBuilder batchTaken = exchanges.batchesTaken(1);
+        NotifyBuilder batchProcessed = exchanges.batchesProcessed(1);
         env.editConfig(hub, UNREACHABLE_FLOOR, NO_FLOOR); // space is back
-        await().atMost(PATIENCE).until(() -> state(hub, waiting) == PacketState.FORWARDED);
-        await().atMost(PATIENCE).until(() -> hub.printJobs().find("PRR-3310-F000001")
+        Exchanges.await(waitingForwarded, PATIENCE, "the packet that waited on the device forwarded");
+        assertEquals(PacketState.FORWARDED, state(hub, waiting));
+        Exchanges.await(batchProcessed, PATIENCE, "the batch that waited at the ministry processed");
+        assertTrue(hub.printJobs().find("PRR-3310-F000001")
                 .map(j -> j.state() == PrintJobState.PENDING || j.state() == PrintJobState.QUEUED).orElse(false));
-        await().atMost(PATIENCE).until(() -> !Files.exists(batch)); // removed at the ministry once it is safe here
+        Exchanges.await(batchTaken, PATIENCE, "the batch taken from the ministry"); // removed there once it is safe here
+        assertFalse(Files.exists(batch));
         assertFalse(disk().get("intakePaused").asBoolean());
         assertTrue(disk().get("since").isNull());
     }

@@ -16,12 +16,14 @@ import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
 import id.ektp.hub.sandbox.sftp.SshKeys;
 import id.ektp.hub.store.HubStore;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,8 +152,10 @@ class HubHealthTest {
         assertTrue(quiet.check("ektp-peers").path("message").asText().matches(".*not contacted yet: [^;]*ministry-broker.*"),
                 quiet.toString());
 
+        NotifyBuilder relayed = Exchanges.of(hub).relayed();
         hub.status().raise();
-        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(MinistryBrokerConnector.PEER)));
+        Exchanges.await(relayed, PATIENCE, "the status report relayed to the broker");
+        assertEquals("UP", observe.ready().peer(MinistryBrokerConnector.PEER), "marked up by the relay's success");
 
         broker.stop();
         hub.status().raise();
@@ -162,9 +166,11 @@ class HubHealthTest {
         assertNotNull(ready.peer(MinistryBrokerConnector.PEER + ".error"), ready.toString());
         assertEquals(1, hub.outbox().backlog().count(), "the message waits in the outbox");
 
+        NotifyBuilder relayedOnceBack = Exchanges.of(hub).relayed();
         broker.start();
-        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(MinistryBrokerConnector.PEER)));
-        await().atMost(PATIENCE).until(() -> hub.outbox().backlog().count() == 0);
+        Exchanges.await(relayedOnceBack, PATIENCE, "the waiting report relayed once the broker is back");
+        assertEquals("UP", observe.ready().peer(MinistryBrokerConnector.PEER));
+        assertEquals(0, hub.outbox().backlog().count());
     }
 
     @Test
@@ -174,16 +180,21 @@ class HubHealthTest {
 
         env.ministryServer().stop();
         PacketSpec spec = PacketSpec.builder().kecamatanCode("33.10.05").deviceId("CWS01").sequence(1).seed(7).build();
+        NotifyBuilder checked = Exchanges.of(hub).checked(spec.packetId());
         env.drop(spec);
+        Exchanges.await(checked, PATIENCE, "the packet checked");
+        assertEquals(1, hub.packets().backlog().get(id.ektp.hub.store.PacketState.OUTBOUND).count());
+        // Marked down by a failed attempt of the forward, which goes on retrying.
         await().atMost(PATIENCE).until(() -> "DOWN".equals(observe.ready().peer(MinistrySftpConnector.PEER)));
-        await().atMost(PATIENCE).until(() -> hub.packets().backlog().get(id.ektp.hub.store.PacketState.OUTBOUND).count() == 1);
         Health ready = observe.ready();
         assertEquals(200, ready.httpStatus(), ready.toString());
         assertFalse(ready.peer(MinistrySftpConnector.PEER + ".error").isBlank());
 
+        NotifyBuilder forwarded = Exchanges.of(hub).forwarded(spec.packetId());
         env.ministryServer().start();
-        await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(spec.packetId() + ".zip")));
+        Exchanges.await(forwarded, PATIENCE, "the packet forwarded once the ministry is back");
+        assertTrue(Files.exists(env.ministryInbox().resolve(spec.packetId() + ".zip")));
         // Marked UP by the forward's success, just after the upload's rename.
-        await().atMost(PATIENCE).until(() -> "UP".equals(observe.ready().peer(MinistrySftpConnector.PEER)));
+        assertEquals("UP", observe.ready().peer(MinistrySftpConnector.PEER));
     }
 }

@@ -1,7 +1,6 @@
 package id.ektp.hub.runtime;
 
 import static id.ektp.hub.testing.HubTestEnvironment.names;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,6 +11,7 @@ import id.ektp.hub.up.UpRoutes;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.store.PacketState;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
 import java.nio.file.Files;
@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,26 +61,43 @@ class ConfigReloadTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private void awaitApplied(Hub hub, Instant before) {
-        await().atMost(PATIENCE).until(() -> hub.configState().current().appliedAt().isAfter(before));
+    /** Rewrites the file, waits for a check that began after the edit, and fails unless it applied it. */
+    private void rewriteAndAwaitApplied(Hub hub, Path file, String text) throws Exception {
+        Instant before = hub.configState().current().appliedAt();
+        HubTestEnvironment.rewrite(file, text);
+        Exchanges.await(Exchanges.of(hub).configChecked(System.currentTimeMillis()), PATIENCE, "a check of the edited file");
+        assertTrue(hub.configState().current().appliedAt().isAfter(before),
+                "the edit was applied: " + hub.configState().current().problems());
+    }
+
+    /** Rewrites the file, waits for a check that began after the edit, and fails unless it refused it. */
+    private void rewriteAndAwaitRefused(Hub hub, Path file, String text) throws Exception {
+        HubTestEnvironment.rewrite(file, text);
+        Exchanges.await(Exchanges.of(hub).configChecked(System.currentTimeMillis()), PATIENCE, "a check of the edited file");
+        assertFalse(hub.configState().current().problems().isEmpty(), "the edit was refused");
     }
 
     @Test
     void aDeviceAddedIsPolledAndOneRemovedStopsWhileItsSpooledPacketsAreStillForwarded() throws Exception {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
         // The ministry is away: what the hub took from TRC01 waits in its spool.
         env.ministryServer().stop();
         PacketSpec spooled = spec("33.10.06", "TRC01", 1);
+        NotifyBuilder checked = exchanges.checked(spooled.packetId());
         env.drop(spooled);
-        await().atMost(PATIENCE).until(() -> state(hub, spooled) == PacketState.OUTBOUND);
+        Exchanges.await(checked, PATIENCE, "the packet checked");
+        assertEquals(PacketState.OUTBOUND, state(hub, spooled));
 
         Instant before = hub.configState().current().appliedAt();
         Path trcOutbox = env.outbox("TRC01");
         env.removeDevice("TRC01");
         env.addDevice(new TestDevice("33.10.07", "KLT01"));
         env.config(); // rewrites hub.yaml
-        awaitApplied(hub, before);
+        Exchanges.await(exchanges.configChecked(System.currentTimeMillis()), PATIENCE, "a check of the edited file");
+        assertTrue(hub.configState().current().appliedAt().isAfter(before),
+                "the edit was applied: " + hub.configState().current().problems());
 
         assertNull(hub.camelContext().getRoute(TRC), "the removed device's route is gone");
         assertNotNull(hub.camelContext().getRoute(KLT), "the added device has its route");
@@ -94,15 +112,19 @@ class ConfigReloadTest {
         PacketSpec leftBehind = spec("33.10.06", "TRC01", 2);
         env.packetFactory().writeDone(env.packetFactory().write(leftBehind, trcOutbox));
         PacketSpec added = spec("33.10.07", "KLT01", 3);
+        NotifyBuilder addedChecked = exchanges.checked(added.packetId());
         env.drop(added);
-        await().atMost(PATIENCE).until(() -> state(hub, added) == PacketState.OUTBOUND);
+        Exchanges.await(addedChecked, PATIENCE, "the added device's packet checked");
+        assertEquals(PacketState.OUTBOUND, state(hub, added));
         assertTrue(Files.exists(trcOutbox.resolve(leftBehind.packetId() + ".zip")),
                 "a removed device is no longer polled");
         assertNull(state(hub, leftBehind));
 
+        NotifyBuilder forwarded = exchanges.forwarded(spooled.packetId(), added.packetId());
         env.ministryServer().start();
-        await().atMost(PATIENCE).until(() -> state(hub, spooled) == PacketState.FORWARDED
-                && state(hub, added) == PacketState.FORWARDED);
+        Exchanges.await(forwarded, PATIENCE, "both packets forwarded");
+        assertEquals(PacketState.FORWARDED, state(hub, spooled));
+        assertEquals(PacketState.FORWARDED, state(hub, added));
         assertEquals(List.of(spooled.packetId() + ".zip", added.packetId() + ".zip").stream().sorted().toList(),
                 names(env.ministryInbox()), "the removed device's spooled packet still went up, once");
     }
@@ -136,9 +158,8 @@ class ConfigReloadTest {
         ConfigState.Snapshot running = hub.configState().current();
 
         // A typo in a poll interval and an unknown key: both reported, nothing applied.
-        HubTestEnvironment.rewrite(file, good.replaceFirst("pollInterval: 200ms", "pollInterval: 200 parsecs")
+        rewriteAndAwaitRefused(hub, file, good.replaceFirst("pollInterval: 200ms", "pollInterval: 200 parsecs")
                 .replace("printers:", "printerz: []\nprinters:"));
-        await().atMost(PATIENCE).until(() -> !hub.configState().current().problems().isEmpty());
         ConfigState.Snapshot refused = hub.configState().current();
         assertEquals(running.sha256(), refused.sha256(), "still running the last good configuration");
         assertEquals(running.appliedAt(), refused.appliedAt());
@@ -149,19 +170,23 @@ class ConfigReloadTest {
 
         // The hub goes on working meanwhile.
         PacketSpec meanwhile = spec("33.10.05", "CWS01", 7);
+        NotifyBuilder forwarded = Exchanges.of(hub).forwarded(meanwhile.packetId());
         env.drop(meanwhile);
-        await().atMost(PATIENCE).until(() -> state(hub, meanwhile) == PacketState.FORWARDED);
+        Exchanges.await(forwarded, PATIENCE, "a packet forwarded meanwhile");
+        assertEquals(PacketState.FORWARDED, state(hub, meanwhile));
 
         // Fixed, with a new poll interval for CWS01: applied, the route replaced, the error gone.
-        HubTestEnvironment.rewrite(file, good.replaceFirst("pollInterval: 200ms", "pollInterval: 300ms"));
-        await().atMost(PATIENCE).until(() -> hub.configState().current().problems().isEmpty());
+        rewriteAndAwaitApplied(hub, file, good.replaceFirst("pollInterval: 200ms", "pollInterval: 300ms"));
+        assertTrue(hub.configState().current().problems().isEmpty());
         assertNull(hub.configState().current().rejectedAt());
         assertTrue(hub.camelContext().getRoute(CWS).getEndpoint().getEndpointUri().contains("delay=300"),
                 hub.camelContext().getRoute(CWS).getEndpoint().getEndpointUri());
         assertTrue(hub.camelContext().getRoute(TRC).getEndpoint().getEndpointUri().contains("delay=200"));
         PacketSpec after = spec("33.10.05", "CWS01", 8);
+        NotifyBuilder afterForwarded = Exchanges.of(hub).forwarded(after.packetId());
         env.drop(after);
-        await().atMost(PATIENCE).until(() -> state(hub, after) == PacketState.FORWARDED);
+        Exchanges.await(afterForwarded, PATIENCE, "a packet forwarded through the replaced route");
+        assertEquals(PacketState.FORWARDED, state(hub, after));
     }
 
     @Test
@@ -169,13 +194,11 @@ class ConfigReloadTest {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
         Hub hub = env.startHub();
         Path file = hub.configState().current().file();
-        Instant before = hub.configState().current().appliedAt();
         int port = hub.config().http().port();
-        HubTestEnvironment.rewrite(file, Files.readString(file)
+        rewriteAndAwaitApplied(hub, file, Files.readString(file)
                 .replace("port: " + port + ",", "port: " + (port + 1) + ",")
                 .replace("reorderDaysOfCover: 7", "reorderDaysOfCover: 9")
                 .replace("checkSchedule: \"0 0 7 * * ?\"", "checkSchedule: \"0 30 6 * * ?\""));
-        awaitApplied(hub, before);
         assertEquals(List.of("http.port changed: takes effect at the next restart"),
                 hub.configState().current().restartNeeded());
         assertEquals(port, hub.config().http().port(), "the running server keeps its port until the restart");
@@ -194,16 +217,12 @@ class ConfigReloadTest {
         String dkc1 = "  - {id: DKC-1, folder: printers/DKC-1, serves: [\"*\"]}";
         assertTrue(good.contains(dkc1), good);
 
-        Instant before = hub.configState().current().appliedAt();
-        HubTestEnvironment.rewrite(file, good.replace(dkc1, dkc1 + "\n  - {id: DKC-3, folder: printers/DKC-3, serves: [\"33.10.06\"]}"));
-        awaitApplied(hub, before);
+        rewriteAndAwaitApplied(hub, file, good.replace(dkc1, dkc1 + "\n  - {id: DKC-3, folder: printers/DKC-3, serves: [\"33.10.06\"]}"));
         assertNotNull(hub.camelContext().getRoute("down-results-DKC-3"), "the added printer's results are read");
         assertEquals("DKC-3", hub.config().printers().get(1).id());
         assertTrue(metrics().contains("ektp_peer_up{peer=\"printer-DKC-3\"}"), "the added printer has its series");
 
-        before = hub.configState().current().appliedAt();
-        HubTestEnvironment.rewrite(file, good);
-        awaitApplied(hub, before);
+        rewriteAndAwaitApplied(hub, file, good);
         assertNull(hub.camelContext().getRoute("down-results-DKC-3"), "the removed printer's route is gone");
         assertNotNull(hub.camelContext().getRoute("down-results-DKC-1"));
         assertFalse(metrics().contains("printer-DKC-3"), "the removed printer's series is gone");

@@ -14,6 +14,7 @@ import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.StockLedger.Allocation;
 import id.ektp.hub.store.StockLedger.Kind;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
 import java.net.ServerSocket;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,15 +143,14 @@ class StatusApiTest {
         PacketSpec first = PacketSpec.builder().kecamatanCode("33.10.05").deviceId("CWS01").sequence(1).seed(11).build();
         PacketSpec second = PacketSpec.builder().kecamatanCode("33.10.05").deviceId("CWS01").sequence(2).seed(12)
                 .capturedAt(first.capturedAt().plusMinutes(5)).build();
+        NotifyBuilder forwarded = Exchanges.of(hub).forwarded(first.packetId(), second.packetId());
         env.drop(first);
         env.drop(second);
-        await().atMost(PATIENCE).until(() -> {
-            JsonNode last = device(status(), "331005-CWS01").get("lastPacket");
-            return last.isObject() && last.get("packetId").asText().equals(second.packetId())
-                    && last.get("state").asText().equals("FORWARDED");
-        });
+        Exchanges.await(forwarded, PATIENCE, "both packets forwarded");
         JsonNode s = status();
         JsonNode last = device(s, "331005-CWS01").get("lastPacket");
+        assertEquals(second.packetId(), last.path("packetId").asText(), last.toString());
+        assertEquals("FORWARDED", last.path("state").asText(), last.toString());
         assertTrue(last.get("ageSeconds").asLong() >= 0);
         assertNotNull(OffsetDateTime.parse(last.get("receivedAt").asText()));
         assertTrue(s.at("/backlogs/up/forwarded").asLong() >= 2, s.get("backlogs").toString());
@@ -162,7 +163,11 @@ class StatusApiTest {
     void aRejectedPacketShowsInQuarantineAndInTheFailureReportsWithoutAnyNik() throws Exception {
         PacketSpec bad = PacketSpec.builder().kecamatanCode("33.10.06").deviceId("TRC01").sequence(7).seed(77)
                 .defect(PacketDefect.CHECKSUM_MISMATCH).build();
+        NotifyBuilder checked = Exchanges.of(hub).checked(bad.packetId());
         env.drop(bad);
+        Exchanges.await(checked, PATIENCE, "the bad packet checked");
+        assertEquals(1, status().at("/quarantine/byReason/CHECKSUM_MISMATCH").asInt());
+        // Its PACKET_REJECTED report is marked sent once the ministry's broker has it.
         await().atMost(PATIENCE).until(() -> {
             JsonNode s = status();
             boolean reported = false;
@@ -246,15 +251,17 @@ class StatusApiTest {
         try {
             // A real edit of the real file: the hub's config watch refuses it.
             HubTestEnvironment.rewrite(running.file(), good.replace("pollInterval: 200ms", "pollInterval: 5 minutes"));
-            await().atMost(PATIENCE).until(() -> !status().at("/config/valid").asBoolean(true));
+            Exchanges.await(Exchanges.of(hub).configChecked(System.currentTimeMillis()), PATIENCE, "a check of the edited file");
             JsonNode config = status().get("config");
+            assertFalse(config.get("valid").asBoolean(), config.toString());
             assertTrue(config.at("/problems/0").asText().startsWith("devices[0].pollInterval: '5 minutes' is not a duration"),
                     config.toString());
             assertNotNull(OffsetDateTime.parse(config.get("rejectedAt").asText()));
             assertEquals(running.sha256(), config.get("sha256").asText(), "the running configuration is still the old one");
         } finally {
             HubTestEnvironment.rewrite(running.file(), good);
-            await().atMost(PATIENCE).until(() -> status().at("/config/valid").asBoolean(false));
+            Exchanges.await(Exchanges.of(hub).configChecked(System.currentTimeMillis()), PATIENCE, "a check of the restored file");
+            assertTrue(status().at("/config/valid").asBoolean(false), status().get("config").toString());
         }
     }
 

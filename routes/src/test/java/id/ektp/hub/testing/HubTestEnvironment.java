@@ -1,7 +1,5 @@
 package id.ektp.hub.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.runtime.Hub;
@@ -25,7 +23,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.spi.CamelContextTracker;
 
 /**
  * Real peers for a hub under test: an embedded SFTP server holding the kecamatan device
@@ -87,6 +90,7 @@ public final class HubTestEnvironment implements AutoCloseable {
     private EmbeddedSftpServer printerServer;
     private final PacketFactory packets = new PacketFactory();
     private final List<Hub> hubs = new ArrayList<>();
+    private final List<AtStart> atNextStart = new ArrayList<>();
     private String extraYaml = "";
     private String stockYaml = "{reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: \"0 0 7 * * ?\"}";
     private EmbeddedBroker broker;
@@ -296,7 +300,8 @@ public final class HubTestEnvironment implements AutoCloseable {
 
     /**
      * Edits the running hub's configuration file (replacing {@code from}, which must be there, by
-     * {@code to}) and waits until the hub has applied the edit.
+     * {@code to}), waits for a check of the file that began after the edit, and fails unless that
+     * check applied it.
      */
     public void editConfig(Hub hub, String from, String to) throws IOException {
         Path file = hub.configState().current().file();
@@ -306,16 +311,53 @@ public final class HubTestEnvironment implements AutoCloseable {
             throw new IllegalArgumentException("'" + from + "' is not in " + file + ":\n" + text);
         }
         rewrite(file, text.replace(from, to));
-        await().atMost(Duration.ofSeconds(40))
-                .until(() -> hub.configState().current().appliedAt().isAfter(before));
+        Exchanges.await(Exchanges.of(hub).configChecked(System.currentTimeMillis()), Duration.ofSeconds(40),
+                "a check of the edited " + file.getFileName());
+        if (!hub.configState().current().appliedAt().isAfter(before)) {
+            throw new AssertionError("the edit of " + file.getFileName() + " was not applied: "
+                    + hub.configState().current().problems());
+        }
+    }
+
+    /**
+     * An expression on the exchanges of the next hub this environment starts, created as that
+     * hub's CamelContext is built, before any route starts: for what a hub does as soon as it
+     * starts (packets waiting on a device, work a crash left on disk), which a NotifyBuilder
+     * created after {@link #startHub()} returned could miss. {@code expression} gets the new
+     * context's {@link Exchanges}; the builder is there once the hub has started.
+     */
+    public Supplier<NotifyBuilder> atNextStart(Function<Exchanges, NotifyBuilder> expression) {
+        AtStart pending = new AtStart(expression);
+        atNextStart.add(pending);
+        return pending;
     }
 
     /** Creates and starts a hub on this environment; {@link #close()} stops any still running. */
     public Hub startHub() throws Exception {
-        Hub hub = Hub.create(config());
-        hubs.add(hub);
-        hub.start();
-        return hub;
+        List<AtStart> pending = List.copyOf(atNextStart);
+        atNextStart.clear();
+        // Camel tells a tracker of each context as it is built; the hub's is the first one here.
+        CamelContextTracker tracker = new CamelContextTracker() {
+            private boolean seen;
+
+            @Override
+            public synchronized void contextCreated(CamelContext context) {
+                if (!seen) {
+                    seen = true;
+                    pending.forEach(p -> p.create(context));
+                }
+            }
+        };
+        tracker.open();
+        try {
+            Hub hub = Hub.create(config());
+            hubs.add(hub);
+            hub.start();
+            pending.forEach(AtStart::check);
+            return hub;
+        } finally {
+            tracker.close();
+        }
     }
 
     /** The body of a GET of {@code path} (e.g. {@code /api/status}) on the running hub's HTTP server. */
@@ -361,6 +403,34 @@ public final class HubTestEnvironment implements AutoCloseable {
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** A NotifyBuilder waiting for the context of the next hub started. */
+    private static final class AtStart implements Supplier<NotifyBuilder> {
+        private final Function<Exchanges, NotifyBuilder> expression;
+        private volatile NotifyBuilder notify;
+
+        AtStart(Function<Exchanges, NotifyBuilder> expression) {
+            this.expression = expression;
+        }
+
+        void create(CamelContext context) {
+            notify = expression.apply(Exchanges.of(context));
+        }
+
+        void check() {
+            if (notify == null) {
+                throw new IllegalStateException("no CamelContext was built as the hub started: nothing to wait on");
+            }
+        }
+
+        @Override
+        public NotifyBuilder get() {
+            if (notify == null) {
+                throw new IllegalStateException("no hub was started since this was asked for");
+            }
+            return notify;
         }
     }
 

@@ -27,6 +27,7 @@ import id.ektp.hub.store.PacketRecord;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.store.QuarantineRecords;
+import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
 import java.io.IOException;
@@ -41,6 +42,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,42 +79,61 @@ class UpResilienceTest {
         return result;
     }
 
-    private void awaitAllInInbox(List<PacketSpec> specs) {
-        await().atMost(PATIENCE).until(() -> specs.stream()
-                .allMatch(s -> Files.exists(env.ministryInbox().resolve(s.packetId() + ".zip"))));
+    private static String[] ids(List<PacketSpec> specs) {
+        return specs.stream().map(PacketSpec::packetId).toArray(String[]::new);
+    }
+
+    private void assertAllInInbox(List<PacketSpec> specs) {
+        for (PacketSpec s : specs) {
+            assertTrue(Files.exists(env.ministryInbox().resolve(s.packetId() + ".zip")), s.packetId() + " in the ministry inbox");
+        }
     }
 
     @Test
     void ministryDownForAWhileThenUpNothingLostAndOldestCaptureFirst() throws Exception {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
         Hub hub = env.startHub();
+        Exchanges exchanges = Exchanges.of(hub);
         env.ministryServer().stop();
 
         // The latest capture arrives first and becomes the packet being retried...
         List<PacketSpec> specs = new ArrayList<>();
         specs.add(spec("33.10.05", "CWS01", 1, 50));
-        env.drop(specs.get(0));
-        await().atMost(PATIENCE).until(() -> state(hub, specs.get(0)) == PacketState.OUTBOUND);
-        // ...then older captures turn up from both devices (one was offline for a while).
         int[] minutes = {10, 40, 5, 30, 20, 45};
         for (int i = 0; i < minutes.length; i++) {
-            PacketSpec s = spec(i % 2 == 0 ? "33.10.05" : "33.10.06", i % 2 == 0 ? "CWS01" : "TRC01", 10 + i, minutes[i]);
-            specs.add(s);
+            specs.add(spec(i % 2 == 0 ? "33.10.05" : "33.10.06", i % 2 == 0 ? "CWS01" : "TRC01", 10 + i, minutes[i]));
+        }
+        List<PacketSpec> older = specs.subList(1, specs.size());
+        NotifyBuilder taken = exchanges.taken(ids(specs));
+        NotifyBuilder latestChecked = exchanges.checked(specs.get(0).packetId());
+        env.drop(specs.get(0));
+        Exchanges.await(latestChecked, PATIENCE, "the latest capture checked");
+        assertEquals(PacketState.OUTBOUND, state(hub, specs.get(0)));
+        // ...then older captures turn up from both devices (one was offline for a while).
+        NotifyBuilder olderChecked = exchanges.checked(ids(older));
+        for (PacketSpec s : older) {
             env.drop(s);
         }
         Map<String, String> deviceSha = new java.util.HashMap<>();
         for (PacketSpec s : specs) {
             deviceSha.put(s.packetId(), sha256(env.packetFactory().bytes(s)));
         }
-        await().atMost(PATIENCE).until(() -> specs.stream().allMatch(s -> state(hub, s) == PacketState.OUTBOUND));
-        // Removed from the device when its intake exchange completes, which OUTBOUND need not wait for.
-        await().atMost(PATIENCE).until(() -> names(env.outbox("CWS01")).isEmpty() && names(env.outbox("TRC01")).isEmpty());
+        Exchanges.await(olderChecked, PATIENCE, "the older captures checked");
+        Exchanges.await(taken, PATIENCE, "every packet taken off its device");
+        for (PacketSpec s : specs) {
+            assertEquals(PacketState.OUTBOUND, state(hub, s), s.packetId());
+        }
+        assertEquals(List.of(), names(env.outbox("CWS01")));
+        assertEquals(List.of(), names(env.outbox("TRC01")));
         assertEquals(List.of(), names(env.ministryInbox()), "nothing reaches a ministry that is down");
 
+        NotifyBuilder forwarded = exchanges.forwarded(ids(specs));
         env.ministryServer().start();
-        awaitAllInInbox(specs);
-        // FORWARDED (the time compared below) is recorded just after the upload's rename.
-        await().atMost(PATIENCE).until(() -> specs.stream().allMatch(s -> state(hub, s) == PacketState.FORWARDED));
+        Exchanges.await(forwarded, PATIENCE, "every packet forwarded once the ministry is back");
+        assertAllInInbox(specs);
+        for (PacketSpec s : specs) {
+            assertEquals(PacketState.FORWARDED, state(hub, s), s.packetId());
+        }
         Map<String, String> arrived = shaOfAll(specs, s -> env.ministryInbox().resolve(s.packetId() + ".zip"));
         assertEquals(deviceSha, arrived, "every packet arrives byte-identical");
 
@@ -135,18 +157,42 @@ class UpResilienceTest {
             env.drop(s);
         }
         env.drop(bad);
+        // The hub starts on them at once: a packet under way, and (unless 0) that many forwarded.
+        Supplier<NotifyBuilder> underWay = env.atNextStart(on -> on.notifier()
+                .fromRoute(UpRoutes.INTAKE_PREFIX + "*").whenCompleted(1)
+                .and().fromRoute(UpRoutes.FORWARD).whenCompleted(forwardedBeforeStop).create());
         Hub first = env.startHub();
-        await().atMost(PATIENCE).until(() -> first.packets().backlog().get(PacketState.FORWARDED).count() >= forwardedBeforeStop
-                && first.packets().backlog().values().stream().mapToLong(b -> b.count()).sum() > 0);
+        Exchanges.await(underWay.get(), PATIENCE, forwardedBeforeStop + " packet(s) forwarded");
         first.close();
 
+        // What the second hub has to do: forward what has not arrived, check the bad packet
+        // unless it is already in quarantine, take what is still on the devices.
+        List<String> toForward = specs.stream().map(PacketSpec::packetId)
+                .filter(id -> !Files.exists(env.ministryInbox().resolve(id + ".zip"))).toList();
+        List<String> onDevices = new ArrayList<>();
+        for (String device : List.of("CWS01", "TRC01")) {
+            names(env.outbox(device)).stream().filter(n -> n.endsWith(".zip"))
+                    .forEach(n -> onDevices.add(n.substring(0, n.length() - ".zip".length())));
+        }
+        boolean badChecked = Files.exists(env.dataDir().resolve("quarantine/packets/" + bad.packetId() + ".zip"));
+        Supplier<NotifyBuilder> forwarded = env.atNextStart(on -> on.forwarded(toForward.toArray(String[]::new)));
+        Supplier<NotifyBuilder> taken = env.atNextStart(on -> on.taken(onDevices.toArray(String[]::new)));
+        Supplier<NotifyBuilder> badCheck = badChecked ? null : env.atNextStart(on -> on.checked(bad.packetId()));
         Hub second = env.startHub();
-        awaitAllInInbox(specs);
-        await().atMost(PATIENCE).until(() -> second.quarantine().held().size() == 1);
-        await().atMost(PATIENCE).until(() -> specs.stream().allMatch(s -> state(second, s) == PacketState.FORWARDED));
+        Exchanges.await(forwarded.get(), PATIENCE, "the " + toForward.size() + " packet(s) left forwarded");
+        Exchanges.await(taken.get(), PATIENCE, "the " + onDevices.size() + " packet(s) left on the devices taken");
+        if (!badChecked) {
+            Exchanges.await(badCheck.get(), PATIENCE, "the bad packet checked");
+        }
+        assertAllInInbox(specs);
+        assertEquals(1, second.quarantine().held().size());
+        for (PacketSpec s : specs) {
+            assertEquals(PacketState.FORWARDED, state(second, s), s.packetId());
+        }
         assertEquals(specs.stream().map(s -> s.packetId() + ".zip").sorted().toList(), names(env.ministryInbox()));
         assertEquals(bad.packetId(), second.quarantine().held().get(0).subjectId());
-        await().atMost(PATIENCE).until(() -> names(env.outbox("CWS01")).isEmpty() && names(env.outbox("TRC01")).isEmpty());
+        assertEquals(List.of(), names(env.outbox("CWS01")));
+        assertEquals(List.of(), names(env.outbox("TRC01")));
         assertEquals(List.of(), names(env.dataDir().resolve("spool/incoming")));
     }
 
@@ -192,14 +238,25 @@ class UpResilienceTest {
             packets.markQuarantined(quarantinedNotMoved.packetId(), "CHECKSUM_MISMATCH");
         }
 
-        Hub hub = env.startHub();
         List<PacketSpec> forwarded = List.of(downloading, placedNotMarked, markedNotMoved);
-        awaitAllInInbox(forwarded);
-        await().atMost(PATIENCE).until(() -> names(env.outbox("CWS01")).isEmpty()
-                && names(spool.outbound()).isEmpty()
-                && names(spool.received().resolve("331005-CWS01")).isEmpty()
-                && names(spool.received().resolve("331006-TRC01")).isEmpty());
-        await().atMost(PATIENCE).until(() -> forwarded.stream().allMatch(s -> state(hub, s) == PacketState.FORWARDED));
+        // Each window resumed: the three forwarded, the leftover of the one forwarded before
+        // removed, the two on the device taken, the quarantined one moved into quarantine.
+        Supplier<NotifyBuilder> resumed = env.atNextStart(on -> on.forwarded(
+                ids(List.of(downloading, placedNotMarked, markedNotMoved, forwardedNotDeleted))));
+        Supplier<NotifyBuilder> taken = env.atNextStart(on -> on.taken(downloading.packetId(), placedNotMarked.packetId()));
+        Supplier<NotifyBuilder> quarantined = env.atNextStart(on -> on.checked(quarantinedNotMoved.packetId()));
+        Hub hub = env.startHub();
+        Exchanges.await(resumed.get(), PATIENCE, "the interrupted forwards finished");
+        Exchanges.await(taken.get(), PATIENCE, "the packets still on the device taken");
+        Exchanges.await(quarantined.get(), PATIENCE, "the interrupted quarantine finished");
+        assertAllInInbox(forwarded);
+        assertEquals(List.of(), names(env.outbox("CWS01")));
+        assertEquals(List.of(), names(spool.outbound()));
+        assertEquals(List.of(), names(spool.received().resolve("331005-CWS01")));
+        assertEquals(List.of(), names(spool.received().resolve("331006-TRC01")));
+        for (PacketSpec s : forwarded) {
+            assertEquals(PacketState.FORWARDED, state(hub, s), s.packetId());
+        }
         assertEquals(forwarded.stream().map(s -> s.packetId() + ".zip").sorted().toList(), names(env.ministryInbox()),
                 "the packet forwarded before the crash is not sent again; nothing else is missing");
         assertEquals(List.of(), names(spool.incoming()), "a half-done download is discarded (the device still had it)");
@@ -280,11 +337,12 @@ class UpResilienceTest {
             // devices one after another could not reach CWS01 for a minute.
             await().atMost(PATIENCE).until(() -> hanging.acceptedConnections() >= 2);
             List<PacketSpec> specs = List.of(spec("33.10.05", "CWS01", 1, 1), spec("33.10.05", "CWS01", 2, 2));
+            NotifyBuilder forwarded = Exchanges.of(hub).forwarded(ids(specs));
             for (PacketSpec s : specs) {
                 env.drop(s);
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> specs.stream()
-                    .allMatch(s -> Files.exists(env.ministryInbox().resolve(s.packetId() + ".zip"))));
+            Exchanges.await(forwarded, Duration.ofSeconds(20), "CWS01's packets forwarded while HNG01 hangs");
+            assertAllInInbox(specs);
             await().atMost(PATIENCE).untilAsserted(() -> {
                 String cause = String.valueOf(hub.deviceLinks().link("331008-HNG02").map(Link::lastError).orElse(null));
                 assertTrue(cause.toLowerCase().contains("timed out") || cause.toLowerCase().contains("timeout"), cause);
@@ -301,12 +359,17 @@ class UpResilienceTest {
         env.drop(packet);
         // The link drops just as the hub removes the zip: the packet is already durably the hub's.
         env.deviceServer().failNextRemoval(zip);
-        env.startHub();
-
-        await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(zip)));
+        Supplier<NotifyBuilder> forwarded = env.atNextStart(on -> on.forwarded(packet.packetId()));
         // A zip left without its .done would count as "still being written" (ICD 1) for ever:
         // the pair must stay together until the next poll takes it again and removes it.
-        await().atMost(PATIENCE).until(() -> names(env.outbox("CWS01")).isEmpty());
+        Supplier<NotifyBuilder> takenTwice = env.atNextStart(on -> on.notifier()
+                .fromRoute(UpRoutes.INTAKE_PREFIX + "*").filter(Exchanges.file(zip)).whenCompleted(2).create());
+        env.startHub();
+
+        Exchanges.await(forwarded.get(), PATIENCE, "the packet forwarded");
+        assertTrue(Files.exists(env.ministryInbox().resolve(zip)));
+        Exchanges.await(takenTwice.get(), PATIENCE, "the packet taken, then taken again after the failed removal");
+        assertEquals(List.of(), names(env.outbox("CWS01")));
         assertFalse(env.deviceServer().removalFailurePending(zip), "the removal did fail once");
         assertEquals(List.of(zip), names(env.ministryInbox()), "forwarded once");
     }
@@ -322,11 +385,13 @@ class UpResilienceTest {
             assertTrue(String.valueOf(link.lastError()).contains("Auth"), "the refused login is named: " + link);
         });
         PacketSpec waiting = spec("33.10.06", "TRC01", 1, 1);
+        NotifyBuilder forwarded = Exchanges.of(hub).forwarded(waiting.packetId());
         env.drop(waiting);
 
         env.deviceServer().refuseLogins("trc01", false);
         await().atMost(PATIENCE).until(() -> hub.deviceLinks().link("331006-TRC01").map(l -> l.up()).orElse(false));
-        await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(waiting.packetId() + ".zip")));
+        Exchanges.await(forwarded, PATIENCE, "the packet that waited on the device forwarded");
+        assertTrue(Files.exists(env.ministryInbox().resolve(waiting.packetId() + ".zip")));
     }
 
     /**
@@ -356,6 +421,7 @@ class UpResilienceTest {
                     .hostKeyFile(root.resolve("secrets/wdr01_new_host_key"))
                     .account("wdr01", env.deviceHome("WDR01"), hubKey).start();
             PacketSpec waiting = spec("33.10.14", "WDR01", 1, 1);
+            NotifyBuilder forwarded = Exchanges.of(hub).forwarded(waiting.packetId());
             env.drop(waiting);
             // The first failure may be the old server going away mid-session; each later poll
             // meets the new host key and must name it.
@@ -369,7 +435,8 @@ class UpResilienceTest {
 
             replacement.writeKnownHosts(knownHosts); // the stale line replaced, the file renamed into place
             await().atMost(PATIENCE).until(() -> hub.deviceLinks().link("331014-WDR01").map(l -> l.up()).orElse(false));
-            await().atMost(PATIENCE).until(() -> Files.exists(env.ministryInbox().resolve(waiting.packetId() + ".zip")));
+            Exchanges.await(forwarded, PATIENCE, "the packet forwarded once the new host key is known");
+            assertTrue(Files.exists(env.ministryInbox().resolve(waiting.packetId() + ".zip")));
         } finally {
             old.close();
             if (replacement != null) {
