@@ -141,7 +141,10 @@ class ConfigReloadTest {
         Instant before = hub.configState().current().appliedAt();
         env.removeDevice("TRC01");
         env.config(); // rewrites hub.yaml; CWS01 still lists 33.10.06
-        awaitApplied(hub, before);
+        // a check that starts after the write reads the edited file
+        NotifyBuilder checked = Exchanges.of(hub).configChecked(System.currentTimeMillis());
+        Exchanges.await(checked, PATIENCE, "a check of the edited file");
+        assertTrue(hub.configState().current().appliedAt().isAfter(before), "the edit was applied");
 
         assertTrue(hub.configState().current().valid(), hub.configState().current().problems().toString());
         assertNull(hub.camelContext().getRoute(TRC), "the device taken out is no longer polled");
