@@ -86,7 +86,7 @@ base_image() { # image packages
   debootstrap --variant=minbase --include="$packages" "$SUITE" "$dir" "$MIRROR" > "$dir.log" 2>&1 \
     || fail "debootstrap for $image (see $dir.log)"
   rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
-  tar -C "$dir" -c . | "${PODMAN[@]}" import \
+  tar -C "$dir" -c . | "${PODMAN[@]}" import -q \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'CMD ["/bin/bash"]' - "$image" >/dev/null
   rm -rf "$dir"
