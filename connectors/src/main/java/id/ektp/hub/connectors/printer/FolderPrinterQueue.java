@@ -60,6 +60,10 @@ final class FolderPrinterQueue implements PrinterQueue {
         // A local rename replaces a stale target atomically.
         Files.move(queue.resolve(from), queue.resolve(to), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void sync() throws IOException {
         SecureFiles.fsyncDirectory(queue);
     }
 

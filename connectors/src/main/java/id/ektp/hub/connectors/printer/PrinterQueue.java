@@ -23,8 +23,14 @@ public interface PrinterQueue extends AutoCloseable {
      */
     void write(String name, String content) throws IOException;
 
-    /** Renames {@code from} to {@code to}, replacing a stale {@code to} a spooler left there. */
+    /**
+     * Renames {@code from} to {@code to}, replacing a stale {@code to} a spooler left there;
+     * durable once {@link #sync} returned, so that a pass's renames cost one sync.
+     */
     void rename(String from, String to) throws IOException;
+
+    /** Makes the renames done so far durable, where the link allows: a folder's entries forced to disk. */
+    void sync() throws IOException;
 
     void delete(String name) throws IOException;
 
