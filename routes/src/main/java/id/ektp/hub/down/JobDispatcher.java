@@ -32,9 +32,10 @@ import org.apache.camel.Exchange;
  *   <li>the file is renamed to {@code <prrId>.json}: from here the printer may take it.</li>
  * </ol>
  *
- * The jobs of a page ({@value #BATCH}) go through each step together: every file written, one
- * commit marks them all QUEUED, every file renamed, then each printer's {@code queue/} forced
- * to disk once. Each job still goes file durable → QUEUED committed → rename. A crash (or a
+ * The jobs of a page ({@value #BATCH}) go through each step together: every file written
+ * ({@link PrinterQueue#writeAll}: a folder printer's several at a time), one commit marks them
+ * all QUEUED, every file renamed, then each printer's {@code queue/} forced to disk once. Each
+ * job still goes file durable → QUEUED committed → rename. A crash (or a
  * lost link) before the commit leaves PENDING jobs and stale temp files, written again on a
  * later pass; one after it leaves QUEUED jobs with their temp files, which
  * {@link #finishInterrupted} renames once the printer can be reached. A printer that cannot be
@@ -44,7 +45,7 @@ public final class JobDispatcher {
     static final String PART = ".json.part";
     static final int BATCH = 500;
 
-    /** A job whose temp file is written and durable, waiting for the commit. */
+    /** A job whose temp file is written (durable once its printer's writeAll returned), waiting for the commit. */
     private record Written(PrintJob job, String part, Instant queuedAt) {}
 
     private final PrintJobs jobs;
@@ -103,28 +104,31 @@ public final class JobDispatcher {
      * {@link #finishInterrupted}. A store failure (not a printer's) propagates and fails the pass.
      */
     private int queue(List<PrintJob> page, Printers current, Map<String, PrinterQueue> reachable) throws IOException {
+        Map<Printer, Map<String, String>> files = new LinkedHashMap<>(); // temp name → document, per printer
         Map<Printer, List<Written>> written = new LinkedHashMap<>();
         for (PrintJob job : page) {
             Printer printer = current.serving(job.pickupKecamatan()).orElse(null);
-            PrinterQueue queue = printer == null ? null : reachable.get(printer.id());
-            if (queue == null) {
+            if (printer == null || !reachable.containsKey(printer.id())) {
                 continue;
             }
             Instant queuedAt = messages.instant();
             String part = "." + job.prrId() + PART;
+            files.computeIfAbsent(printer, p -> new LinkedHashMap<>()).put(part, document(job, queuedAt));
+            written.computeIfAbsent(printer, p -> new ArrayList<>()).add(new Written(job, part, queuedAt));
+        }
+        files.forEach((printer, documents) -> {
             try {
-                queue.write(part, document(job, queuedAt));
-                written.computeIfAbsent(printer, p -> new ArrayList<>()).add(new Written(job, part, queuedAt));
+                reachable.get(printer.id()).writeAll(documents);
             } catch (IOException e) {
                 offline(printer, e, reachable);
                 written.remove(printer); // its temp files are dropped by the next pass it is reachable
             }
-        }
+        });
         if (written.isEmpty()) {
             return 0;
         }
         List<PrintJobs.Queuing> queuing = new ArrayList<>();
-        written.forEach((printer, files) -> files.forEach(
+        written.forEach((printer, jobsOfPrinter) -> jobsOfPrinter.forEach(
                 w -> queuing.add(new PrintJobs.Queuing(w.job().prrId(), printer.id(), w.queuedAt()))));
         Set<String> marked = jobs.markQueued(queuing);
         int queued = 0;
