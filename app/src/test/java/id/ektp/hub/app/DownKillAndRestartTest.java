@@ -154,7 +154,7 @@ class DownKillAndRestartTest {
     }
 
     /**
-     * One batch of five chunks, and the printer offline until it is all read. The hub is killed
+     * One batch of three chunks, and the printer offline until it is all read. The hub is killed
      * while the batch is half turned into jobs (a chunk committed, not the last), then while a
      * grouped dispatch pass is writing its jobs' temp files. The batch ends with one receipt that
      * counts every record once (a rejection recorded before the kill included, and a PRR listed
@@ -169,7 +169,7 @@ class DownKillAndRestartTest {
         Path taken = Files.createDirectories(root.resolve("taken"));
         Files.createDirectories(printer.resolve("results"));
         env.config();
-        int total = 5_000;
+        int total = 3_000;
         List<ObjectNode> records = new ArrayList<>();
         for (int n = 1; n <= total; n++) {
             records.add(PrrBatchFactory.record(prrId(n), PacketFactory.nikFor("33.10.05", n),
@@ -177,7 +177,7 @@ class DownKillAndRestartTest {
         }
         records.get(499).put("nik", "3310050513900001"); // chunk 1: birth month 13
         records.get(2_499).put("pickupKecamatanCode", "33.10.26"); // chunk 3: not this hub's
-        records.set(4_199, PrrBatchFactory.record(prrId(10), PacketFactory.nikFor("33.10.05", 10), "33.10.05"));
+        records.set(2_799, PrrBatchFactory.record(prrId(10), PacketFactory.nikFor("33.10.05", 10), "33.10.05"));
         String batchId = "prr-3310-20261123-0601";
         String sha = Spool.sha256Of(PrrBatchFactory.publish(PrrBatchFactory.batch(batchId, "33.10", records),
                 root.resolve("ministry/outbox")));
@@ -197,7 +197,7 @@ class DownKillAndRestartTest {
         Map<String, Integer> takes = new ConcurrentHashMap<>();
         printerThread.scheduleWithFixedDelay(() -> take(queue, taken, takes), 0, 20, TimeUnit.MILLISECONDS);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
-                .until(() -> temp(queue) >= 20);
+                .until(() -> temp(queue) >= 10);
         hub.kill();
         long left = temp(queue);
         assertTrue(left > 0, "killed inside a grouped pass: its temp files are left");
