@@ -37,8 +37,8 @@ public final class PrrBenchmark {
 
     /** The steps of the DOWN flow whose samples profile.txt breaks down by what they called. */
     private static final List<String> PROFILED_STEPS = List.of("id.ektp.hub.down.JobDispatcher.queue",
-            "id.ektp.hub.store.PrintJobs.markQueued", "id.ektp.hub.down.BatchProcessor.process",
-            "id.ektp.hub.down.BatchIntake.receive");
+            "id.ektp.hub.connectors.printer.FolderPrinterQueue.write", "id.ektp.hub.store.PrintJobs.markQueued",
+            "id.ektp.hub.down.BatchProcessor.process", "id.ektp.hub.down.BatchIntake.receive");
 
     private PrrBenchmark() {}
 
@@ -233,8 +233,9 @@ public final class PrrBenchmark {
                     r.jcmdSamples() > 0 ? String.format(Locale.ROOT, "%.0f (%d samples)", r.jcmdMaxUsedMiB(), r.jcmdSamples())
                             : "-", r.gc().collections(), r.hubCpuSeconds(), r.hubSystemCpuSeconds(), r.loadBefore(), r.loadAfter()));
         }
-        b.append("\nTimeline (seconds after publish, from the hub's log): batch on the hub's disk / batch parsed and "
-                + "committed (jobs + receipt in one transaction) / first job QUEUED / last job QUEUED; hub start-up.\n\n");
+        b.append("\nTimeline (seconds after publish, from the hub's log): batch on the hub's disk / batch read and "
+                + "committed (its last chunk of jobs, with the receipt) / first job QUEUED / last job QUEUED; hub "
+                + "start-up.\n\n");
         for (PrrHubRun.Result r : all) {
             PrrHubRun.Timeline t = r.timeline();
             b.append(String.format(Locale.ROOT, "- %s: received %.2f, parsed %.2f, first QUEUED %.2f, last QUEUED %.2f "
