@@ -3,6 +3,7 @@ package id.ektp.hub.app;
 import static id.ektp.hub.testing.HubTestEnvironment.names;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,12 +14,14 @@ import id.ektp.hub.sandbox.broker.EmbeddedBroker.ReceivedMessage;
 import id.ektp.hub.sandbox.packets.PacketFactory;
 import id.ektp.hub.sandbox.prr.PrinterSimulator;
 import id.ektp.hub.sandbox.prr.PrrBatchFactory;
+import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.Backlog;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.PrintJobs;
 import id.ektp.hub.store.StockLedger;
+import id.ektp.hub.store.StoreException;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  * jobs queued and printer results read, and a printer that keeps printing meanwhile, as a real
  * one does. In the end each PRR has been printed exactly as often as its results called for
  * (once, or again after a printing failure, never because of a restart), and every receipt,
- * pickup notice, failure report and blank is counted once.
+ * pickup notice, failure report and blank is counted once. Then a large batch, killed inside its
+ * chunked reading and inside a grouped dispatch pass.
  */
 class DownKillAndRestartTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -146,6 +151,111 @@ class DownKillAndRestartTest {
                         .filter(m -> m.text().contains("PRINT_FAILURE")).toList(), "prrId").keySet(),
                 "one PRINT_FAILURE report per PRR given up on");
         assertEquals(List.of(), names(env.dataDir().resolve("spool/batches/received")));
+    }
+
+    /**
+     * One batch of three chunks, and the printer offline until it is all read. The hub is killed
+     * while the batch is half turned into jobs (a chunk committed, not the last), then while a
+     * grouped dispatch pass is writing its jobs' temp files. The batch ends with one receipt that
+     * counts every record once (a rejection recorded before the kill included, and a PRR listed
+     * again after it), and each job reaches the printer once.
+     */
+    @Test
+    void killedMidBatchAndMidDispatchPassEachRecordIsCountedOnceAndQueuedOnce() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        EmbeddedBroker broker = env.withBroker();
+        Path printer = root.resolve("printers/DKC-1");
+        Path queue = printer.resolve("queue"); // not there yet: the printer is offline
+        Path taken = Files.createDirectories(root.resolve("taken"));
+        Files.createDirectories(printer.resolve("results"));
+        env.config();
+        int total = 3_000;
+        List<ObjectNode> records = new ArrayList<>();
+        for (int n = 1; n <= total; n++) {
+            records.add(PrrBatchFactory.record(prrId(n), PacketFactory.nikFor("33.10.05", n),
+                    n % 2 == 0 ? "33.10.05" : "33.10.06"));
+        }
+        records.get(499).put("nik", "3310050513900001"); // chunk 1: birth month 13
+        records.get(2_499).put("pickupKecamatanCode", "33.10.26"); // chunk 3: not this hub's
+        records.set(2_799, PrrBatchFactory.record(prrId(10), PacketFactory.nikFor("33.10.05", 10), "33.10.05"));
+        String batchId = "prr-3310-20261123-0601";
+        String sha = Spool.sha256Of(PrrBatchFactory.publish(PrrBatchFactory.batch(batchId, "33.10", records),
+                root.resolve("ministry/outbox")));
+        int accepted = total - 3;
+
+        hub = new HubProcess(root.resolve("hub.yaml"), root.resolve("hub.log"));
+        hub.killWhen(() -> progress(sha).isPresent());
+        int done = progress(sha).map(PrintJobs.BatchProgress::recordsDone).orElse(total);
+        assertTrue(done < total, "killed with the batch half read (" + done + " of " + total + " records)");
+        System.out.println("killed with " + done + " of " + total + " records of the batch read");
+
+        hub.start();
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
+                .until(() -> backlogOf(PrintJobState.PENDING) == accepted && pendingMessages() == 0);
+        Files.createDirectory(queue); // the printer is back
+        printerThread = Executors.newSingleThreadScheduledExecutor();
+        Map<String, Integer> takes = new ConcurrentHashMap<>();
+        printerThread.scheduleWithFixedDelay(() -> take(queue, taken, takes), 0, 20, TimeUnit.MILLISECONDS);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
+                .until(() -> temp(queue) >= 10);
+        hub.kill();
+        long left = temp(queue);
+        assertTrue(left > 0, "killed inside a grouped pass: its temp files are left");
+        System.out.println("killed inside a dispatch pass: " + left + " temp files left, "
+                + backlogOf(PrintJobState.QUEUED) + " jobs QUEUED");
+
+        hub.start();
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().untilAsserted(() -> assertEquals(
+                accepted + " taken, queue []", takes.size() + " taken, queue " + names(queue)));
+        hub.stop();
+        printerThread.shutdownNow();
+
+        Map<String, Integer> moreThanOnce = new TreeMap<>(takes);
+        moreThanOnce.values().removeIf(n -> n == 1);
+        assertEquals(Map.of(), moreThanOnce, "each job reaches the printer once");
+        assertEquals(accepted, backlogOf(PrintJobState.QUEUED));
+        JsonNode receipt = once(broker.receiveAll(Queues.PRR_RECEIPTS, Duration.ofSeconds(2)), "batchId").get(batchId);
+        assertEquals(accepted, receipt.get("accepted").asInt());
+        Map<String, String> rejected = new TreeMap<>();
+        receipt.get("rejected").forEach(r -> rejected.put(r.get("prrId").asText(), r.get("reason").asText()));
+        assertEquals(List.of(prrId(10), prrId(500), prrId(2_500)), List.copyOf(rejected.keySet()));
+        assertEquals("DUPLICATE_PRR: listed twice in this batch", rejected.get(prrId(10)));
+        assertTrue(rejected.get(prrId(500)).startsWith("INVALID_NIK"), rejected.toString());
+        assertTrue(rejected.get(prrId(2_500)).startsWith("UNKNOWN_KECAMATAN"), rejected.toString());
+    }
+
+    /** The batch's progress, read beside the hub; empty when it has none (or the store is busy). */
+    private Optional<PrintJobs.BatchProgress> progress(String sha) throws SQLException {
+        try {
+            Optional<PrintJobs.BatchProgress> progress =
+                    read(store -> new PrintJobs(store, Clock.systemUTC()).batchProgress(sha));
+            return progress == null ? Optional.empty() : progress;
+        } catch (StoreException busy) {
+            return Optional.empty();
+        }
+    }
+
+    private long backlogOf(PrintJobState state) throws SQLException {
+        Map<PrintJobState, Backlog> backlog = read(store -> new PrintJobs(store, Clock.systemUTC()).backlog());
+        return backlog == null ? 0 : backlog.get(state).count();
+    }
+
+    private static long temp(Path queue) throws IOException {
+        try (var names = Files.list(queue)) {
+            return names.filter(p -> p.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
+    /** A printer that takes each job from the queue as it appears, counting the takes per PRR. */
+    private static void take(Path queue, Path taken, Map<String, Integer> takes) {
+        try (DirectoryStream<Path> jobs = Files.newDirectoryStream(queue, "[!.]*.json")) {
+            for (Path job : jobs) {
+                String name = job.getFileName().toString();
+                Files.move(job, taken.resolve(name + "." + takes.merge(name.replace(".json", ""), 1, Integer::sum)));
+            }
+        } catch (IOException | RuntimeException e) {
+            System.out.println("printer: " + e); // keep taking at the next turn
+        }
     }
 
     /**

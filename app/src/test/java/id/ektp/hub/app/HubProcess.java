@@ -39,8 +39,13 @@ final class HubProcess implements AutoCloseable {
     void killWhen(Callable<Boolean> condition) throws Exception {
         start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(condition);
+        kill();
+    }
+
+    /** SIGKILL, now. */
+    void kill() throws InterruptedException {
         assertTrue(process.isAlive(), "the hub was running when it was to be killed");
-        process.destroyForcibly().waitFor(); // SIGKILL
+        process.destroyForcibly().waitFor();
     }
 
     /** SIGTERM: the graceful stop an operator's {@code systemctl stop} gives. Returns the exit code. */

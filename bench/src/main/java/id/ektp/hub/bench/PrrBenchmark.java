@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +37,8 @@ public final class PrrBenchmark {
 
     /** The steps of the DOWN flow whose samples profile.txt breaks down by what they called. */
     private static final List<String> PROFILED_STEPS = List.of("id.ektp.hub.down.JobDispatcher.queue",
-            "id.ektp.hub.store.PrintJobs.markQueued", "id.ektp.hub.down.BatchProcessor.process",
-            "id.ektp.hub.down.BatchIntake.receive");
+            "id.ektp.hub.connectors.printer.FolderPrinterQueue.write", "id.ektp.hub.store.PrintJobs.markQueued",
+            "id.ektp.hub.down.BatchProcessor.process", "id.ektp.hub.down.BatchIntake.receive");
 
     private PrrBenchmark() {}
 
@@ -169,7 +170,21 @@ public final class PrrBenchmark {
         }
         boolean ok = measured.size() == runs && measured.stream().allMatch(r -> r.complete()
                 && r.verification().startsWith("OK"));
+        System.out.println(result(records, measured));
         System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * The last line: the measured run with the lowest ratio (the worst one; an incomplete run is
+     * ratio 0), and the highest heap peak of them all.
+     */
+    static String result(int records, List<PrrHubRun.Result> measured) {
+        PrrHubRun.Result worst = measured.stream().min(Comparator.comparingDouble(PrrHubRun.Result::ratio))
+                .orElse(null);
+        double heap = measured.stream().mapToDouble(r -> r.gc().peakUsedMiB()).max().orElse(-1);
+        return String.format(Locale.ROOT, "RESULT prr records=%d hub_s=%.2f fsync_per_file_s=%.2f ratio=%.2f "
+                        + "heap_peak_mib=%.0f", records, worst == null || !worst.complete() ? -1 : worst.seconds(),
+                worst == null ? -1 : worst.baselineSeconds(), worst == null ? 0 : worst.ratio(), heap);
     }
 
     /** Whether another run fits: the longest run so far, half again, plus a minute for start and stop. */
@@ -180,11 +195,11 @@ public final class PrrBenchmark {
     }
 
     private static String summary(PrrHubRun.Result r) {
-        return String.format(Locale.ROOT, "[%s] %s: %d records in %.1f s = %.0f records/s (10-90%%: %.0f/s), receipt "
-                        + "after %.1f s, hub peak heap %.0f MiB (%.0f MiB after GC), %s",
+        return String.format(Locale.ROOT, "[%s] %s: %d records in %.1f s = %.0f records/s (10-90%%: %.0f/s), baseline "
+                        + "%.2f s (ratio %.2f), receipt after %.1f s, hub peak heap %.0f MiB (%.0f MiB after GC), %s",
                 r.label(), r.complete() ? "complete" : "INCOMPLETE", r.records(), r.seconds(), r.recordsPerSecond(),
-                r.steadyRecordsPerSecond(), r.receiptSeconds(), r.gc().peakUsedMiB(), r.gc().peakAfterGcMiB(),
-                r.verification());
+                r.steadyRecordsPerSecond(), r.baselineSeconds(), r.ratio(), r.receiptSeconds(), r.gc().peakUsedMiB(),
+                r.gc().peakAfterGcMiB(), r.verification());
     }
 
     private static String report(int records, String xmx, String poll, String machine, List<PrrHubRun.Result> measured,
@@ -204,20 +219,23 @@ public final class PrrBenchmark {
         if (profiled != null) {
             all.add(profiled);
         }
-        b.append("| run | storage | records/s end to end | seconds to all N in queue/ | dispatch records/s (10→90 %) "
+        b.append("| run | storage | records/s end to end | seconds to all N in queue/ | baseline s (N files written, "
+                + "fsynced, renamed one by one) | ratio baseline/hub | dispatch records/s (10→90 %) "
                 + "| receipt on broker (s) | peak heap used MiB (GC log) | max after GC MiB | jcmd max used MiB "
                 + "| GCs | hub CPU s (of it kernel) | load 1m before/after |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (PrrHubRun.Result r : all) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.0f | %.1f | %.0f | %.0f | %s | %d | %.1f (%.1f) | %.1f / %.1f |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.2f | %.2f | %.0f | %.1f | %.0f | %.0f | %s | %d | %.1f (%.1f) | %.1f / %.1f |%n",
                     r.label(), r.storage(), r.complete() ? String.format(Locale.ROOT, "%.0f", r.recordsPerSecond())
-                            : "incomplete", r.seconds(), r.steadyRecordsPerSecond(), r.receiptSeconds(),
+                            : "incomplete", r.seconds(), r.baselineSeconds(), r.ratio(), r.steadyRecordsPerSecond(),
+                    r.receiptSeconds(),
                     r.gc().peakUsedMiB(), r.gc().peakAfterGcMiB(),
                     r.jcmdSamples() > 0 ? String.format(Locale.ROOT, "%.0f (%d samples)", r.jcmdMaxUsedMiB(), r.jcmdSamples())
                             : "-", r.gc().collections(), r.hubCpuSeconds(), r.hubSystemCpuSeconds(), r.loadBefore(), r.loadAfter()));
         }
-        b.append("\nTimeline (seconds after publish, from the hub's log): batch on the hub's disk / batch parsed and "
-                + "committed (jobs + receipt in one transaction) / first job QUEUED / last job QUEUED; hub start-up.\n\n");
+        b.append("\nTimeline (seconds after publish, from the hub's log): batch on the hub's disk / batch read and "
+                + "committed (its last chunk of jobs, with the receipt) / first job QUEUED / last job QUEUED; hub "
+                + "start-up.\n\n");
         for (PrrHubRun.Result r : all) {
             PrrHubRun.Timeline t = r.timeline();
             b.append(String.format(Locale.ROOT, "- %s: received %.2f, parsed %.2f, first QUEUED %.2f, last QUEUED %.2f "

@@ -48,7 +48,8 @@ final class PrrHubRun {
                   int receiptAccepted, int receiptRejected, long receiptCount, Timeline timeline,
                   double hubCpuSeconds, double hubSystemCpuSeconds, double driverCpuSeconds, GcLog gc, double jcmdMaxUsedMiB,
                   int jcmdSamples, double loadBefore, double loadAfter, String verification, String storeStates,
-                  Map<String, Long> syscalls, Path runDir, Path jfr, long publishEpochMillis, long endEpochMillis) {
+                  Map<String, Long> syscalls, Path runDir, Path jfr, long publishEpochMillis, long endEpochMillis,
+                  double baselineSeconds) {
         double recordsPerSecond() {
             return seconds > 0 ? records / seconds : 0;
         }
@@ -59,6 +60,11 @@ final class PrrHubRun {
                 return -1;
             }
             return (syscalls.getOrDefault("fsync", 0L) + syscalls.getOrDefault("fdatasync", 0L)) / (double) records;
+        }
+
+        /** Baseline seconds over the hub's seconds: 0.4 means the hub took 2.5 times the baseline. */
+        double ratio() {
+            return complete && seconds > 0 ? baselineSeconds / seconds : 0;
         }
 
         /** The dispatch rate between the 10 % and the 90 % mark of the queue. */
@@ -102,6 +108,12 @@ final class PrrHubRun {
                 throw new UncheckedIOException(e);
             }
         }
+
+        // The yardstick, on the same disk as the queue, just before the hub is there to compete.
+        double baseline = FsyncBaseline.seconds(storageRoot.resolve("baseline"), batch.size(),
+                FsyncBaseline.jobBytes(batch));
+        System.out.printf("[%s] baseline: %d job files written, fsynced and renamed one by one in %.2f s%n", label,
+                batch.size(), baseline);
 
         Path jfr = settings.jfr() ? runDir.resolve("hub.jfr") : null;
         List<String> jvmOptions = jfr == null ? List.of()
@@ -212,7 +224,7 @@ final class PrrHubRun {
                     receiptAt >= 0 ? BenchIo.seconds(receiptAt - t0) : -1,
                     receipt == null ? -1 : receipt.accepted(), receipt == null ? -1 : receipt.rejected(), receiptCount,
                     timeline, hubCpu, hubSys, ownCpu, gc, sampler.maxUsedMiB(), sampler.count(), loadBefore, loadAfter,
-                    verification, states, syscalls, runDir, jfr, publishEpochMillis, endEpochMillis);
+                    verification, states, syscalls, runDir, jfr, publishEpochMillis, endEpochMillis, baseline);
             if (!settings.keepFiles()) {
                 BenchIo.deleteTree(storageRoot.resolve("printers"));
                 BenchIo.deleteTree(dataDir.resolve("spool"));

@@ -18,11 +18,12 @@ import org.apache.camel.model.RouteTemplateDefinition;
  *   <li><b>Batches</b> ({@value #BATCH_INTAKE}): PRR batches from the ministry's SFTP outbox onto
  *       the hub's disk by {@link BatchIntake}, removed there only once the exchange completed.</li>
  *   <li><b>Jobs</b> ({@value #BATCH_PROCESS}): one batch a poll, the earliest in the ministry's
- *       order, into print jobs and a receipt in one transaction ({@link BatchProcessor}).
+ *       order, checked whole, then into print jobs a chunk per transaction, the receipt with the
+ *       last chunk ({@link BatchProcessor}).
  *       {@code eagerMaxMessagesPerPoll=false}: otherwise Camel takes the first file listed and
  *       sorts only that one.</li>
  *   <li><b>Dispatch</b> ({@value #DISPATCH}): pending jobs into each printer's {@code queue/},
- *       two-phase ({@link JobDispatcher}).</li>
+ *       two-phase, a page of jobs per step ({@link JobDispatcher}).</li>
  *   <li><b>Results</b> ({@code down-results-<printer>}, one route per printer from the
  *       {@value #RESULTS_TEMPLATE} or {@value #SFTP_RESULTS_TEMPLATE} template): each result
  *       recorded by {@link PrintResultIntake}, its file deleted only after that. The route's own

@@ -11,32 +11,42 @@ import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.PrintJobs;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 
 /**
  * Puts pending print jobs in their printers' {@code queue/} (a folder or an SFTP account, see
  * {@link PrinterQueue}), so that a PRR is never queued twice and never lost, whenever the hub
- * or the link dies:
+ * or the link dies. For each job:
  *
  * <ol>
  *   <li>the job file is written whole as {@code queue/.<prrId>.json.part} (a printer takes
- *       only {@code <prrId>.json});</li>
+ *       only {@code <prrId>.json}) and forced to disk;</li>
  *   <li>the job is marked QUEUED in the state store;</li>
  *   <li>the file is renamed to {@code <prrId>.json}: from here the printer may take it.</li>
  * </ol>
  *
- * A crash (or a lost link) before 2 leaves a PENDING job and a stale temp file, written again
- * on a later pass; one between 2 and 3 leaves a QUEUED job with its temp file, which
+ * The jobs of a page ({@value #BATCH}) go through each step together: every file written
+ * ({@link PrinterQueue#writeAll}: a folder printer's several at a time), one commit marks them
+ * all QUEUED, every file renamed, then each printer's {@code queue/} forced to disk once. Each
+ * job still goes file durable → QUEUED committed → rename. A crash (or a
+ * lost link) before the commit leaves PENDING jobs and stale temp files, written again on a
+ * later pass; one after it leaves QUEUED jobs with their temp files, which
  * {@link #finishInterrupted} renames once the printer can be reached. A printer that cannot be
  * reached is offline: its jobs stay PENDING in the hub, and other printers go on.
  */
 public final class JobDispatcher {
     static final String PART = ".json.part";
     static final int BATCH = 500;
+
+    /** A job whose temp file is written (durable once its printer's writeAll returned), waiting for the commit. */
+    private record Written(PrintJob job, String part, Instant queuedAt) {}
 
     private final PrintJobs jobs;
     private final Messages messages;
@@ -72,23 +82,10 @@ public final class JobDispatcher {
         List<PrintJob> page;
         do {
             page = jobs.inState(PrintJobState.PENDING, after, BATCH);
-            for (PrintJob job : page) {
-                after = job.seq();
-                Printer printer = current.serving(job.pickupKecamatan()).orElse(null);
-                PrinterQueue queue = printer == null ? null : reachable.get(printer.id());
-                if (queue == null) {
-                    continue;
-                }
-                Instant queuedAt = messages.instant();
-                String document = document(job, queuedAt);
-                try {
-                    queue(job, printer, queue, document, queuedAt);
-                    queued++;
-                } catch (IOException e) {
-                    queues.failed(printer, e);
-                    reachable.remove(printer.id()); // its other jobs wait for the next attempt
-                }
+            if (!page.isEmpty()) {
+                after = page.get(page.size() - 1).seq();
             }
+            queued += queue(page, current, reachable);
         } while (page.size() == BATCH && queued < BATCH && !reachable.isEmpty());
         for (Printer printer : current.all()) {
             if (reachable.containsKey(printer.id())) {
@@ -100,24 +97,74 @@ public final class JobDispatcher {
         return queued;
     }
 
+    /**
+     * The two-phase write for a page of jobs, each step for all of them at once; returns how
+     * many were queued. A printer that fails a step is taken offline and left out of the later
+     * steps: its jobs not yet marked stay PENDING, those marked keep their temp files for
+     * {@link #finishInterrupted}. A store failure (not a printer's) propagates and fails the pass.
+     */
+    private int queue(List<PrintJob> page, Printers current, Map<String, PrinterQueue> reachable) throws IOException {
+        Map<Printer, Map<String, String>> files = new LinkedHashMap<>(); // temp name → document, per printer
+        Map<Printer, List<Written>> written = new LinkedHashMap<>();
+        for (PrintJob job : page) {
+            Printer printer = current.serving(job.pickupKecamatan()).orElse(null);
+            if (printer == null || !reachable.containsKey(printer.id())) {
+                continue;
+            }
+            Instant queuedAt = messages.instant();
+            String part = "." + job.prrId() + PART;
+            files.computeIfAbsent(printer, p -> new LinkedHashMap<>()).put(part, document(job, queuedAt));
+            written.computeIfAbsent(printer, p -> new ArrayList<>()).add(new Written(job, part, queuedAt));
+        }
+        files.forEach((printer, documents) -> {
+            try {
+                reachable.get(printer.id()).writeAll(documents);
+            } catch (IOException e) {
+                offline(printer, e, reachable);
+                written.remove(printer); // its temp files are dropped by the next pass it is reachable
+            }
+        });
+        if (written.isEmpty()) {
+            return 0;
+        }
+        List<PrintJobs.Queuing> queuing = new ArrayList<>();
+        written.forEach((printer, jobsOfPrinter) -> jobsOfPrinter.forEach(
+                w -> queuing.add(new PrintJobs.Queuing(w.job().prrId(), printer.id(), w.queuedAt()))));
+        Set<String> marked = jobs.markQueued(queuing);
+        int queued = 0;
+        for (Map.Entry<Printer, List<Written>> entry : written.entrySet()) {
+            Printer printer = entry.getKey();
+            PrinterQueue queue = reachable.get(printer.id());
+            try {
+                for (Written w : entry.getValue()) {
+                    PrintJob job = w.job();
+                    if (!marked.contains(job.prrId())) {
+                        queue.delete(w.part()); // its state changed since this pass read it: not ours to publish
+                        continue;
+                    }
+                    queue.rename(w.part(), job.prrId() + ".json");
+                    queued++;
+                    BatchIntake.LOG.info("prr {}: QUEUED on printer {} (print {} of this PRR)", job.prrId(), printer.id(),
+                            job.prints() + 1);
+                }
+                queue.sync();
+            } catch (IOException e) {
+                offline(printer, e, reachable);
+            }
+        }
+        return queued;
+    }
+
+    private void offline(Printer printer, IOException e, Map<String, PrinterQueue> reachable) {
+        queues.failed(printer, e);
+        reachable.remove(printer.id()); // its other jobs wait for the next attempt
+    }
+
     private String document(PrintJob job, Instant queuedAt) throws IOException {
         ObjectNode document = (ObjectNode) Messages.json().readTree(job.record());
         document.put("batchId", job.batchId());
         document.put("queuedAt", messages.time(queuedAt));
         return Messages.text(document);
-    }
-
-    /** The two-phase write; a store failure (not the printer's) propagates and fails the pass. */
-    private void queue(PrintJob job, Printer printer, PrinterQueue queue, String document, Instant queuedAt)
-            throws IOException {
-        String part = "." + job.prrId() + PART;
-        queue.write(part, document);
-        if (!jobs.markQueued(job.prrId(), printer.id(), queuedAt)) {
-            queue.delete(part); // its state changed since this pass read it: not ours to publish
-            return;
-        }
-        queue.rename(part, job.prrId() + ".json");
-        BatchIntake.LOG.info("prr {}: QUEUED on printer {} (print {} of this PRR)", job.prrId(), printer.id(), job.prints() + 1);
     }
 
     /** Renames the temp files of jobs that were marked QUEUED (on that printer) just before a crash; drops the rest. */
@@ -141,9 +188,9 @@ public final class JobDispatcher {
                         queue.delete(name); // still PENDING: it is written again
                     }
                 }
+                queue.sync();
             } catch (IOException e) {
-                queues.failed(printer, e);
-                reachable.remove(printer.id());
+                offline(printer, e, reachable);
             }
         }
     }

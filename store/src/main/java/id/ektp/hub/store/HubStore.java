@@ -150,6 +150,19 @@ public final class HubStore implements AutoCloseable {
               at           TEXT,
               recorded_at  TEXT NOT NULL
             );
+            """,
+            // A batch is turned into jobs a chunk of records per transaction: how far it got
+            // (records_done; accepted and rejected hold the running counts while it is
+            // RECEIVED) and the records rejected so far, for its receipt at the end.
+            """
+            ALTER TABLE prr_batch ADD COLUMN records_done INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE prr_batch_rejected (
+              sha256 TEXT NOT NULL,
+              record INTEGER NOT NULL,
+              prr_id TEXT,
+              reason TEXT NOT NULL,
+              PRIMARY KEY (sha256, record)
+            );
             """);
 
     private final Path file;

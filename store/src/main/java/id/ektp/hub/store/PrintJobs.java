@@ -8,14 +8,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The DOWN flow's tables: PRR batches received (by content hash, so a batch sent twice is
- * taken once), print jobs (a PRR id is unique: never queued twice) and print results (a
+ * taken once) and how far each was turned into jobs, print jobs (a PRR id is unique: never queued twice) and print results (a
  * result seen twice counts once). Methods join the caller's transaction.
  */
 public final class PrintJobs {
@@ -55,9 +57,96 @@ public final class PrintJobs {
         });
     }
 
+    /**
+     * How far a batch still RECEIVED was turned into jobs before the hub stopped: its first
+     * {@code recordsDone} records have their jobs (or rejections) committed.
+     */
+    public record BatchProgress(String batchId, int recordsDone, int accepted, int rejected) {}
+
+    /** A record of a batch rejected so far: its PRR id (null when it had none) and {@code CODE: sentence}. */
+    public record Rejection(String prrId, String reason) {}
+
+    /** Empty when the batch has no chunk committed yet (or is done). */
+    public Optional<BatchProgress> batchProgress(String sha256) {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT batch_id, records_done, accepted, rejected FROM prr_batch
+                    WHERE sha256 = ? AND state = 'RECEIVED' AND records_done > 0""")) {
+                ps.setString(1, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new BatchProgress(rs.getString(1), rs.getInt(2), rs.getInt(3),
+                            rs.getInt(4))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** A chunk of the batch committed: joins the caller's transaction, which holds the chunk's jobs. */
+    public void batchProgressed(String sha256, String fileName, String batchId, int recordsDone, int accepted,
+                                int rejected) {
+        Instant now = clock.instant();
+        store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO prr_batch(sha256, file_name, batch_id, state, accepted, rejected, records_done,
+                      received_at, updated_at)
+                    VALUES (?, ?, ?, 'RECEIVED', ?, ?, ?, ?, ?)
+                    ON CONFLICT(sha256) DO UPDATE SET batch_id = excluded.batch_id, accepted = excluded.accepted,
+                      rejected = excluded.rejected, records_done = excluded.records_done,
+                      updated_at = excluded.updated_at""")) {
+                ps.setString(1, sha256);
+                ps.setString(2, fileName);
+                ps.setString(3, batchId);
+                ps.setInt(4, accepted);
+                ps.setInt(5, rejected);
+                ps.setInt(6, recordsDone);
+                ps.setString(7, now.toString());
+                ps.setString(8, now.toString());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Record {@code record} (0-based, in the batch's order) rejected: kept until the batch's receipt. */
+    public void batchRecordRejected(String sha256, int record, String prrId, String reason) {
+        store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO prr_batch_rejected(sha256, record, prr_id, reason) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, sha256);
+                ps.setInt(2, record);
+                ps.setString(3, prrId);
+                ps.setString(4, reason);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The records of a batch rejected so far, in the batch's order. */
+    public List<Rejection> batchRejections(String sha256) {
+        return store.read(c -> {
+            List<Rejection> rejections = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT prr_id, reason FROM prr_batch_rejected WHERE sha256 = ? ORDER BY record")) {
+                ps.setString(1, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rejections.add(new Rejection(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+            return rejections;
+        });
+    }
+
+    /** The batch's final state; the rejections kept for its receipt are dropped with it. */
     public void batchDone(String sha256, String fileName, String batchId, String state, int accepted, int rejected) {
         Instant now = clock.instant();
         store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM prr_batch_rejected WHERE sha256 = ?")) {
+                ps.setString(1, sha256);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO prr_batch(sha256, file_name, batch_id, state, accepted, rejected, received_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -144,6 +233,25 @@ public final class PrintJobs {
             }
             audit(prrId, "QUEUED", "printer " + printerId);
             return true;
+        });
+    }
+
+    /** A job to be marked QUEUED on {@code printerId}, its file stamped {@code queuedAt}. */
+    public record Queuing(String prrId, String printerId, Instant queuedAt) {}
+
+    /**
+     * {@link #markQueued(String, String, Instant)} for each, all in one transaction (one commit):
+     * the PRR ids marked, leaving out those no longer PENDING.
+     */
+    public Set<String> markQueued(List<Queuing> queuing) {
+        return store.transact(c -> {
+            Set<String> marked = new HashSet<>();
+            for (Queuing q : queuing) {
+                if (markQueued(q.prrId(), q.printerId(), q.queuedAt())) {
+                    marked.add(q.prrId());
+                }
+            }
+            return marked;
         });
     }
 

@@ -2,23 +2,40 @@ package id.ektp.hub.connectors.printer;
 
 import id.ektp.hub.spool.SecureFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A printer's {@code queue/} on a local or mounted folder. The folder not being there (a share
  * not mounted) is the printer being offline. Each write is forced to disk before it counts.
+ *
+ * <p>{@link #writeAll} writes {@value #WRITERS} files at a time: a file system with a journal
+ * (ext4, XFS) commits fsyncs that are in flight together as one, so a page of jobs costs a
+ * fraction of one commit per file. Each file is still durable before {@code writeAll} returns.
  */
 final class FolderPrinterQueue implements PrinterQueue {
+    private static final Set<PosixFilePermission> GROUP_READS = PosixFilePermissions.fromString("rw-r-----");
+    static final int WRITERS = 4;
+
     private final Path queue;
+    private ExecutorService writers; // made on the first writeAll, ended by close
 
     FolderPrinterQueue(Path queue) {
         this.queue = queue;
@@ -47,12 +64,49 @@ final class FolderPrinterQueue implements PrinterQueue {
         // others never, not even for a moment (the job holds a resident's NIK): the mode is set
         // at creation, and a stale temp file of a crash is removed rather than reused.
         Files.deleteIfExists(file);
-        try (var out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")))) {
-            out.write(java.nio.ByteBuffer.wrap(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try (FileChannel out = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(GROUP_READS))) {
+            Files.setPosixFilePermissions(file, GROUP_READS); // the umask may narrow it
+            ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(true); // the bytes and the mode, on the same descriptor: no second open per job
         }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----")); // the umask may narrow it
-        SecureFiles.fsync(file);
+    }
+
+    @Override
+    public void writeAll(Map<String, String> files) throws IOException {
+        List<Future<?>> writes = new ArrayList<>(files.size());
+        synchronized (this) {
+            if (writers == null) {
+                writers = Executors.newFixedThreadPool(WRITERS, r -> {
+                    Thread thread = new Thread(r, "printer-queue-writer");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            files.forEach((name, content) -> writes.add(writers.submit(() -> {
+                write(name, content);
+                return null;
+            })));
+        }
+        IOException failed = null;
+        for (Future<?> write : writes) { // all waited for: a failure is reported once no write is going
+            try {
+                write.get();
+            } catch (ExecutionException e) {
+                if (failed == null) {
+                    failed = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while writing to " + queue, e);
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     @Override
@@ -60,6 +114,10 @@ final class FolderPrinterQueue implements PrinterQueue {
         // A local rename replaces a stale target atomically.
         Files.move(queue.resolve(from), queue.resolve(to), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void sync() throws IOException {
         SecureFiles.fsyncDirectory(queue);
     }
 
@@ -80,7 +138,10 @@ final class FolderPrinterQueue implements PrinterQueue {
     }
 
     @Override
-    public void close() {
-        // nothing held open
+    public synchronized void close() {
+        if (writers != null) {
+            writers.shutdown(); // nothing else held open
+            writers = null;
+        }
     }
 }

@@ -3,6 +3,7 @@ package id.ektp.hub.connectors.printer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A printer's {@code queue/} as the DOWN flow's dispatcher uses it: the same two-phase steps whether
@@ -23,8 +24,24 @@ public interface PrinterQueue extends AutoCloseable {
      */
     void write(String name, String content) throws IOException;
 
-    /** Renames {@code from} to {@code to}, replacing a stale {@code to} a spooler left there. */
+    /**
+     * {@link #write} for each of {@code files} (name → content); all are complete when this
+     * returns. Fails when any fails, leaving whichever were written.
+     */
+    default void writeAll(Map<String, String> files) throws IOException {
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            write(file.getKey(), file.getValue());
+        }
+    }
+
+    /**
+     * Renames {@code from} to {@code to}, replacing a stale {@code to} a spooler left there;
+     * durable once {@link #sync} returned, so that a pass's renames cost one sync.
+     */
     void rename(String from, String to) throws IOException;
+
+    /** Makes the renames done so far durable, where the link allows: a folder's entries forced to disk. */
+    void sync() throws IOException;
 
     void delete(String name) throws IOException;
 

@@ -109,6 +109,12 @@ final class SftpPrinterQueue implements PrinterQueue {
         });
     }
 
+    /** Nothing to force: camel-ftp has no fsync; a rename is done once the server said so. */
+    @Override
+    public void sync() {
+        // the printer host's own disk policy applies
+    }
+
     @Override
     public void delete(String name) throws IOException {
         call(() -> operations.deleteFile(path(name)));
