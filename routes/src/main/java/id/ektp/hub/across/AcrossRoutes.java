@@ -1,20 +1,25 @@
 package id.ektp.hub.across;
 
+import static id.ektp.hub.policies.ErrorPolicies.FAIL_TO_CALLER;
 import static id.ektp.hub.policies.ErrorPolicies.UNTIL_BROKER_TAKES_IT;
 
 import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
 import java.util.Map;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * ACROSS: messages between the hub and the ministry's broker, and what raises them on schedules.
  *
  * <ul>
- *   <li><b>Outbox</b> ({@value #OUTBOX}): the outbox, oldest first, each a persistent JMS text
- *       message sent synchronously, a row marked sent only after the broker acknowledged it
- *       ({@link OutboxRelay}). While the broker is unreachable the head is retried for as long as
- *       it takes, so order per queue holds. A crash between the acknowledgement and the mark
- *       resends the same message with the same {@code EktpMessageId}, which ICD §3 allows.</li>
+ *   <li><b>Outbox</b> ({@value #OUTBOX}): the outbox, oldest first, in chunks of up to
+ *       {@value OutboxRelay#CHUNK} persistent JMS text messages, each chunk one JMS transaction
+ *       ({@value #OUTBOX_SEND}) committed before the chunk is marked sent in one store
+ *       transaction ({@link OutboxRelay}). While the broker is unreachable the head is retried for
+ *       as long as it takes, so order per queue holds. A crash between the broker's commit and
+ *       ours resends at most one chunk with the same {@code EktpMessageId}s, which ICD §3 allows.
+ *       A message the broker refuses for good is parked after {@value OutboxRelay#REFUSALS} tries
+ *       and the rest goes on.</li>
  *   <li><b>Allocations</b> ({@value #ALLOCATIONS}): shipments the ministry announces, in a local
  *       JMS transaction committed only after {@link AllocationIntake} stored (or quarantined) the
  *       message.</li>
@@ -27,6 +32,8 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class AcrossRoutes extends RouteBuilder {
     public static final String OUTBOX = "across-outbox";
+    public static final String OUTBOX_SEND = "across-outbox-send";
+    static final String SEND_CHUNK = "direct:" + OUTBOX_SEND;
     public static final String ALLOCATIONS = "across-allocations";
     public static final String STOCK_CHECK = "across-stock-check";
     public static final String DEVICE_WATCH = "across-device-watch";
@@ -57,11 +64,29 @@ public final class AcrossRoutes extends RouteBuilder {
                 .routeId(OUTBOX)
                 .routeConfigurationId(UNTIL_BROKER_TAKES_IT)
                 .bean("outboxRelay", "next")
-                .split(body()).stopOnException()
-                    .bean("outboxRelay", "toJms")
-                    .to(MinistryBrokerConnector.RELAY)
+                .filter(simple("${body.size()} > 0")) // the broker is contacted only when there is something to send
+                    .doTry()
+                        .to(SEND_CHUNK)
+                    .doCatch(Exception.class)
+                        // A chunk goes one at a time from the next poll on, a refused message counts a
+                        // refusal (retried; parked at the last), anything else is retried as it was: a
+                        // failure thrown from here is retried by the route's policy, the whole try block.
+                        .bean("outboxRelay", "notTaken")
+                        .stop() // nothing was sent: the next poll, at once (greedy)
+                    .end()
                     .process(MinistryBrokerConnector.reachable())
                     .bean("outboxRelay", "sent")
+                .end();
+
+        // One JMS transaction for the whole chunk: committed when this route returns, before the
+        // chunk is marked sent; on any failure rolled back, and the broker keeps none of it.
+        from(SEND_CHUNK)
+                .routeId(OUTBOX_SEND)
+                .routeConfigurationId(FAIL_TO_CALLER)
+                .transacted(MinistryBrokerConnector.RELAY_TRANSACTION)
+                .split(body()).stopOnException()
+                    .bean("outboxRelay", "toJms")
+                    .to(ExchangePattern.InOnly, MinistryBrokerConnector.RELAY)
                 .end();
 
         from(MinistryBrokerConnector.ALLOCATIONS)

@@ -3,6 +3,7 @@ package id.ektp.hub.connectors.ministry;
 import id.ektp.hub.config.HubConfig.Broker;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Map;
 import id.ektp.hub.connectors.link.PeerFeed;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -10,7 +11,9 @@ import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
 import org.apache.camel.Processor;
 import org.apache.camel.component.activemq6.ActiveMQComponent;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.springframework.jms.connection.JmsTransactionManager;
 
 /**
  * The ministry's ActiveMQ Classic broker, as a Camel component named {@value #COMPONENT}, and
@@ -26,6 +29,13 @@ public final class MinistryBrokerConnector {
      */
     public static final String RELAY = COMPONENT + ":queue:EKTP.UNROUTED?deliveryPersistent=true&preserveMessageQos=false";
     /**
+     * The transaction policy (a bean of that name) of a route that sends a chunk of the outbox:
+     * a local JMS transaction on the component's connection factory, begun where the route says
+     * {@code transacted(RELAY_TRANSACTION)} and committed when that route returns. Every
+     * {@link #RELAY} send in between joins it: one commit, one broker round trip, for the chunk.
+     */
+    public static final String RELAY_TRANSACTION = "ministryRelayTransaction";
+    /**
      * Shipments the ministry announces to this regency, consumed in a local JMS transaction that
      * commits only once the route completed (the allocation stored or quarantined).
      */
@@ -35,21 +45,31 @@ public final class MinistryBrokerConnector {
 
     private MinistryBrokerConnector() {}
 
-    public static ActiveMQComponent component(Broker broker) throws IOException {
+    /** The beans to bind: the component {@value #COMPONENT} and the policy {@value #RELAY_TRANSACTION}, on one connection factory. */
+    public static Map<String, Object> beans(Broker broker) throws IOException {
+        ConnectionFactory factory = connectionFactory(broker);
         ActiveMQComponent component = new ActiveMQComponent();
-        component.setConnectionFactory(connectionFactory(broker));
+        component.setConnectionFactory(factory);
         // Start listeners in the background: a broker that is down must not hold up the hub's start.
         component.setAsyncStartListener(true);
-        return component;
+        return Map.of(COMPONENT, component,
+                RELAY_TRANSACTION, new SpringTransactionPolicy(new JmsTransactionManager(factory)));
     }
 
     static ConnectionFactory connectionFactory(Broker broker) throws IOException {
         String password = Files.readString(broker.passwordFile()).strip();
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.username(), password, brokerUrl(broker.url()));
-        // Every send waits for the broker's acknowledgement: a row leaves the outbox only then.
+        // A persistent send outside a transaction waits for the broker's acknowledgement
+        // (useAsyncSend=false). Inside the outbox relay's transaction the sends are one-way and the
+        // commit waits: the broker stores the chunk, or none of it, in one round trip. Either
+        // alwaysSyncSend or a sendTimeout would make every send in the transaction wait as well
+        // (ActiveMQSession.send); the failover URL's timeout bounds a send while the broker is down.
         factory.setUseAsyncSend(false);
-        factory.setAlwaysSyncSend(true);
-        factory.setSendTimeout(FAILOVER_TIMEOUT_MILLIS);
+        factory.setAlwaysSyncSend(false);
+        factory.setSendTimeout(0);
+        // Consumers and producers on this connection need no advisory topics (a network of
+        // brokers' own bridges use them, not the clients).
+        factory.setWatchTopicAdvisories(false);
         // An allocation we could not store is redelivered to us, never dead-lettered on the ministry side.
         RedeliveryPolicy redelivery = factory.getRedeliveryPolicy();
         redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
