@@ -290,6 +290,19 @@ public final class EmbeddedBroker implements AutoCloseable {
         });
     }
 
+    /**
+     * The consumers of {@code queue} on this broker, a network bridge's included (how a broker of a network shows
+     * that another has asked for the queue's messages); 0 for a queue that does not exist.
+     */
+    public int consumerCount(String queue) {
+        BrokerService service = broker;
+        if (service == null || !service.isStarted()) {
+            throw new IllegalStateException("Broker " + name + " is not running");
+        }
+        Destination destination = service.getRegionBroker().getDestinationMap().get(new ActiveMQQueue(queue));
+        return destination == null ? 0 : destination.getConsumers().size();
+    }
+
     /** Creates {@code queue} as the broker's administrator would (allowed whatever {@link Builder#refuseNewQueues} says). */
     public void createQueue(String queue) {
         BrokerService service = broker;
