@@ -1,11 +1,9 @@
 package id.ektp.hub.across;
 
-import static id.ektp.hub.policies.ErrorPolicies.FAIL_TO_CALLER;
 import static id.ektp.hub.policies.ErrorPolicies.UNTIL_BROKER_TAKES_IT;
 
 import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
 import java.util.Map;
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -14,7 +12,7 @@ import org.apache.camel.builder.RouteBuilder;
  * <ul>
  *   <li><b>Outbox</b> ({@value #OUTBOX}): the outbox, oldest first, in chunks of up to
  *       {@value OutboxRelay#CHUNK} persistent JMS text messages, each chunk one JMS transaction
- *       ({@value #OUTBOX_SEND}) committed before the chunk is marked sent in one store
+ *       ({@code BrokerChunk}) committed before the chunk is marked sent in one store
  *       transaction ({@link OutboxRelay}). While the broker is unreachable the head is retried for
  *       as long as it takes, so order per queue holds. A crash between the broker's commit and
  *       ours resends at most one chunk with the same {@code EktpMessageId}s, which ICD §3 allows.
@@ -32,8 +30,6 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class AcrossRoutes extends RouteBuilder {
     public static final String OUTBOX = "across-outbox";
-    public static final String OUTBOX_SEND = "across-outbox-send";
-    static final String SEND_CHUNK = "direct:" + OUTBOX_SEND;
     public static final String ALLOCATIONS = "across-allocations";
     public static final String STOCK_CHECK = "across-stock-check";
     public static final String DEVICE_WATCH = "across-device-watch";
@@ -66,7 +62,8 @@ public final class AcrossRoutes extends RouteBuilder {
                 .bean("outboxRelay", "next")
                 .filter(simple("${body.size()} > 0")) // the broker is contacted only when there is something to send
                     .doTry()
-                        .to(SEND_CHUNK)
+                        .bean("outboxRelay", "toBroker")
+                        .bean(MinistryBrokerConnector.CHUNK, "send") // one JMS transaction, committed on return
                     .doCatch(Exception.class)
                         // A chunk goes one at a time from the next poll on, a refused message counts a
                         // refusal (retried; parked at the last), anything else is retried as it was: a
@@ -76,17 +73,6 @@ public final class AcrossRoutes extends RouteBuilder {
                     .end()
                     .process(MinistryBrokerConnector.reachable())
                     .bean("outboxRelay", "sent")
-                .end();
-
-        // One JMS transaction for the whole chunk: committed when this route returns, before the
-        // chunk is marked sent; on any failure rolled back, and the broker keeps none of it.
-        from(SEND_CHUNK)
-                .routeId(OUTBOX_SEND)
-                .routeConfigurationId(FAIL_TO_CALLER)
-                .transacted(MinistryBrokerConnector.RELAY_TRANSACTION)
-                .split(body()).stopOnException()
-                    .bean("outboxRelay", "toJms")
-                    .to(ExchangePattern.InOnly, MinistryBrokerConnector.RELAY)
                 .end();
 
         from(MinistryBrokerConnector.ALLOCATIONS)

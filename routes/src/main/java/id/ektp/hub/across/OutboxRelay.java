@@ -1,14 +1,14 @@
 package id.ektp.hub.across;
 
+import id.ektp.hub.connectors.ministry.BrokerChunk;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.OutboxMessage;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSSecurityException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.jms.JmsConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,7 @@ public final class OutboxRelay {
     public static final int CHUNK = 100;
     /** Refusals of one message before it is parked (tries spread over ~15 s by the route's backoff). */
     public static final int REFUSALS = 5;
-    /** The exchange property holding the messages being sent; present only while they are. */
+    /** The exchange property holding the rows of the chunk being sent. */
     static final String SENDING = "ektpOutboxSending";
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -53,24 +53,17 @@ public final class OutboxRelay {
         return batch;
     }
 
-    /** One outbox row as the JMS text message ICD §3 describes. */
-    public void toJms(Exchange exchange) {
-        OutboxMessage row = exchange.getMessage().getBody(OutboxMessage.class);
-        Message message = exchange.getMessage();
-        message.setHeader(JmsConstants.JMS_DESTINATION_NAME, row.queue());
-        message.setHeader(Queues.MESSAGE_ID, row.messageId());
-        message.setHeader(Queues.TYPE, row.type());
-        message.setHeader(Queues.REGENCY, regencyCode);
-        message.setBody(row.body());
+    /** The chunk's rows as the JMS text messages ICD §3 describes. */
+    public List<BrokerChunk.Outgoing> toBroker(Exchange exchange) {
+        return sending(exchange).stream().map(row -> new BrokerChunk.Outgoing(row.queue(), row.body(),
+                Map.of(Queues.MESSAGE_ID, row.messageId(), Queues.TYPE, row.type(), Queues.REGENCY, regencyCode)))
+                .toList();
     }
 
-    /** After the broker committed the transaction: the whole chunk marked sent in one store transaction. */
-    @SuppressWarnings("unchecked")
+    /** After the broker committed the chunk: all of it marked sent in one store transaction. */
     public void sent(Exchange exchange) {
-        // A failure from here on is the store's, not the broker's: this step is retried, nothing is resent.
-        exchange.removeProperty(SENDING);
-        List<OutboxMessage> batch = exchange.getMessage().getBody(List.class);
-        outbox.markSent(batch.stream().map(OutboxMessage::seq).toList());
+        // A failure here is the store's, not the broker's: this step alone is retried, nothing is resent.
+        outbox.markSent(sending(exchange).stream().map(OutboxMessage::seq).toList());
     }
 
     /**

@@ -162,6 +162,18 @@ public final class Outbox {
         });
     }
 
+    /** Parked messages waiting for an admin: how many, parked since when. */
+    public Backlog parkedBacklog() {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN(parked_at) FROM outbox"
+                    + " WHERE parked_at IS NOT NULL AND dropped_at IS NULL AND sent_at IS NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Backlog(rs.getLong(1), instant(rs.getString(2)));
+            }
+        });
+    }
+
     /** A message by its {@code EktpMessageId}, in whatever state. */
     public Optional<Raised> find(String messageId) {
         return store.read(c -> find(c, "message_id = ?", messageId));

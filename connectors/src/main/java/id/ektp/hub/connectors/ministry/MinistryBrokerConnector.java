@@ -11,9 +11,7 @@ import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
 import org.apache.camel.Processor;
 import org.apache.camel.component.activemq6.ActiveMQComponent;
-import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
-import org.springframework.jms.connection.JmsTransactionManager;
 
 /**
  * The ministry's ActiveMQ Classic broker, as a Camel component named {@value #COMPONENT}, and
@@ -24,17 +22,10 @@ public final class MinistryBrokerConnector {
     public static final String COMPONENT = "ministry";
     public static final String PEER = "ministry-broker";
     /**
-     * Where the outbox relay sends: each message names its own queue in a header
-     * ({@code CamelJmsDestinationName}); persistent, whatever the message says.
+     * The bean ({@link BrokerChunk}) that sends a chunk of the outbox in one JMS transaction, on this
+     * component's connection factory.
      */
-    public static final String RELAY = COMPONENT + ":queue:EKTP.UNROUTED?deliveryPersistent=true&preserveMessageQos=false";
-    /**
-     * The transaction policy (a bean of that name) of a route that sends a chunk of the outbox:
-     * a local JMS transaction on the component's connection factory, begun where the route says
-     * {@code transacted(RELAY_TRANSACTION)} and committed when that route returns. Every
-     * {@link #RELAY} send in between joins it: one commit, one broker round trip, for the chunk.
-     */
-    public static final String RELAY_TRANSACTION = "ministryRelayTransaction";
+    public static final String CHUNK = "ministryBrokerChunk";
     /**
      * Shipments the ministry announces to this regency, consumed in a local JMS transaction that
      * commits only once the route completed (the allocation stored or quarantined).
@@ -45,15 +36,14 @@ public final class MinistryBrokerConnector {
 
     private MinistryBrokerConnector() {}
 
-    /** The beans to bind: the component {@value #COMPONENT} and the policy {@value #RELAY_TRANSACTION}, on one connection factory. */
+    /** The beans to bind: the component {@value #COMPONENT} and the sender {@value #CHUNK}, on one connection factory. */
     public static Map<String, Object> beans(Broker broker) throws IOException {
         ConnectionFactory factory = connectionFactory(broker);
         ActiveMQComponent component = new ActiveMQComponent();
         component.setConnectionFactory(factory);
         // Start listeners in the background: a broker that is down must not hold up the hub's start.
         component.setAsyncStartListener(true);
-        return Map.of(COMPONENT, component,
-                RELAY_TRANSACTION, new SpringTransactionPolicy(new JmsTransactionManager(factory)));
+        return Map.of(COMPONENT, component, CHUNK, new BrokerChunk(factory));
     }
 
     static ConnectionFactory connectionFactory(Broker broker) throws IOException {
