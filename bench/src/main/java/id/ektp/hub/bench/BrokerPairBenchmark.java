@@ -27,7 +27,7 @@ import org.apache.activemq.ActiveMQConnectionFactory;
  * A takes them, and how fast they arrive at C (first to last). Each run also checks every message arrived,
  * once.
  *
- * <pre>java -cp bench/target/ektp-hub-bench.jar id.ektp.hub.bench.BrokerPairBenchmark [--messages N] [--runs R] [--out DIR]</pre>
+ * <pre>bench/broker-pair-benchmark.sh [--messages N] [--runs R] [--out DIR] [--timeout-minutes M]</pre>
  * The last line is {@code RESULT broker-pair accepted=<msg/s> delivered=<msg/s>} (means over the runs).
  */
 public final class BrokerPairBenchmark {
@@ -37,13 +37,15 @@ public final class BrokerPairBenchmark {
         int messages = 20_000;
         int runs = 2;
         Path out = Path.of("bench/out/broker-pair");
+        Duration patience = Duration.ofMinutes(15);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--messages" -> messages = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--timeout-minutes" -> patience = Duration.ofMinutes(Long.parseLong(args[++i]));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --messages N, --runs R, --out DIR");
+                        + "; options: --messages N, --runs R, --out DIR, --timeout-minutes M");
             }
         }
         double accepted = 0;
@@ -51,7 +53,7 @@ public final class BrokerPairBenchmark {
         for (int run = 1; run <= runs; run++) {
             Path dir = Files.createDirectories(out.toAbsolutePath().resolve("run-" + run));
             BenchIo.deleteTree(dir);
-            double[] figures = runOnce(dir, OutboxPayloads.generate(messages, 77L + run));
+            double[] figures = runOnce(dir, OutboxPayloads.generate(messages, 77L + run), patience);
             System.out.printf(Locale.ROOT, "broker pair run %d: %d messages, A accepted %.0f msg/s, C delivered %.0f msg/s"
                     + " (load average %.2f)%n", run, messages, figures[0], figures[1], BenchIo.loadAverage());
             accepted += figures[0];
@@ -63,7 +65,7 @@ public final class BrokerPairBenchmark {
         System.exit(0);
     }
 
-    private static double[] runOnce(Path dir, List<Payload> payloads) throws Exception {
+    private static double[] runOnce(Path dir, List<Payload> payloads, Duration patience) throws Exception {
         try (EmbeddedBroker core = EmbeddedBroker.builder().dataDir(dir.resolve("core")).name("core").networked().start();
              EmbeddedBroker edge = EmbeddedBroker.builder().dataDir(dir.resolve("edge")).name("edge")
                      .networkTo(core.url()).start()) {
@@ -110,7 +112,7 @@ public final class BrokerPairBenchmark {
                     }
                     acceptedRate = payloads.size() / BenchIo.seconds(System.nanoTime() - start);
                 }
-                long giveUp = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                long giveUp = System.nanoTime() + patience.toNanos();
                 while (arrived.size() < payloads.size() && System.nanoTime() < giveUp) {
                     LockSupport.parkNanos(5_000_000);
                 }

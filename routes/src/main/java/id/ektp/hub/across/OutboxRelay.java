@@ -45,9 +45,10 @@ public final class OutboxRelay {
 
     /** The oldest pending messages (a chunk, or one); tells the scheduler whether there was anything to do. */
     public List<OutboxMessage> next(Exchange exchange) {
-        List<OutboxMessage> head = outbox.pending(1);
-        List<OutboxMessage> batch = head.isEmpty() || head.get(0).seq() <= oneAtATimeThrough ? head
-                : outbox.pending(CHUNK);
+        List<OutboxMessage> batch = outbox.pending(CHUNK);
+        if (!batch.isEmpty() && batch.get(0).seq() <= oneAtATimeThrough) {
+            batch = batch.subList(0, 1);
+        }
         exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, !batch.isEmpty());
         exchange.setProperty(SENDING, batch);
         return batch;
