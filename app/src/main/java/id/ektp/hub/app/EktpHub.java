@@ -21,6 +21,7 @@ public final class EktpHub {
             "validate", new ValidateCommand(),
             "sandbox", new SandboxCommand(),
             "quarantine", new QuarantineCommand(),
+            "outbox", new OutboxCommand(),
             "status", new StatusCommand(),
             "stock-arrival", AdminCommand.stockArrival(),
             "stock-request", AdminCommand.stockRequest(),
@@ -69,6 +70,10 @@ public final class EktpHub {
                                              check the item again and forward it if it is valid now
                   quarantine --config FILE drop ID
                                              drop the item (the audit trail keeps it)
+                  outbox --config FILE       list the messages the ministry broker refused for good
+                                             (parked; the others still go)
+                  outbox --config FILE retry ID | drop ID
+                                             send a parked message again (next, same id) or give it up
                   status --config FILE | --url URL
                                              what the running hub says of its devices, backlogs,
                                              links, stock, quarantine and configuration

@@ -116,6 +116,11 @@ final class StatusCommand implements Command {
                     backlog(stranded), stranded.get("printerId").asText(), stranded.get("printerId").asText());
         }
         out.printf("  messages waiting for the ministry broker %s%n", backlog(b.get("outbox")));
+        JsonNode parked = b.at("/outbox/parked");
+        if (parked.path("count").asLong() > 0) {
+            out.printf("  %d message(s) refused by the ministry broker and parked (the others still go);"
+                    + " see: outbox --config FILE%n", parked.get("count").asLong());
+        }
 
         out.printf("%nLinks%n");
         for (JsonNode l : s.get("links")) {

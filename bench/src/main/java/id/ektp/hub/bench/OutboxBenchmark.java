@@ -26,6 +26,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jdk.jfr.Recording;
+import org.apache.activemq.ActiveMQConnectionFactory;
 
 /**
  * ACROSS benchmark: messages per second the hub forwards from its outbox to the ministry broker (persistent,
@@ -55,11 +56,18 @@ public final class OutboxBenchmark {
      * shared: the bracket shows drift). {@code load} is the 1-minute load average at the start and end of the run.
      */
     record RunFigures(String medium, int run, int messages, double baselineBefore, double baselineAfter,
-                      Verdict baselineVerdict, HubFigures hub, String load) {
+                      double tx100Before, double tx100After, Verdict baselineVerdict, HubFigures hub, String load) {
         double baseline() {
             return (baselineBefore + baselineAfter) / 2;
         }
+
+        double tx100() {
+            return (tx100Before + tx100After) / 2;
+        }
     }
+
+    /** The broker's own transacted producer commits this many messages at a time (the issue's "tx100"). */
+    static final int TX_CHUNK = 100;
 
     private final Options options;
     private final OutboxDeadline deadline;
@@ -83,7 +91,7 @@ public final class OutboxBenchmark {
     }
 
     private static Options parse(String[] args) {
-        int messages = 20_000;
+        int messages = 5_000;
         Path out = Path.of("bench/out/outbox");
         int runs = 2;
         Path shm = Path.of("/dev/shm");
@@ -103,7 +111,7 @@ public final class OutboxBenchmark {
                     System.out.println("""
                             usage: OutboxBenchmark [--messages N] [--runs R] [--out DIR]
                                                    [--tmpfs DIR | --no-tmpfs] [--no-profile] [--timeout-minutes M]
-                              --messages N       messages per phase (default 20000), 1 KiB JSON each
+                              --messages N       messages per phase (default 5000), 1 KiB JSON each
                               --runs R           runs per medium (default 2)
                               --tmpfs DIR        also run with broker and hub data on this tmpfs (default /dev/shm)
                               --no-profile       no JFR-profiled hub phase at the end
@@ -167,6 +175,7 @@ public final class OutboxBenchmark {
         Files.writeString(options.out().resolve("results.md"), report);
         System.out.println("outbox benchmark: results in " + options.out().resolve("results.md")
                 + " (took " + deadline.elapsed().toSeconds() + " s)");
+        System.out.println(resultLine());
         return exit;
     }
 
@@ -202,18 +211,29 @@ public final class OutboxBenchmark {
             Verdict baselineVerdict = OutboxQueueCheck.drainAndVerify(broker.url(), OutboxPayloads.QUEUE, payloads, deadline);
             System.out.printf("[%s] baseline: %.0f msg/s; %s%n", label, baseline, baselineVerdict.describe());
 
+            List<Payload> txPayloads = OutboxPayloads.generate(n, 3000L * run + medium.hashCode());
+            double tx100 = transacted(broker, txPayloads);
+            Verdict txVerdict = OutboxQueueCheck.drainAndVerify(broker.url(), OutboxPayloads.QUEUE, txPayloads, deadline);
+            System.out.printf("[%s] broker's producer, transactions of %d: %.0f msg/s; %s%n", label, TX_CHUNK, tx100,
+                    txVerdict.describe());
+
             HubFigures hub = hubPhase(setup, broker, dir.resolve("hub"), "hub-" + medium + "-" + run,
                     OutboxPayloads.generate(n, 2000L * run + medium.hashCode()), label, null);
 
+            List<Payload> txAgain = OutboxPayloads.generate(n, 5000L * run + medium.hashCode());
+            double tx100After = transacted(broker, txAgain);
+            Verdict txAfterVerdict = OutboxQueueCheck.drainAndVerify(broker.url(), OutboxPayloads.QUEUE, txAgain, deadline);
             List<Payload> again = OutboxPayloads.generate(n, 4000L * run + medium.hashCode());
             double baselineAfter = baseline(broker, again);
             Verdict afterVerdict = OutboxQueueCheck.drainAndVerify(broker.url(), OutboxPayloads.QUEUE, again, deadline);
-            System.out.printf("[%s] baseline again at the end of the run: %.0f msg/s; %s%n", label, baselineAfter,
-                    afterVerdict.describe());
-            if (!afterVerdict.ok()) {
-                baselineVerdict = afterVerdict;
+            System.out.printf("[%s] again at the end of the run: transactions of %d %.0f msg/s (%s), synchronous %.0f msg/s; %s%n",
+                    label, TX_CHUNK, tx100After, txAfterVerdict.describe(), baselineAfter, afterVerdict.describe());
+            for (Verdict verdict : List.of(txVerdict, txAfterVerdict, afterVerdict)) {
+                if (!verdict.ok()) {
+                    baselineVerdict = verdict;
+                }
             }
-            return new RunFigures(medium, run, n, baseline, baselineAfter, baselineVerdict, hub,
+            return new RunFigures(medium, run, n, baseline, baselineAfter, tx100, tx100After, baselineVerdict, hub,
                     String.format(Locale.ROOT, "%.2f→%.2f", loadBefore, BenchIo.loadAverage()));
         } finally {
             broker.close();
@@ -238,6 +258,37 @@ public final class OutboxBenchmark {
                 producer.send(message);
                 if (i % 1000 == 999) {
                     deadline.check("sending the baseline (" + (i + 1) + " sent)");
+                }
+            }
+            return payloads.size() / BenchIo.seconds(System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * The broker's own producer at its best for persistent messages: one transacted session, sends one-way
+     * inside the transaction, a synchronous commit every {@value #TX_CHUNK}; returns msg/s.
+     */
+    private double transacted(EmbeddedBroker broker, List<Payload> payloads) throws Exception {
+        ActiveMQConnectionFactory factory = OutboxQueueCheck.factory(broker.url());
+        factory.setAlwaysSyncSend(false); // else every send in the transaction waits too
+        try (Connection connection = factory.createConnection();
+             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+             MessageProducer producer = session.createProducer(session.createQueue(OutboxPayloads.QUEUE))) {
+            connection.start();
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            long start = System.nanoTime();
+            for (int i = 0; i < payloads.size(); i++) {
+                Payload payload = payloads.get(i);
+                TextMessage message = session.createTextMessage(payload.body());
+                message.setStringProperty("EktpMessageId", payload.id());
+                message.setStringProperty("EktpType", OutboxPayloads.TYPE);
+                message.setStringProperty("EktpRegency", OutboxPayloads.REGENCY);
+                producer.send(message);
+                if (i % TX_CHUNK == TX_CHUNK - 1 || i == payloads.size() - 1) {
+                    session.commit();
+                }
+                if (i % 1000 == 999) {
+                    deadline.check("sending in transactions (" + (i + 1) + " sent)");
                 }
             }
             return payloads.size() / BenchIo.seconds(System.nanoTime() - start);
@@ -346,15 +397,16 @@ public final class OutboxBenchmark {
                 "%d messages of %d bytes per phase, queue %s, persistent; broker KahaDB journal fsync'd before each "
                         + "acknowledgement; hub store SQLite WAL synchronous=FULL.%n%n",
                 options.messages(), OutboxPayloads.BODY_BYTES, OutboxPayloads.QUEUE));
-        md.append("| medium | run | N | baseline msg/s (first / last phase of the run) | hub msg/s (start()→all) "
-                + "| hub msg/s (first→last) | ratio hub (first→last) / baseline mean | raise rows/s | hub start s "
-                + "| load avg | check |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| medium | run | N | sync baseline msg/s (first / last phase of the run) | tx100 msg/s (first / last) "
+                + "| hub msg/s (start()→all) | hub msg/s (first→last) | ratio hub / sync | **ratio hub / tx100** "
+                + "| raise rows/s | hub start s | load avg | check |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RunFigures r : runs) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f / %.0f | %.0f | %.0f | %.2f | %.0f | %.2f | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f / %.0f | %.0f / %.0f | %.0f | %.0f | %.2f | **%.2f** | %.0f | %.2f | %s | %s |%n",
                     mediumLabel(r.medium()), r.run(), r.messages(), r.baselineBefore(), r.baselineAfter(),
-                    r.hub().startToAll(),
-                    r.hub().firstToLast(), r.hub().firstToLast() / r.baseline(), r.hub().raiseRate(),
+                    r.tx100Before(), r.tx100After(), r.hub().startToAll(),
+                    r.hub().firstToLast(), r.hub().firstToLast() / r.baseline(), r.hub().firstToLast() / r.tx100(),
+                    r.hub().raiseRate(),
                     r.hub().startupSeconds(), r.load(), r.baselineVerdict().ok() && r.hub().verdict().ok() ? "ok"
                             : "FAILED: " + r.baselineVerdict().describe() + " / " + r.hub().verdict().describe()));
         }
@@ -367,6 +419,22 @@ public final class OutboxBenchmark {
             md.append('\n').append(note).append('\n');
         }
         return md.toString();
+    }
+
+    /**
+     * The last line: the means over the disk runs of the hub (first message to last), the broker's own
+     * synchronous producer and its transacted-100 producer, and hub / tx100.
+     */
+    private String resultLine() {
+        List<RunFigures> disk = runs.stream().filter(r -> r.medium().equals("disk")).toList();
+        if (disk.isEmpty()) {
+            return "RESULT outbox hub=NaN sync=NaN tx100=NaN ratio_tx100=NaN";
+        }
+        double hub = disk.stream().mapToDouble(r -> r.hub().firstToLast()).average().orElseThrow();
+        double sync = disk.stream().mapToDouble(RunFigures::baseline).average().orElseThrow();
+        double tx100 = disk.stream().mapToDouble(RunFigures::tx100).average().orElseThrow();
+        return String.format(Locale.ROOT, "RESULT outbox hub=%.0f sync=%.0f tx100=%.0f ratio_tx100=%.2f",
+                hub, sync, tx100, hub / tx100);
     }
 
     private String mediumLabel(String medium) {

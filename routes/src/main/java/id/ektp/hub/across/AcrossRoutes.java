@@ -10,11 +10,14 @@ import org.apache.camel.builder.RouteBuilder;
  * ACROSS: messages between the hub and the ministry's broker, and what raises them on schedules.
  *
  * <ul>
- *   <li><b>Outbox</b> ({@value #OUTBOX}): the outbox, oldest first, each a persistent JMS text
- *       message sent synchronously, a row marked sent only after the broker acknowledged it
- *       ({@link OutboxRelay}). While the broker is unreachable the head is retried for as long as
- *       it takes, so order per queue holds. A crash between the acknowledgement and the mark
- *       resends the same message with the same {@code EktpMessageId}, which ICD §3 allows.</li>
+ *   <li><b>Outbox</b> ({@value #OUTBOX}): the outbox, oldest first, in chunks of up to
+ *       {@value OutboxRelay#CHUNK} persistent JMS text messages, each chunk one JMS transaction
+ *       ({@code BrokerChunk}) committed before the chunk is marked sent in one store
+ *       transaction ({@link OutboxRelay}). While the broker is unreachable the head is retried for
+ *       as long as it takes, so order per queue holds. A crash between the broker's commit and
+ *       ours resends at most one chunk with the same {@code EktpMessageId}s, which ICD §3 allows.
+ *       A message the broker refuses for good is parked after {@value OutboxRelay#REFUSALS} tries
+ *       and the rest goes on.</li>
  *   <li><b>Allocations</b> ({@value #ALLOCATIONS}): shipments the ministry announces, in a local
  *       JMS transaction committed only after {@link AllocationIntake} stored (or quarantined) the
  *       message.</li>
@@ -57,9 +60,17 @@ public final class AcrossRoutes extends RouteBuilder {
                 .routeId(OUTBOX)
                 .routeConfigurationId(UNTIL_BROKER_TAKES_IT)
                 .bean("outboxRelay", "next")
-                .split(body()).stopOnException()
-                    .bean("outboxRelay", "toJms")
-                    .to(MinistryBrokerConnector.RELAY)
+                .filter(simple("${body.size()} > 0")) // the broker is contacted only when there is something to send
+                    .doTry()
+                        .bean("outboxRelay", "toBroker")
+                        .bean(MinistryBrokerConnector.CHUNK, "send") // one JMS transaction, committed on return
+                    .doCatch(Exception.class)
+                        // A chunk goes one at a time from the next poll on, a refused message counts a
+                        // refusal (retried; parked at the last), anything else is retried as it was: a
+                        // failure thrown from here is retried by the route's policy, the whole try block.
+                        .bean("outboxRelay", "notTaken")
+                        .stop() // nothing was sent: the next poll, at once (greedy)
+                    .end()
                     .process(MinistryBrokerConnector.reachable())
                     .bean("outboxRelay", "sent")
                 .end();

@@ -1,45 +1,143 @@
 package id.ektp.hub.across;
 
+import id.ektp.hub.connectors.ministry.BrokerChunk;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.OutboxMessage;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSSecurityException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.jms.JmsConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The bookkeeping of {@link OutboxRelayRoute}: what to send next, and that it was sent. */
+/**
+ * The bookkeeping of the outbox relay ({@link AcrossRoutes#OUTBOX}): which messages go next, in
+ * one JMS transaction, that they were sent, and what to do when the broker did not take them.
+ *
+ * <p>Normally the next {@value #CHUNK} pending messages go as one chunk. A chunk the broker did not
+ * take is not retried as a chunk: its messages are then sent one at a time, up to its last one, so
+ * that a message the broker refuses is found and only that one counts a refusal. A refusal is the
+ * broker saying no to that message (an authorization or destination error that names the
+ * message's queue); anything else, a lost link above all, is retried for as long as it takes and
+ * never parks anything: the ministry may be unreachable for days.
+ */
 public final class OutboxRelay {
-    static final String SEQ = "ektpOutboxSeq";
-    private static final int BATCH = 200;
+    /** Most messages in one JMS transaction; also the most a crash can make the hub send twice. */
+    public static final int CHUNK = 100;
+    /** Refusals of one message before it is parked (tries spread over ~15 s by the route's backoff). */
+    public static final int REFUSALS = 5;
+    /** The exchange property holding the rows of the chunk being sent. */
+    static final String SENDING = "ektpOutboxSending";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final Outbox outbox;
     private final String regencyCode;
+    /** Messages up to this seq go one at a time: the rest of a chunk the broker did not take. */
+    private volatile long oneAtATimeThrough = -1;
 
     public OutboxRelay(Outbox outbox, String regencyCode) {
         this.outbox = outbox;
         this.regencyCode = regencyCode;
     }
 
-    /** The oldest unsent messages; tells the scheduler whether there was anything to do. */
+    /** The oldest pending messages (a chunk, or one); tells the scheduler whether there was anything to do. */
     public List<OutboxMessage> next(Exchange exchange) {
-        List<OutboxMessage> batch = outbox.pending(BATCH);
+        List<OutboxMessage> batch = outbox.pending(CHUNK);
+        if (!batch.isEmpty() && batch.get(0).seq() <= oneAtATimeThrough) {
+            batch = batch.subList(0, 1);
+        }
         exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, !batch.isEmpty());
+        exchange.setProperty(SENDING, batch);
         return batch;
     }
 
-    /** One outbox row as the JMS text message ICD §3 describes. */
-    public void toJms(Exchange exchange) {
-        OutboxMessage row = exchange.getMessage().getBody(OutboxMessage.class);
-        Message message = exchange.getMessage();
-        exchange.setProperty(SEQ, row.seq()); // a property, not a header: headers become JMS properties
-        message.setHeader(JmsConstants.JMS_DESTINATION_NAME, row.queue());
-        message.setHeader(Queues.MESSAGE_ID, row.messageId());
-        message.setHeader(Queues.TYPE, row.type());
-        message.setHeader(Queues.REGENCY, regencyCode);
-        message.setBody(row.body());
+    /** The chunk's rows as the JMS text messages ICD §3 describes. */
+    public List<BrokerChunk.Outgoing> toBroker(Exchange exchange) {
+        return sending(exchange).stream().map(row -> new BrokerChunk.Outgoing(row.queue(), row.body(),
+                Map.of(Queues.MESSAGE_ID, row.messageId(), Queues.TYPE, row.type(), Queues.REGENCY, regencyCode)))
+                .toList();
     }
 
+    /** After the broker committed the chunk: all of it marked sent in one store transaction. */
     public void sent(Exchange exchange) {
-        outbox.markSent(exchange.getProperty(SEQ, Long.class));
+        // A failure here is the store's, not the broker's: this step alone is retried, nothing is resent.
+        outbox.markSent(sending(exchange).stream().map(OutboxMessage::seq).toList());
+    }
+
+    /**
+     * The broker did not take what was sent; nothing of it was stored (the transaction rolled back).
+     * A chunk: its messages go one at a time from the next poll on (returns). A message the broker
+     * refused: {@link Refused} is thrown, to be retried with the route's backoff, until the
+     * {@value #REFUSALS}th refusal parks it (returns). Anything else, a lost link above all, is
+     * thrown again as it was, to be retried for as long as it takes.
+     */
+    public void notTaken(Exchange exchange) throws Exception {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        List<OutboxMessage> batch = sending(exchange);
+        if (batch.size() > 1) {
+            oneAtATimeThrough = batch.get(batch.size() - 1).seq();
+            LOG.warn("The ministry broker did not take a chunk of {} outbox messages ({}); sending them one at a time",
+                    batch.size(), describe(failure));
+            return;
+        }
+        OutboxMessage row = batch.get(0);
+        Optional<String> refusal = refusal(failure, row.queue());
+        if (refusal.isEmpty()) {
+            throw failure;
+        }
+        int refusals = outbox.refused(row.seq(), refusal.get());
+        if (refusals < REFUSALS) {
+            throw new Refused("the ministry broker refused outbox message " + row.messageId() + " (" + row.type()
+                    + " to " + row.queue() + "), refusal " + refusals + " of " + REFUSALS + " before it is parked: "
+                    + refusal.get());
+        }
+        if (outbox.park(row.seq(), refusal.get())) {
+            LOG.warn("Outbox message {} ({} to {}) refused {} times by the ministry broker: {}. Parked; the messages"
+                    + " behind it go on. An admin retries it (POST /api/outbox/{}/retry) or drops it (DELETE /api/outbox/{})",
+                    row.messageId(), row.type(), row.queue(), refusals, refusal.get(), row.messageId(), row.messageId());
+        }
+    }
+
+    /**
+     * A refusal before the last: retried with the route's backoff. Not a JMS exception (its cause is
+     * left out on purpose): the broker answered, so the link is not down.
+     */
+    static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The broker's refusal of a message to {@code queue}: an authorization or destination error
+     * naming that queue (ActiveMQ names the destination it refuses: "User x is not authorized to
+     * create: queue://Q"). A refused login names no queue, so it is a link failure, not a refusal.
+     */
+    static Optional<String> refusal(Throwable failure, String queue) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            boolean refusalKind = t instanceof SecurityException || t instanceof JMSSecurityException
+                    || t instanceof InvalidDestinationException;
+            if (refusalKind && t.getMessage() != null && t.getMessage().contains(queue)) {
+                return Optional.of(t.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<OutboxMessage> sending(Exchange exchange) {
+        List<OutboxMessage> batch = exchange.getProperty(SENDING, List.class);
+        return batch == null ? List.of() : batch;
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == null ? "no reason given" : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

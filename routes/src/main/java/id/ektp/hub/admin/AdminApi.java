@@ -7,6 +7,7 @@ import id.ektp.hub.across.Messages;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.codes.Nik;
 import id.ektp.hub.down.StrandedJobs;
+import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin calls of ICD section 4: those that change the hub check the bearer token, read
@@ -44,15 +47,36 @@ public final class AdminApi {
         }
     }
 
+    /** No outbox message with that id (404). */
+    public static final class NoSuchMessage extends RuntimeException {
+        NoSuchMessage(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The outbox message is not parked: sent, still pending, or dropped already (409). */
+    public static final class NotParked extends RuntimeException {
+        NotParked(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Parked messages listed one by one (all are counted). */
+    static final int PARKED_ITEMS = 200;
+    private static final Logger OUTBOX_LOG = LoggerFactory.getLogger("ektp.outbox");
+
     private final StockKeeper stock;
     private final QuarantineDesk quarantine;
     private final StrandedJobs stranded;
+    private final Outbox outbox;
     private final AdminToken token;
 
-    public AdminApi(StockKeeper stock, QuarantineDesk quarantine, StrandedJobs stranded, Path adminTokenFile) {
+    public AdminApi(StockKeeper stock, QuarantineDesk quarantine, StrandedJobs stranded, Outbox outbox,
+                    Path adminTokenFile) {
         this.stock = stock;
         this.quarantine = quarantine;
         this.stranded = stranded;
+        this.outbox = outbox;
         this.token = new AdminToken(adminTokenFile);
     }
 
@@ -179,6 +203,61 @@ public final class AdminApi {
         ObjectNode answer = item(outcome.entry());
         answer.put("alreadyDropped", outcome.alreadyDone());
         return Messages.text(answer);
+    }
+
+    /** {@code GET /api/outbox/parked}: messages the ministry broker refused for good, oldest first. */
+    public String listParked() {
+        ObjectNode answer = Messages.json().createObjectNode();
+        answer.put("count", outbox.parkedCount());
+        ArrayNode items = answer.putArray("items");
+        outbox.parked(PARKED_ITEMS).forEach(m -> items.add(parkedItem(m)));
+        return Messages.text(answer);
+    }
+
+    /** {@code POST /api/outbox/{id}/retry}: a parked message is sent again, next, under the same id. */
+    public String retryParked(@Header("id") String messageId) {
+        Outbox.Raised message = parked(messageId);
+        if (!outbox.retryParked(messageId, "retried by an admin (admin API)")) {
+            throw new NotParked("outbox message " + messageId + " is no longer parked");
+        }
+        OUTBOX_LOG.info("Outbox message {} ({} to {}): retried by an admin; it is sent next", messageId,
+                message.type(), message.queue());
+        return json(Map.of("id", messageId, "state", "PENDING"));
+    }
+
+    /** {@code DELETE /api/outbox/{id}}: a parked message is given up, never sent; the audit trail keeps it. */
+    public String dropParked(@Header("id") String messageId) {
+        Outbox.Raised message = parked(messageId);
+        if (!outbox.dropParked(messageId, "dropped by an admin (admin API)")) {
+            throw new NotParked("outbox message " + messageId + " is no longer parked");
+        }
+        OUTBOX_LOG.warn("Outbox message {} ({} to {}): dropped by an admin; it will not be sent", messageId,
+                message.type(), message.queue());
+        return json(Map.of("id", messageId, "state", "DROPPED"));
+    }
+
+    private Outbox.Raised parked(String messageId) {
+        Outbox.Raised message = outbox.find(messageId)
+                .orElseThrow(() -> new NoSuchMessage("no outbox message " + messageId));
+        if (!message.parked()) {
+            throw new NotParked("outbox message " + messageId + " is not parked (it is "
+                    + (message.sentAt() != null ? "sent" : message.droppedAt() != null ? "dropped" : "waiting to be sent")
+                    + "); only a parked message can be retried or dropped");
+        }
+        return message;
+    }
+
+    /** A parked message as the API and the status page show it: never its body. */
+    public static ObjectNode parkedItem(Outbox.Raised m) {
+        ObjectNode node = Messages.json().createObjectNode();
+        node.put("id", m.messageId());
+        node.put("queue", m.queue());
+        node.put("type", m.type());
+        node.put("raisedAt", m.createdAt().toString());
+        node.put("parkedAt", m.parkedAt().toString());
+        node.put("attempts", m.attempts());
+        node.put("reason", Nik.maskAll(m.lastError()));
+        return node;
     }
 
     /** A 409's body: the error, and the item as it stands (still held, with the reason found now). */

@@ -9,8 +9,9 @@ import org.apache.camel.builder.RouteBuilder;
  * on the hub's HTTP server ({@code http.host:http.port}). Every call that
  * changes the hub ({@code POST}, {@code DELETE}) needs {@code Authorization: Bearer <token>}:
  * 401 without it, 400 with a body that names what is wrong, 404 for an unknown quarantine id
- * (or a printer with nothing QUEUED on it), 409 for a quarantined item still invalid (or
- * already dropped) or a requeue for a printer still configured, 200 with a JSON answer otherwise
+ * (or a printer with nothing QUEUED on it, or an unknown outbox message), 409 for a quarantined
+ * item still invalid (or already dropped), a requeue for a printer still configured or an outbox
+ * message that is not parked, 200 with a JSON answer otherwise
  * ({@link AdminApiPolicy}).
  */
 public final class AdminRoutes extends RouteBuilder {
@@ -60,6 +61,23 @@ public final class AdminRoutes extends RouteBuilder {
                 .routeId("api-quarantine-release").routeConfigurationId(AdminApiPolicy.ID)
                 .bean("adminApi", "authorize")
                 .bean("adminApi", "releaseQuarantined")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+
+        // Outbox messages the ministry broker refused for good (parked). Listing needs no token;
+        // retry and drop do, and each is audited.
+        from("platform-http:/api/outbox/parked?httpMethodRestrict=GET")
+                .routeId("api-outbox-parked").routeConfigurationId(AdminApiPolicy.ID)
+                .bean("adminApi", "listParked")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+        from("platform-http:/api/outbox/{id}/retry?httpMethodRestrict=POST")
+                .routeId("api-outbox-retry").routeConfigurationId(AdminApiPolicy.ID)
+                .bean("adminApi", "authorize")
+                .bean("adminApi", "retryParked")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+        from("platform-http:/api/outbox/{id}?httpMethodRestrict=DELETE")
+                .routeId("api-outbox-drop").routeConfigurationId(AdminApiPolicy.ID)
+                .bean("adminApi", "authorize")
+                .bean("adminApi", "dropParked")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
 
         // Jobs left QUEUED on a printer taken out of the configuration, queued again (StrandedJobs).

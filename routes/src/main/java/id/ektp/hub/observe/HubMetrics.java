@@ -36,7 +36,7 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>{@code ektp_backlog_items{flow,state}} and {@code ektp_backlog_oldest_age_seconds{flow,state}}:
  *       what waits, per flow and state ({@code up}: RECEIVING, RECEIVED, OUTBOUND; {@code outbox}:
- *       UNSENT; {@code down}: PENDING, QUEUED), and how long the oldest has waited (0 when none);</li>
+ *       UNSENT, PARKED; {@code down}: PENDING, QUEUED), and how long the oldest has waited (0 when none);</li>
  *   <li>{@code ektp_finished_items{flow,state}}: items in a final state so far (up: FORWARDED,
  *       QUARANTINED; down: PRINTED, FAILED);</li>
  *   <li>{@code ektp_stock_blanks_on_hand}, {@code ektp_stock_daily_usage} (7-day average) and
@@ -57,7 +57,7 @@ public final class HubMetrics implements MeterBinder {
     static final String DOWN = "down";
     private static final long READINGS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private record Readings(Map<PacketState, Backlog> packets, Backlog outbox, Map<PrintJobState, Backlog> jobs,
+    private record Readings(Map<PacketState, Backlog> packets, Backlog outbox, Backlog parked, Map<PrintJobState, Backlog> jobs,
                             StockSnapshot stock) {}
 
     private final PacketRecords packets;
@@ -96,6 +96,8 @@ public final class HubMetrics implements MeterBinder {
             backlog(registry, UP, state.name(), r -> r.packets().get(state));
         }
         backlog(registry, OUTBOX, "UNSENT", Readings::outbox);
+        // Refused by the broker for good: waiting for an admin, not for the broker (alert on any).
+        backlog(registry, OUTBOX, "PARKED", Readings::parked);
         for (PrintJobState state : List.of(PrintJobState.PENDING, PrintJobState.QUEUED)) {
             backlog(registry, DOWN, state.name(), r -> r.jobs().get(state));
         }
@@ -197,7 +199,8 @@ public final class HubMetrics implements MeterBinder {
     private synchronized Readings read() {
         long now = System.nanoTime();
         if (readings == null || now - readAtNanos > READINGS_MAX_AGE_NANOS) {
-            readings = new Readings(packets.backlog(), outbox.backlog(), printJobs.backlog(), stock.snapshot());
+            readings = new Readings(packets.backlog(), outbox.backlog(), outbox.parkedBacklog(), printJobs.backlog(),
+                    stock.snapshot());
             readAtNanos = now;
         }
         return readings;

@@ -77,7 +77,7 @@ public final class Hub implements AutoCloseable {
         HubServices services = new HubServices(config, store, spool, clock);
         Main main = new Main();
         services.beans().forEach(main::bind);
-        main.bind(MinistryBrokerConnector.COMPONENT, MinistryBrokerConnector.component(config.ministry().broker()));
+        MinistryBrokerConnector.beans(config.ministry().broker()).forEach(main::bind);
         // How routes fail, declared once and picked by name; then one RouteBuilder per flow.
         main.configure().addRoutesBuilder(new ErrorPolicies(config.ministry().sftp().retryMaxDelay().toMillis(),
                 config.ministry().broker().retryMaxDelay().toMillis()));

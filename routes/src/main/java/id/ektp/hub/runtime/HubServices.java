@@ -133,7 +133,8 @@ public final class HubServices {
                 "messages", allocationIntake::release));
         DeviceWatch deviceWatch = new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                 devices, initial.reports().deviceDownAfter());
-        AdminApi adminApi = new AdminApi(stock, quarantineDesk, strandedJobs, initial.http().adminTokenFile());
+        AdminApi adminApi = new AdminApi(stock, quarantineDesk, strandedJobs, outbox,
+                initial.http().adminTokenFile());
         // Health and metrics (id.ektp.hub.observe). The meter registry is ours, bound under the
         // name camel-micrometer-prometheus looks up, so Camel's route meters and ours share one scrape.
         PeerStates peerStates = new PeerStates(config::get, deviceLinks, peerLinks);

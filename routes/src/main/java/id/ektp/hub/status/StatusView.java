@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import id.ektp.hub.across.Messages;
+import id.ektp.hub.admin.AdminApi;
 import id.ektp.hub.across.Queues;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.across.StockSnapshot;
@@ -58,6 +59,8 @@ public final class StatusView {
     /** Quarantined items listed one by one (all are counted). */
     static final int QUARANTINE_ITEMS = 50;
     static final int OPEN_REQUESTS = 10;
+    /** Parked outbox messages listed one by one (all are counted). */
+    static final int PARKED_ITEMS = 20;
 
     static final String UP = "UP";
     static final String DOWN = "DOWN";
@@ -185,7 +188,13 @@ public final class StatusView {
             item.put("printerId", s.printerId());
             put(item, s.queued(), now);
         }
-        put(out.putObject("outbox"), outbox.backlog(), now);
+        ObjectNode outboxFlow = out.putObject("outbox");
+        put(outboxFlow, outbox.backlog(), now);
+        // Refused for good by the ministry broker: nothing moves them on until an admin does.
+        ObjectNode parked = outboxFlow.putObject("parked");
+        parked.put("count", outbox.parkedCount());
+        ArrayNode parkedItems = parked.putArray("items");
+        outbox.parked(PARKED_ITEMS).forEach(m -> parkedItems.add(AdminApi.parkedItem(m)));
     }
 
     private void disk(ObjectNode out, Instant now) {

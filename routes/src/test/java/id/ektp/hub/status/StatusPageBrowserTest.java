@@ -224,4 +224,23 @@ class StatusPageBrowserTest {
         String disk = text("#disk-low");
         assertTrue(disk.contains("intake paused") && disk.matches("(?s).*[0-9.]+ MiB bebas / free of [0-9.]+ MiB.*"), disk);
     }
+
+    @Test
+    void aMessageTheMinistryBrokerRefusesIsShownWithWhatToDo() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        env.withBroker(b -> b.username("reg3310").password("test-secret").refuseNewQueues("EKTP.STOCK.LOANS.>"));
+        Hub hub = env.startHub();
+        browser = chromium(profile);
+        browser.get("http://127.0.0.1:" + env.httpPort() + "/?refresh=" + REFRESH.toSeconds());
+        await().atMost(PATIENCE).until(() -> "UP".equals(state("331005-CWS01")));
+        assertTrue(!browser.findElement(By.id("parked")).isDisplayed(), "nothing refused: no notice");
+
+        // A loan request to a neighbour code the ministry has no queue for: refused, parked after its tries.
+        String id = hub.outbox().raise("EKTP.STOCK.LOANS.3399", "ektp.stock-loan-request/1", "{}");
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("parked")).isDisplayed());
+        String item = text("#parked-list li[data-message='" + id + "']");
+        assertTrue(item != null && item.contains("ektp.stock-loan-request/1 \u2192 EKTP.STOCK.LOANS.3399")
+                && item.contains("not authorized to create"), item);
+        assertTrue(text("#parked").contains("outbox --config FILE retry ID | drop ID"), text("#parked"));
+    }
 }

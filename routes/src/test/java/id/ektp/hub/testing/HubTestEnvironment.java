@@ -94,6 +94,7 @@ public final class HubTestEnvironment implements AutoCloseable {
     private String extraYaml = "";
     private String stockYaml = "{reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: \"0 0 7 * * ?\"}";
     private EmbeddedBroker broker;
+    private String brokerUrl;
     private final int httpPort = freePort();
     private String ministryExtra = "retryMaxDelay: 2s";
 
@@ -186,8 +187,19 @@ public final class HubTestEnvironment implements AutoCloseable {
 
     /** Starts the ministry's broker (embedded, persistent in {@code root/broker}); the config points at it. */
     public EmbeddedBroker withBroker() {
-        broker = EmbeddedBroker.builder().dataDir(root.resolve("broker")).port(0).name("ministry").start();
+        return withBroker(b -> b);
+    }
+
+    /** As {@link #withBroker()}, with more said to the broker's builder (credentials, refusals). */
+    public EmbeddedBroker withBroker(java.util.function.UnaryOperator<EmbeddedBroker.Builder> more) {
+        broker = more.apply(EmbeddedBroker.builder().dataDir(root.resolve("broker")).port(0).name("ministry")).start();
         return broker;
+    }
+
+    /** The broker URL the config gives the hub instead of the broker's own (a failover URL over several). */
+    public HubTestEnvironment withBrokerUrl(String url) {
+        this.brokerUrl = url;
+        return this;
     }
 
     public EmbeddedBroker broker() {
@@ -257,7 +269,8 @@ public final class HubTestEnvironment implements AutoCloseable {
                          pollInterval: 1s, connectTimeout: 2s, readTimeout: 8s, %s}
                   broker: {url: "%s", username: reg3310, passwordFile: secrets/broker.password, retryMaxDelay: 2s}
                 devices:
-                """.formatted(httpPort, ministryServer.port(), ministryExtra, broker == null ? "tcp://127.0.0.1:1" : broker.url()));
+                """.formatted(httpPort, ministryServer.port(), ministryExtra,
+                brokerUrl != null ? brokerUrl : broker == null ? "tcp://127.0.0.1:1" : broker.url()));
         for (TestDevice d : devices.values()) {
             yaml.append("""
                       - kecamatan: "%s"

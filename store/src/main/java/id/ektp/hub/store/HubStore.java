@@ -163,6 +163,12 @@ public final class HubStore implements AutoCloseable {
               reason TEXT NOT NULL,
               PRIMARY KEY (sha256, record)
             );
+            """,
+            // Outbox messages the broker refused for good: parked (set aside with their reason)
+            // until an admin retries or drops them.
+            """
+            ALTER TABLE outbox ADD COLUMN parked_at TEXT;
+            ALTER TABLE outbox ADD COLUMN dropped_at TEXT;
             """);
 
     private final Path file;

@@ -79,11 +79,11 @@ class OutboxOrderTest {
     }
 
     @Test
-    void failedAttemptsAreCountedAndTheMessageStaysPendingUntilSent() {
+    void refusedAttemptsAreCountedAndTheMessageStaysPendingUntilSent() {
         raise("EKTP.REPORT", "1");
         long seq = outbox.pending(1).get(0).seq();
-        outbox.markFailed(seq, "Could not connect to broker URL: tcp://ministry:61617");
-        outbox.markFailed(seq, "Could not connect to broker URL: tcp://ministry:61617");
+        assertEquals(1, outbox.refused(seq, "Could not connect to broker URL: tcp://ministry:61617"));
+        assertEquals(2, outbox.refused(seq, "Could not connect to broker URL: tcp://ministry:61617"));
 
         assertEquals(2, outbox.pending(1).get(0).attempts());
         assertEquals("Could not connect to broker URL: tcp://ministry:61617",

@@ -3,6 +3,7 @@ package id.ektp.hub.connectors.ministry;
 import id.ektp.hub.config.HubConfig.Broker;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Map;
 import id.ektp.hub.connectors.link.PeerFeed;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -21,10 +22,10 @@ public final class MinistryBrokerConnector {
     public static final String COMPONENT = "ministry";
     public static final String PEER = "ministry-broker";
     /**
-     * Where the outbox relay sends: each message names its own queue in a header
-     * ({@code CamelJmsDestinationName}); persistent, whatever the message says.
+     * The bean ({@link BrokerChunk}) that sends a chunk of the outbox in one JMS transaction, on this
+     * component's connection factory.
      */
-    public static final String RELAY = COMPONENT + ":queue:EKTP.UNROUTED?deliveryPersistent=true&preserveMessageQos=false";
+    public static final String CHUNK = "ministryBrokerChunk";
     /**
      * Shipments the ministry announces to this regency, consumed in a local JMS transaction that
      * commits only once the route completed (the allocation stored or quarantined). The body is
@@ -39,21 +40,30 @@ public final class MinistryBrokerConnector {
 
     private MinistryBrokerConnector() {}
 
-    public static ActiveMQComponent component(Broker broker) throws IOException {
+    /** The beans to bind: the component {@value #COMPONENT} and the sender {@value #CHUNK}, on one connection factory. */
+    public static Map<String, Object> beans(Broker broker) throws IOException {
+        ConnectionFactory factory = connectionFactory(broker);
         ActiveMQComponent component = new ActiveMQComponent();
-        component.setConnectionFactory(connectionFactory(broker));
+        component.setConnectionFactory(factory);
         // Start listeners in the background: a broker that is down must not hold up the hub's start.
         component.setAsyncStartListener(true);
-        return component;
+        return Map.of(COMPONENT, component, CHUNK, new BrokerChunk(factory));
     }
 
     static ConnectionFactory connectionFactory(Broker broker) throws IOException {
         String password = Files.readString(broker.passwordFile()).strip();
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.username(), password, brokerUrl(broker.url()));
-        // Every send waits for the broker's acknowledgement: a row leaves the outbox only then.
+        // A persistent send outside a transaction waits for the broker's acknowledgement
+        // (useAsyncSend=false). Inside the outbox relay's transaction the sends are one-way and the
+        // commit waits: the broker stores the chunk, or none of it, in one round trip. Either
+        // alwaysSyncSend or a sendTimeout would make every send in the transaction wait as well
+        // (ActiveMQSession.send); the failover URL's timeout bounds a send while the broker is down.
         factory.setUseAsyncSend(false);
-        factory.setAlwaysSyncSend(true);
-        factory.setSendTimeout(FAILOVER_TIMEOUT_MILLIS);
+        factory.setAlwaysSyncSend(false);
+        factory.setSendTimeout(0);
+        // Consumers and producers on this connection need no advisory topics (a network of
+        // brokers' own bridges use them, not the clients).
+        factory.setWatchTopicAdvisories(false);
         // An allocation we could not store is redelivered to us, never dead-lettered on the ministry side.
         RedeliveryPolicy redelivery = factory.getRedeliveryPolicy();
         redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);

@@ -35,7 +35,12 @@ import org.apache.activemq.broker.TransportConnector;
 import org.apache.activemq.broker.region.Destination;
 import org.apache.activemq.broker.region.policy.PolicyEntry;
 import org.apache.activemq.broker.region.policy.PolicyMap;
+import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQQueue;
+import org.apache.activemq.network.NetworkConnector;
+import org.apache.activemq.broker.BrokerFilter;
+import org.apache.activemq.broker.ConnectionContext;
+import org.apache.activemq.filter.DestinationFilter;
 import org.apache.activemq.security.AuthenticationUser;
 import org.apache.activemq.security.SimpleAuthenticationPlugin;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
@@ -51,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * <p>It is as durable as the real one: messages are persistent in KahaDB under {@code dataDir}, with the journal
  * synced to disk before a send is acknowledged, so whatever a producer saw acknowledged survives a
  * {@link #stop()} (or a kill) and is there again after {@link #start()}. It listens on
- * {@code tcp://127.0.0.1:<port>} only, with no JMX, no shutdown hook, no advisories and no scheduler. With
+ * {@code tcp://127.0.0.1:<port>} only, with no JMX, no shutdown hook, no advisories (unless networked) and no scheduler. With
  * {@link Builder#username(String) credentials} every client must present them (anonymous and wrong
  * credentials are refused); without, anyone may connect.
  *
@@ -66,6 +71,11 @@ import org.slf4j.LoggerFactory;
  * <p>The helpers ({@link #send}, {@link #browse}, {@link #receiveAll}) each open a short-lived client connection
  * over TCP with the configured credentials, and throw {@link JMSRuntimeException} (a
  * {@link JMSSecurityRuntimeException} when refused) on failure, e.g. while the broker is stopped.
+ *
+ * <p>Two things a real ministry broker does can be asked of the builder: refusing to create queues a client
+ * names ({@link Builder#refuseNewQueues(String)}: a mistyped neighbour's loan queue), and being one broker of a
+ * network ({@link Builder#networkTo(String...)}: duplex network connectors, with advisories on, as network
+ * bridges need them).
  *
  * <p>Thread-safe: lifecycle methods are serialised on this object; helpers may be called from any thread.
  */
@@ -84,6 +94,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final String name;
     private final String username;
     private final String password;
+    private final String refusedNewQueues;
+    private final List<String> queues;
+    private final List<String> networkTo;
+    private final boolean networked;
 
     private volatile int port;
     private volatile BrokerService broker; // null while stopped; replaced on every start
@@ -94,6 +108,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.port = builder.port;
         this.username = builder.username;
         this.password = builder.password;
+        this.refusedNewQueues = builder.refusedNewQueues;
+        this.queues = List.copyOf(builder.queues);
+        this.networkTo = List.copyOf(builder.networkTo);
+        this.networked = builder.networked || !builder.networkTo.isEmpty();
     }
 
     public static Builder builder() {
@@ -273,6 +291,32 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /**
+     * The consumers of {@code queue} on this broker, a network bridge's included (how a broker of a network shows
+     * that another has asked for the queue's messages); 0 for a queue that does not exist.
+     */
+    public int consumerCount(String queue) {
+        BrokerService service = broker;
+        if (service == null || !service.isStarted()) {
+            throw new IllegalStateException("Broker " + name + " is not running");
+        }
+        Destination destination = service.getRegionBroker().getDestinationMap().get(new ActiveMQQueue(queue));
+        return destination == null ? 0 : destination.getConsumers().size();
+    }
+
+    /** Creates {@code queue} as the broker's administrator would (allowed whatever {@link Builder#refuseNewQueues} says). */
+    public void createQueue(String queue) {
+        BrokerService service = broker;
+        if (service == null || !service.isStarted()) {
+            throw new IllegalStateException("Broker " + name + " is not running");
+        }
+        try {
+            service.getRegionBroker().addDestination(service.getAdminConnectionContext(), new ActiveMQQueue(queue), true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Broker " + name + " cannot create queue " + queue, e);
+        }
+    }
+
+    /**
      * The number of messages on {@code queue} (including delivered but unacknowledged ones), from the broker's
      * destination statistics; 0 for a queue that does not exist. Does not create the queue.
      *
@@ -294,7 +338,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         service.setPersistent(true);
         service.setUseJmx(false);
         service.setUseShutdownHook(false);
-        service.setAdvisorySupport(false);
+        // Network bridges learn of consumers through advisory topics; a lone broker needs none.
+        service.setAdvisorySupport(networked);
         service.setSchedulerSupport(false);
         service.setDataDirectoryFile(dataDir.toFile());
         service.setTmpDataDirectory(dataDir.resolve("tmp_storage").toFile());
@@ -333,9 +378,44 @@ public final class EmbeddedBroker implements AutoCloseable {
             SimpleAuthenticationPlugin authentication =
                     new SimpleAuthenticationPlugin(List.of(new AuthenticationUser(username, password, "users")));
             authentication.setAnonymousAccessAllowed(false);
-            service.setPlugins(new BrokerPlugin[] {authentication});
+            service.setPlugins(refusedNewQueues == null ? new BrokerPlugin[] {authentication}
+                    : new BrokerPlugin[] {authentication, refusingNewQueues()});
+        }
+        service.setDestinations(this.queues.stream().map(ActiveMQQueue::new).toArray(ActiveMQDestination[]::new));
+        for (String peer : networkTo) {
+            // Duplex: one connection carries both directions, so the peer needs no connector of its own.
+            NetworkConnector bridge = service.addNetworkConnector(
+                    "static:(" + peer + ")?initialReconnectDelay=200&maxReconnectDelay=1000&useExponentialBackOff=false");
+            bridge.setName(name + "->" + peer);
+            bridge.setDuplex(true);
+            if (username != null) {
+                bridge.setUserName(username);
+                bridge.setPassword(password);
+            }
         }
         return service;
+    }
+
+    /**
+     * Refuses a client's send (or consumer) that would create a queue matching {@link #refusedNewQueues}, as
+     * ActiveMQ's authorization does for an account without the "admin" right there, with its words. (An
+     * authorization map cannot say "everything but": its entries add up, the default entry included.)
+     */
+    private BrokerPlugin refusingNewQueues() {
+        DestinationFilter refused = DestinationFilter.parseFilter(new ActiveMQQueue(refusedNewQueues));
+        return next -> new BrokerFilter(next) {
+            @Override
+            public Destination addDestination(ConnectionContext context, ActiveMQDestination destination,
+                    boolean createIfTemporary) throws Exception {
+                boolean client = context.getSecurityContext() != null && !context.getSecurityContext().isBrokerContext();
+                if (client && destination.isQueue() && refused.matches(destination)
+                        && !getDestinationMap().containsKey(destination)) {
+                    throw new SecurityException("User " + context.getUserName() + " is not authorized to create: "
+                            + destination);
+                }
+                return super.addDestination(context, destination, createIfTemporary);
+            }
+        };
     }
 
     private void stopQuietly(BrokerService service) {
@@ -414,8 +494,43 @@ public final class EmbeddedBroker implements AutoCloseable {
         private String name = "ministry";
         private String username;
         private String password;
+        private String refusedNewQueues;
+        private final List<String> queues = new ArrayList<>();
+        private final List<String> networkTo = new ArrayList<>();
+        private boolean networked;
 
         private Builder() {}
+
+        /**
+         * Queues matching {@code wildcard} (ActiveMQ syntax, e.g. {@code EKTP.STOCK.LOANS.>}) may be sent to only
+         * if they exist ({@link #queues}, {@link #createQueue}): a send that would create one is refused with
+         * "User ... is not authorized to create: queue://...". Needs {@link #username(String) credentials}.
+         */
+        public Builder refuseNewQueues(String wildcard) {
+            this.refusedNewQueues = Objects.requireNonNull(wildcard, "wildcard");
+            return this;
+        }
+
+        /** Queues that exist from the start (as the ministry's configuration would create them). */
+        public Builder queues(String... names) {
+            queues.addAll(List.of(names));
+            return this;
+        }
+
+        /**
+         * Joins a network of brokers: a duplex network connector to each of these brokers' URLs
+         * ({@code tcp://127.0.0.1:port}), reconnecting every second while the other is down. Turns advisories on.
+         */
+        public Builder networkTo(String... brokerUrls) {
+            networkTo.addAll(List.of(brokerUrls));
+            return this;
+        }
+
+        /** Advisories on, for a broker other brokers connect to ({@link #networkTo}) without connecting out itself. */
+        public Builder networked() {
+            this.networked = true;
+            return this;
+        }
 
         /** Where KahaDB (and the temp store) live; reuse it across brokers to keep the messages. */
         public Builder dataDir(Path dataDir) {
@@ -455,6 +570,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
             if ((username == null) != (password == null)) {
                 throw new IllegalStateException("username and password go together");
+            }
+            if (refusedNewQueues != null && username == null) {
+                throw new IllegalStateException("refuseNewQueues needs credentials: the broker refuses by account");
             }
             return new EmbeddedBroker(this).start();
         }
