@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MigrationsTest {
     /** Every table the store's classes read or write, written out here rather than taken from the migrations. */
     private static final List<String> TABLES = List.of("allocation", "audit", "device_state", "outbox", "packet",
-            "print_job", "print_result", "prr_batch", "quarantine", "stock_event", "stock_request");
+            "print_job", "print_result", "prr_batch", "prr_batch_rejected", "quarantine", "stock_event", "stock_request");
 
     @TempDir
     Path dataDir;
