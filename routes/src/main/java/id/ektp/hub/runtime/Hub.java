@@ -89,6 +89,7 @@ public final class Hub implements AutoCloseable {
         try {
             main.run();
         } finally {
+            services.sftp.close();
             services.store.close();
         }
     }
@@ -154,6 +155,7 @@ public final class Hub implements AutoCloseable {
         try {
             main.stop();
         } finally {
+            services.sftp.close();
             services.store.close();
         }
     }
