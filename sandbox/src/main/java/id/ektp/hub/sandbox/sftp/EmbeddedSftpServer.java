@@ -25,6 +25,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.slf4j.Logger;
@@ -58,6 +59,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     /** Tests only: runs as a key is accepted, before the login completes (see {@link #onKeyAccepted}). */
     private volatile Consumer<String> keyAccepted = user -> { };
     private final Set<String> removalsToFail = ConcurrentHashMap.newKeySet();
+    private volatile boolean stallReads;
 
     private volatile int port;
     private volatile PublicKey hostPublicKey;
@@ -253,6 +255,18 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         keyAccepted = hook == null ? user -> { } : hook;
     }
 
+    /**
+     * While {@code stall} is true, every file read waits (up to a minute) without an answer, while
+     * the session itself stays alive and answers keep-alives: a device that hangs in the middle
+     * of a transfer.
+     */
+    public void stallReads(boolean stall) {
+        stallReads = stall;
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
     /** Whether a removal asked for with {@link #failNextRemoval(String)} has not happened yet. */
     public boolean removalFailurePending(String fileName) {
         return removalsToFail.contains(fileName);
@@ -284,6 +298,25 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         // SFTP only: no shell and no exec (the default factories are null), forwarding rejected by default.
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().build();
         sftp.addSftpEventListener(new SftpEventListener() {
+            @Override
+            public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
+                                byte[] data, int dataOffset, int dataLen) {
+                if (!stallReads) {
+                    return;
+                }
+                long until = System.currentTimeMillis() + 60_000;
+                synchronized (EmbeddedSftpServer.this) {
+                    while (stallReads && System.currentTimeMillis() < until) {
+                        try {
+                            EmbeddedSftpServer.this.wait(1000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+            }
+
             @Override
             public void removing(ServerSession session, Path path, boolean isDirectory) throws IOException {
                 if (removalsToFail.remove(String.valueOf(path.getFileName()))) {
