@@ -56,9 +56,9 @@ class QuarantineApiTest {
     void aPacketValidAfterAConfigEditIsReleasedAndForwardedExactlyOnce() throws Exception {
         // The office first ran with too small a limit: a normal packet was refused as TOO_LARGE.
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES)
-                .withExtraYaml("limits: {maxPacketBytes: 32768}\n");
+                .withExtraYaml("limits: {maxPacketBytes: 4194304}\n");
         Hub hub = env.startHub();
-        PacketSpec big = packet(1).targetBytes(100 * 1024).build();
+        PacketSpec big = packet(1).targetBytes(4608 * 1024).build();
         String deviceSha = Spool.sha256Of(env.drop(big));
         PacketSpec broken = packet(2).defect(PacketDefect.CHECKSUM_MISMATCH).build();
         env.drop(broken);
@@ -199,9 +199,9 @@ class QuarantineApiTest {
     @Test
     void aReleaseAndADropACrashCutShortAreFinishedAtTheNextStart() throws Exception {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES)
-                .withExtraYaml("limits: {maxPacketBytes: 32768}\n");
+                .withExtraYaml("limits: {maxPacketBytes: 4194304}\n");
         Hub hub = env.startHub();
-        PacketSpec big = packet(11).targetBytes(100 * 1024).build();
+        PacketSpec big = packet(11).targetBytes(4608 * 1024).build();
         String deviceSha = Spool.sha256Of(env.drop(big));
         PacketSpec broken = packet(12).defect(PacketDefect.CHECKSUM_MISMATCH).build();
         env.drop(broken);
@@ -225,7 +225,7 @@ class QuarantineApiTest {
         }
 
         // Started again, with the limit the release was checked against.
-        env.withExtraYaml("limits: {maxPacketBytes: 1048576}\n");
+        env.withExtraYaml("limits: {maxPacketBytes: 8388608}\n");
         Hub again = env.startHub();
         await().atMost(PATIENCE).until(() -> again.packets().find(big.packetId()).orElseThrow().state() == PacketState.FORWARDED);
         assertEquals(deviceSha, Spool.sha256Of(env.ministryInbox().resolve(big.packetId() + ".zip")), "byte-identical");
