@@ -43,6 +43,12 @@ final class HubProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(); // SIGKILL
     }
 
+    /** SIGKILL now. */
+    void kill() throws InterruptedException {
+        assertTrue(process.isAlive(), "the hub was running when it was to be killed");
+        process.destroyForcibly().waitFor();
+    }
+
     /** SIGTERM: the graceful stop an operator's {@code systemctl stop} gives. */
     void stop() throws InterruptedException {
         process.destroy();
