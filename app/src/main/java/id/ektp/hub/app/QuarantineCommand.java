@@ -7,42 +7,56 @@ import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code quarantine --config FILE [all | show ID | release ID | drop ID]}: the quarantine calls
  * of the running hub's API (ICD section 4), with the token from {@code http.adminTokenFile}.
  * Listing still works when the hub is stopped: it then reads the state store read-only.
  */
-final class QuarantineCommand implements Command {
-    @Override
-    public boolean takesWords() {
-        return true;
-    }
+@Command(name = "quarantine",
+        description = "List quarantined items with their reasons; show, release or drop one (through the running hub).",
+        footerHeading = "%nActions:%n",
+        footer = {
+            "  (none)       what is held now (from the state store if the hub is stopped)",
+            "  all          released and dropped items too",
+            "  show ID      one item with its audit trail",
+            "  release ID   check the item again and forward it if it is valid now",
+            "  drop ID      drop the item (the audit trail keeps it)"})
+final class QuarantineCommand extends HubCommand {
+    @Mixin
+    ConfigFile config;
+
+    @Parameters(arity = "0..2", paramLabel = "ACTION", description = "all, show ID, release ID or drop ID")
+    List<String> words = new ArrayList<>();
 
     @Override
-    public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
-        List<String> words = options.words();
+    public Integer call() {
+        PrintWriter out = out();
+        PrintWriter err = err();
         String action = words.isEmpty() ? "list" : words.get(0);
         boolean withId = action.equals("show") || action.equals("release") || action.equals("drop");
         if (withId ? words.size() != 2 : !(words.isEmpty() || words.equals(List.of("all")))) {
-            throw new Options.UsageException("expected nothing, 'all', 'show ID', 'release ID' or 'drop ID', not "
-                    + String.join(" ", words));
+            throw usage("expected nothing, 'all', 'show ID', 'release ID' or 'drop ID', not " + String.join(" ", words));
         }
-        HubConfig config = options.config(err);
-        if (config == null) {
+        HubConfig hubConfig = config.load(err);
+        if (hubConfig == null) {
             return EktpHub.BAD_CONFIG;
         }
-        AdminClient hub = new AdminClient(config);
+        AdminClient hub = new AdminClient(hubConfig);
         try {
             return switch (action) {
                 case "show" -> answer(hub.get("/api/quarantine/" + AdminClient.segment(words.get(1))), out, err);
                 case "release" -> answer(hub.post("/api/quarantine/" + AdminClient.segment(words.get(1)) + "/release", ""),
                         out, err);
                 case "drop" -> answer(hub.delete("/api/quarantine/" + AdminClient.segment(words.get(1))), out, err);
-                default -> list(hub, config, action.equals("all"), out, err);
+                default -> list(hub, hubConfig, action.equals("all"), out, err);
             };
         } catch (IOException e) {
             err.println("ektp-hub quarantine: " + e.getMessage());
@@ -53,12 +67,12 @@ final class QuarantineCommand implements Command {
         }
     }
 
-    private static int answer(AdminClient.Response response, PrintStream out, PrintStream err) {
+    private static int answer(AdminClient.Response response, PrintWriter out, PrintWriter err) {
         (response.status() == 200 ? out : err).println(response.body());
         return response.status() == 200 ? EktpHub.OK : EktpHub.FAILED;
     }
 
-    private static int list(AdminClient hub, HubConfig config, boolean all, PrintStream out, PrintStream err)
+    private static int list(AdminClient hub, HubConfig config, boolean all, PrintWriter out, PrintWriter err)
             throws InterruptedException {
         try {
             AdminClient.Response response = hub.get("/api/quarantine" + (all ? "?all=true" : ""));
@@ -81,7 +95,7 @@ final class QuarantineCommand implements Command {
         }
     }
 
-    private static int listFromStore(HubConfig config, boolean all, PrintStream out, PrintStream err) {
+    private static int listFromStore(HubConfig config, boolean all, PrintWriter out, PrintWriter err) {
         try (HubStore store = HubStore.openReadOnly(config.dataDir())) {
             QuarantineRecords records = new QuarantineRecords(store, Clock.systemUTC());
             List<QuarantineEntry> entries = all ? records.all() : records.held();
@@ -98,7 +112,7 @@ final class QuarantineCommand implements Command {
         }
     }
 
-    private static void print(PrintStream out, String since, String flow, String source, String reason, String id,
+    private static void print(PrintWriter out, String since, String flow, String source, String reason, String id,
                               String state, String detail) {
         out.printf("%s  %-6s %-14s %-22s %s%s%n    %s%n", since, flow, source, reason, id,
                 state.equals(QuarantineEntry.HELD) ? "" : "  [" + state + "]", detail);
