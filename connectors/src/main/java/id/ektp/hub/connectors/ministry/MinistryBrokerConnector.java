@@ -30,6 +30,11 @@ public final class MinistryBrokerConnector {
      * commits only once the route completed (the allocation stored or quarantined).
      */
     public static final String ALLOCATIONS = COMPONENT + ":queue:EKTP.STOCK.ALLOCATIONS.{{hub.regency.compact}}?transacted=true";
+    /**
+     * The ministry's results for this regency's packets ({@code ektp.packet-result/1}), consumed
+     * like allocations: the local JMS transaction commits once the result is stored or quarantined.
+     */
+    public static final String RESULTS = COMPONENT + ":queue:EKTP.PACKET.RESULTS.{{hub.regency.compact}}?transacted=true";
     /** A failover URL without a timeout would block a send forever while the broker is down. */
     static final int FAILOVER_TIMEOUT_MILLIS = 30_000;
 
@@ -50,7 +55,7 @@ public final class MinistryBrokerConnector {
         factory.setUseAsyncSend(false);
         factory.setAlwaysSyncSend(true);
         factory.setSendTimeout(FAILOVER_TIMEOUT_MILLIS);
-        // An allocation we could not store is redelivered to us, never dead-lettered on the ministry side.
+        // An allocation or result we could not store is redelivered to us, never dead-lettered on the ministry side.
         RedeliveryPolicy redelivery = factory.getRedeliveryPolicy();
         redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
         redelivery.setInitialRedeliveryDelay(1000);
