@@ -43,6 +43,13 @@ final class HubProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(); // SIGKILL
     }
 
+    /** Waits until {@code condition} holds (polled every 20 ms) while the hub runs, then kills it. */
+    void killOnceRunning(Callable<Boolean> condition) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(condition);
+        assertTrue(process.isAlive(), "the hub was running when it was to be killed");
+        process.destroyForcibly().waitFor(); // SIGKILL
+    }
+
     /** SIGTERM: the graceful stop an operator's {@code systemctl stop} gives. */
     void stop() throws InterruptedException {
         process.destroy();
