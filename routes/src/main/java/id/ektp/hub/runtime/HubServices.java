@@ -10,10 +10,14 @@ import id.ektp.hub.connectors.printer.PrinterConnector;
 import id.ektp.hub.connectors.printer.SettledSinceLastPoll;
 import id.ektp.hub.down.DownRoutes;
 import id.ektp.hub.admin.AdminApi;
+import id.ektp.hub.admin.JourneyApi;
+import id.ektp.hub.admin.PersonalDataHeaders;
+import id.ektp.hub.store.ResidentJourneys;
 import id.ektp.hub.admin.QuarantineDesk;
 import id.ektp.hub.across.AllocationIntake;
 import id.ektp.hub.across.PacketResultIntake;
 import id.ektp.hub.across.DeviceWatch;
+import id.ektp.hub.across.OverdueWatch;
 import id.ektp.hub.across.FailureReports;
 import id.ektp.hub.across.HubStatusReport;
 import id.ektp.hub.across.Messages;
@@ -37,6 +41,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import id.ektp.hub.status.StatusView;
+import id.ektp.hub.status.FollowUpView;
 import id.ektp.hub.store.PrintJobs;
 import java.util.function.Predicate;
 import id.ektp.hub.config.HubConfig.Device;
@@ -125,8 +130,9 @@ public final class HubServices {
         this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()),
                 peerLinks);
         this.batchIntake = new BatchIntake(spool, printJobs, initial.dataDir());
+        FollowUpView followUpView = new FollowUpView(config::get, messages, followUps);
         this.statusView = new StatusView(config::get, messages, deviceLinks, peerLinks, configState, packets, printJobs,
-                strandedJobs, diskFloor, outbox, stock, ledger, quarantine);
+                strandedJobs, diskFloor, outbox, stock, ledger, quarantine, followUpView);
         Predicate<String> configuredKecamatan = k -> config.get().devices().stream().anyMatch(d -> d.kecamatan().equals(k));
 
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
@@ -151,6 +157,8 @@ public final class HubServices {
                         ? packetResultIntake.release(entry, file) : allocationIntake.release(entry, file)));
         DeviceWatch deviceWatch = new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                 devices, initial.reports().deviceDownAfter());
+        OverdueWatch overdueWatch = new OverdueWatch(store, followUps, reports, messages, clock,
+                initial.reports().packetOverdueAfter());
         AdminApi adminApi = new AdminApi(stock, quarantineDesk, strandedJobs, initial.http().adminTokenFile());
         // Health and metrics (id.ektp.hub.observe). The meter registry is ours, bound under the
         // name camel-micrometer-prometheus looks up, so Camel's route meters and ours share one scrape.
@@ -160,7 +168,10 @@ public final class HubServices {
                 () -> strandedJobs.list().stream().mapToLong(j -> j.queued().count()).sum(), config::get, clock);
         metrics.bindTo(meters);
         this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, peerLinks, adminApi,
-                strandedJobs, metrics::follow);
+                strandedJobs, applied -> {
+                    metrics.follow(applied);
+                    overdueWatch.after(applied.reports().packetOverdueAfter());
+                });
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),
                 Map.entry("deviceLinks", deviceLinks),
@@ -183,9 +194,14 @@ public final class HubServices {
                 Map.entry("allocationIntake", allocationIntake),
                 Map.entry("packetResultIntake", packetResultIntake),
                 Map.entry("deviceWatch", deviceWatch),
+                Map.entry("overdueWatch", overdueWatch),
                 Map.entry("hubStatusReport", status),
                 Map.entry("statusView", statusView),
+                Map.entry("followUpView", followUpView),
                 Map.entry("adminApi", adminApi),
+                Map.entry(PersonalDataHeaders.BEAN, new PersonalDataHeaders()),
+                Map.entry("journeyApi", new JourneyApi(new ResidentJourneys(store, packets, packetResults, receipts,
+                        followUps, printJobs), nikIndex, messages, config::get)),
                 Map.entry("quarantineDesk", quarantineDesk),
                 Map.entry("configReload", configReload),
                 Map.entry("batchIntake", batchIntake),
