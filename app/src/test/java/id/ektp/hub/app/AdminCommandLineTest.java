@@ -109,4 +109,34 @@ class AdminCommandLineTest {
         assertEquals(1, result.exit());
         assertTrue(result.err().contains("not answering"), result.err());
     }
+
+    @Test
+    void anAdminListsRetriesAndDropsMessagesTheBrokerRefusedFromTheCommandLine() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        var broker = env.withBroker(b -> b.username("reg3310").password("test-secret")
+                .refuseNewQueues("EKTP.STOCK.LOANS.>"));
+        Hub hub = env.startHub();
+        String config = root.resolve("hub.yaml").toString();
+        String first = hub.outbox().raise("EKTP.STOCK.LOANS.3399", "ektp.stock-loan-request/1", "{}");
+        String second = hub.outbox().raise("EKTP.STOCK.LOANS.3398", "ektp.stock-loan-request/1", "{}");
+        await().atMost(Duration.ofSeconds(90)).until(() -> hub.outbox().parkedCount() == 2);
+
+        CommandLineTest.Result list = CommandLineTest.run("outbox", "--config", config);
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().startsWith("2 message(s) parked") && list.out().contains(first)
+                && list.out().contains("EKTP.STOCK.LOANS.3398") && list.out().contains("not authorized to create"),
+                list.out());
+
+        broker.createQueue("EKTP.STOCK.LOANS.3399");
+        CommandLineTest.Result retry = CommandLineTest.run("outbox", "--config", config, "retry", first);
+        assertEquals(0, retry.exit(), retry.err());
+        await().atMost(Duration.ofSeconds(40)).until(() -> hub.outbox().find(first).orElseThrow().sentAt() != null);
+
+        CommandLineTest.Result drop = CommandLineTest.run("outbox", "--config", config, "drop", second);
+        assertEquals(0, drop.exit(), drop.err());
+        CommandLineTest.Result again = CommandLineTest.run("outbox", "--config", config, "drop", second);
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("not parked"), again.err());
+        assertEquals(64, CommandLineTest.run("outbox", "--config", config, "frob").exit());
+    }
 }
