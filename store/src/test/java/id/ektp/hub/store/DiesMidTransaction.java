@@ -38,7 +38,7 @@ public final class DiesMidTransaction {
                 Path tmp = marker.resolveSibling(marker.getFileName() + ".tmp");
                 Files.writeString(tmp, walBefore + " " + Files.size(wal));
                 SecureFiles.moveDurably(tmp, marker);
-                Thread.sleep(Long.MAX_VALUE); // until SIGKILL: never commits, never closes
+                new java.util.concurrent.CountDownLatch(1).await(); // blocks until SIGKILL: never commits, never closes
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
  *
  * <ul>
  *   <li>Keys only, and host keys always checked against the configured known_hosts:
- *       camel-ftp's default ({@code strictHostKeyChecking=no}) silently accepts a changed host
+ *       camel-ftp by default does not check host keys and silently accepts a changed host
  *       key, and nothing in the configuration can turn checking off.</li>
  *   <li>{@code connectTimeout} covers the TCP connect and the SSH handshake (a server that
  *       accepts and never sends its banner fails here).</li>
