@@ -31,6 +31,7 @@ public final class DiskFloor {
     private final LongSupplier minFreeBytes;
     private final Clock clock;
     private final AtomicLong pausedPolls = new AtomicLong();
+    private final AtomicLong inFlight = new AtomicLong();
     private volatile Instant belowSince;
 
     public DiskFloor(Path dataDir, LongSupplier minFreeBytes, Clock clock) {
@@ -50,6 +51,29 @@ public final class DiskFloor {
             pausedPolls.incrementAndGet();
         }
         return !r.below();
+    }
+
+    /**
+     * Before each file taken (a poll may take up to 1,000): room for {@code bytes} more above the
+     * floor, counting what other intakes are downloading right now. The reservation is closed
+     * once the file is on the disk (or given up); null when there is no room, counted as a
+     * paused poll.
+     */
+    public Reservation reserve(long bytes) {
+        Reading r = read();
+        long wanted = inFlight.addAndGet(bytes);
+        if (r.freeBytes() >= 0 && r.freeBytes() - wanted < r.minFreeBytes()) {
+            inFlight.addAndGet(-bytes);
+            pausedPolls.incrementAndGet();
+            return null;
+        }
+        return () -> inFlight.addAndGet(-bytes);
+    }
+
+    /** Room taken by a download in flight ({@link #reserve}). */
+    public interface Reservation extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** The space now, updating (and logging) the state. */

@@ -109,6 +109,7 @@ public final class Hub implements AutoCloseable {
         try {
             main.run();
         } finally {
+            services.sftp.close();
             services.store.close();
             lock.close();
         }
@@ -182,6 +183,7 @@ public final class Hub implements AutoCloseable {
         try {
             main.stop();
         } finally {
+            services.sftp.close();
             services.store.close();
             try {
                 lock.close();

@@ -1,10 +1,11 @@
 package id.ektp.hub.runtime;
 
 import id.ektp.hub.connectors.device.DeviceConnector;
-import id.ektp.hub.up.UpRoutes;
-import id.ektp.hub.connectors.device.DeviceOutboxCommit;
+import id.ektp.hub.connectors.sftp.SftpSessions;
+import id.ektp.hub.up.DeviceIntake;
 import id.ektp.hub.connectors.link.Links;
 import id.ektp.hub.connectors.link.SftpPolls;
+import id.ektp.hub.connectors.ministry.MinistryInbox;
 import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
 import id.ektp.hub.connectors.printer.PrinterConnector;
 import id.ektp.hub.connectors.printer.ResultsPolls;
@@ -85,6 +86,8 @@ public final class HubServices {
     final ConfigState configState;
     final ConfigReload configReload;
     final StatusView statusView;
+    /** The hub's own SFTP client (device intake, ministry upload); closed with the hub. */
+    final SftpSessions sftp = new SftpSessions();
     private final Map<String, Object> beans;
 
     HubServices(HubConfig initial, HubStore store, Spool spool, Clock clock) throws IOException {
@@ -153,14 +156,14 @@ public final class HubServices {
                 Map.entry(MicrometerConstants.METRICS_REGISTRY_NAME, meters),
                 Map.entry("packetBytes", new PacketBytes(meters, initial.devices())),
                 Map.entry(MinistrySftpConnector.POLLS_BEAN, MinistrySftpConnector.polls(peerLinks, diskFloor::mayTakeMore)),
-                Map.entry("packetIntake", new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes)),
-                Map.entry(DeviceConnector.COMMIT_BEAN, new DeviceOutboxCommit()),
-                Map.entry(DeviceConnector.POLLS_BEAN, devicesConnector.polls(UpRoutes.INTAKE_PREFIX, diskFloor::mayTakeMore)),
+                Map.entry("deviceIntake", new DeviceIntake(sftp, deviceLinks, devices, diskFloor,
+                        new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes), spool)),
                 Map.entry(PrinterConnector.SETTLED_BEAN, new SettledSinceLastPoll<>()),
                 Map.entry(PrinterConnector.POLLS_BEAN, new ResultsPolls(diskFloor::mayTakeMore)),
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
                         inspector, outboundQueue)),
-                Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue)),
+                Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue,
+                        new MinistryInbox(sftp, () -> config.get().ministry().sftp(), spool.uploads()))),
                 Map.entry("outboxRelay", new OutboxRelay(outbox, initial.regency().code())),
                 Map.entry("stockKeeper", stock),
                 Map.entry("allocationIntake", allocationIntake),

@@ -1,6 +1,12 @@
 package id.ektp.hub.up;
 
 import id.ektp.hub.connectors.device.DeviceRef;
+import id.ektp.hub.connectors.ministry.MinistryInbox;
+import id.ektp.hub.connectors.sftp.PeerFailure;
+import id.ektp.hub.spool.Spool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import id.ektp.hub.store.PacketRecord;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.PacketState;
@@ -16,10 +22,39 @@ public final class PacketForwarding {
 
     private final PacketRecords packets;
     private final OutboundQueue queue;
+    private final MinistryInbox inbox;
 
-    public PacketForwarding(PacketRecords packets, OutboundQueue queue) {
+    public PacketForwarding(PacketRecords packets, OutboundQueue queue, MinistryInbox inbox) {
         this.packets = packets;
         this.queue = queue;
+        this.inbox = inbox;
+    }
+
+    /**
+     * Uploads the packet to the ministry inbox, resuming an earlier attempt's {@code .part}. A
+     * failure of the ministry or its line goes back to the forward route's policy; after a line
+     * cut it asks for the next attempt in about a second ({@link Exchange#REDELIVERY_DELAY}), not
+     * after the capped backoff meant for a ministry that refuses or stays away.
+     */
+    public void upload(Exchange exchange, @Header(PACKET_ID) String packetId,
+                       @Header(Exchange.FILE_PATH) String file) throws IOException {
+        Path local = Path.of(file);
+        String sha256 = packets.find(packetId).map(PacketRecord::sha256).orElse(null);
+        if (sha256 == null) {
+            sha256 = Spool.sha256Of(local);
+        }
+        try {
+            inbox.upload(local, sha256, packetId + ".zip", Files.size(local));
+            exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+        } catch (PeerFailure failure) {
+            long delay = inbox.retryDelayMillis(failure);
+            if (delay >= 0) {
+                exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
+            } else {
+                exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+            }
+            throw failure;
+        }
     }
 
     /**
@@ -38,8 +73,10 @@ public final class PacketForwarding {
     }
 
     /** The packet was forwarded before a crash; its leftover local copy is simply removed. */
-    public void alreadyForwarded(@Header(PACKET_ID) String packetId, @Header(OUTBOUND_NAME) String outboundName) {
+    public void alreadyForwarded(@Header(PACKET_ID) String packetId, @Header(OUTBOUND_NAME) String outboundName)
+            throws IOException {
         queue.removed(outboundName);
+        inbox.forget(packetId + ".zip");
         packets.find(packetId).ifPresent(r -> PacketLog.state(packetId, new DeviceRef(r.kecamatan(), r.deviceId()),
                 PacketState.FORWARDED, "forwarded before the last restart; local copy removed, not sent again"));
     }

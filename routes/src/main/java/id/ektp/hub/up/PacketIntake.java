@@ -1,27 +1,22 @@
 package id.ektp.hub.up;
 
-import id.ektp.hub.connectors.device.DeviceConnector;
 import id.ektp.hub.connectors.device.DeviceRef;
 import id.ektp.hub.codes.Codes;
 import id.ektp.hub.codes.Nik;
-import id.ektp.hub.spool.CappedInputStream;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.spool.SpooledFile;
 import id.ektp.hub.store.PacketRecord;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.PacketState;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 
 /**
- * Takes a packet from a device's outbox onto the hub's disk. When this returns normally the
- * packet is durably ours (received, or quarantined with its reason) and the SFTP consumer may
- * delete it from the device; when it throws, nothing was acknowledged and the next poll takes
- * the file again.
+ * Takes a packet a device intake has downloaded onto the hub's disk ({@link DeviceIntake}).
+ * When {@link #take} returns the packet is durably ours (received, or quarantined with its
+ * reason) and the device's copy may be removed; when it throws, nothing was acknowledged and the
+ * next poll takes the file again.
  */
 public final class PacketIntake {
     /** Room for zip headers on top of the uncompressed limit: no valid packet is larger. */
@@ -39,27 +34,42 @@ public final class PacketIntake {
         this.maxFileBytes = maxPacketBytes + ZIP_OVERHEAD;
     }
 
-    public void receive(@Header(Exchange.FILE_NAME_ONLY) String fileName,
-                        @Header(DeviceConnector.DEVICE_HEADER) String deviceKey,
-                        InputStream body) throws IOException {
-        DeviceRef device = DeviceRef.of(deviceKey);
-        CappedInputStream capped = new CappedInputStream(body, maxFileBytes);
-        SpooledFile part = spool.receive(capped);
-        if (capped.exceeded()) {
-            quarantine.quarantine(part.path(), foreignId(device, fileName, part), fileName, null, device,
-                    new Rejection(RejectReason.TOO_LARGE, "file is larger than " + maxFileBytes
-                            + " bytes, more than any packet within limits.maxPacketBytes; the first "
-                            + maxFileBytes + " bytes are kept"));
-            return;
-        }
+    /** The largest file that can be a packet within {@code limits.maxPacketBytes}: larger ones are never downloaded. */
+    public long maxFileBytes() {
+        return maxFileBytes;
+    }
+
+    /**
+     * Takes a downloaded file (forced to disk, measured): a packet to admit, or a file whose name
+     * is no packet id, quarantined with that reason.
+     */
+    public void take(String fileName, DeviceRef device, SpooledFile part) throws IOException {
         String packetId = fileName.endsWith(".zip") ? fileName.substring(0, fileName.length() - 4) : fileName;
         if (!Codes.matches(Codes.PACKET_ID, packetId) || !fileName.endsWith(".zip")) {
-            quarantine.quarantine(part.path(), foreignId(device, fileName, part), fileName, null, device,
+            quarantine.quarantine(part.path(), foreignId(device, fileName, part.sha256()), fileName, null, device,
                     new Rejection(RejectReason.PACKET_ID_MISMATCH,
                             "file name '" + fileName + "' is not <packetId>.zip"));
             return;
         }
         admit(packetId, device, part);
+    }
+
+    /**
+     * A file on a device larger than any packet within {@code limits.maxPacketBytes}: it stays on
+     * the device, untouched (the biometrics are the device's until the hub has them whole), and a
+     * quarantine record says so, once per file and size. Raising the limit (and restarting) lets
+     * the next poll take it like any other packet; the record can then be dropped.
+     */
+    public void tooLarge(String fileName, DeviceRef device, long size) throws IOException {
+        String id = foreignId(device, fileName, "size" + size);
+        quarantine.recordLeftOnDevice(id, fileName, device, new Rejection(RejectReason.TOO_LARGE,
+                "file is " + size + " bytes, larger than " + maxFileBytes + " bytes, more than any packet within"
+                        + " limits.maxPacketBytes; left on the device, not downloaded"));
+    }
+
+    /** Whether the hub already holds packet {@code packetId} (any state past RECEIVING). */
+    public boolean holds(String packetId) {
+        return packets.find(packetId).map(r -> r.state() != PacketState.RECEIVING).orElse(false);
     }
 
     /**
@@ -95,11 +105,11 @@ public final class PacketIntake {
      * Ids are shown without a token (status page, quarantine list): a NIK in a device's file
      * name is masked in it ({@code 331005xxxxxx0001}).
      */
-    private static String foreignId(DeviceRef device, String fileName, SpooledFile part) {
+    private static String foreignId(DeviceRef device, String fileName, String distinct) {
         String safe = Nik.maskAll(fileName).replace('*', 'x').replaceAll("[^A-Za-z0-9._-]", "_");
         if (safe.length() > 80) {
             safe = safe.substring(0, 80);
         }
-        return device.key() + "~" + safe + "~" + part.sha256().substring(0, 12);
+        return device.key() + "~" + safe + "~" + (distinct.length() > 12 ? distinct.substring(0, 12) : distinct);
     }
 }

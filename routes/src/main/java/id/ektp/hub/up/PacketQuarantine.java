@@ -68,4 +68,22 @@ public final class PacketQuarantine {
         PacketLog.rejected(subject, device, shown);
         return entry;
     }
+
+    /**
+     * A quarantine record of a file left on the device (nothing downloaded): held, reported and
+     * logged once; the same {@code quarantineId} again changes nothing.
+     */
+    public void recordLeftOnDevice(String quarantineId, String subjectId, DeviceRef device, Rejection rejection)
+            throws IOException {
+        if (quarantine.find(quarantineId).isPresent()) {
+            return;
+        }
+        store.transact(c -> {
+            quarantine.hold(quarantineId, FLOW, subjectId, "packets/" + quarantineId + ".zip", device.toString(),
+                    rejection.reason().name(), rejection.detail());
+            reports.packetRejected(subjectId, device.kecamatanCode(), rejection.toString());
+            return null;
+        });
+        PacketLog.rejected(subjectId, device, rejection);
+    }
 }

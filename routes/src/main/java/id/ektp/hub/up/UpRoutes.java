@@ -54,7 +54,7 @@ public final class UpRoutes extends RouteBuilder {
         intake.from(DeviceConnector.OUTBOX)
                 .routeConfigurationId(LEAVE_AT_SOURCE)
                 .setHeader(DeviceConnector.DEVICE_HEADER, constant("{{deviceKey}}"))
-                .bean("packetIntake", "receive");
+                .bean("deviceIntake", "poll");
         for (Device device : devices) {
             templatedRoute(INTAKE_TEMPLATE).routeId(intakeRouteId(device)).parameters(DeviceConnector.parameters(device));
         }
@@ -91,7 +91,7 @@ public final class UpRoutes extends RouteBuilder {
                 .routeId(UPLOAD)
                 .routeConfigurationId(FAIL_TO_CALLER)
                 .bean("packetForwarding", "ensureHead")
-                .to(MinistrySftpConnector.INBOX)
+                .bean("packetForwarding", "upload")
                 .process(MinistrySftpConnector.reachable());
     }
 }

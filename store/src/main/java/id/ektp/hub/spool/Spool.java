@@ -17,9 +17,11 @@ import java.util.UUID;
  * The hub's on-disk payload store under {@code dataDir}. A payload's folder is its state:
  *
  * <pre>
- *   spool/incoming/            being downloaded (*.part, never trusted after a restart)
+ *   spool/incoming/            being downloaded: *.part of a previous run's stream (removed at start);
+ *                              &lt;device&gt;~X.zip.partial with its .from record, resumed where they broke
  *   spool/received/&lt;device&gt;/  on our disk, not yet checked
  *   spool/outbound/            valid, waiting for the ministry (names sort by capture time)
+ *   spool/uploads/             how far each upload to the ministry got (acknowledged offsets)
  *   quarantine/packets/        rejected, with the reason in the state store
  * </pre>
  *
@@ -33,12 +35,14 @@ public final class Spool {
     private final Path received;
     private final Path outbound;
     private final Path quarantine;
+    private final Path uploads;
 
     public Spool(Path dataDir) throws IOException {
         this.incoming = SecureFiles.ownerOnlyDirectories(dataDir.resolve("spool/incoming"));
         this.received = SecureFiles.ownerOnlyDirectories(dataDir.resolve("spool/received"));
         this.outbound = SecureFiles.ownerOnlyDirectories(dataDir.resolve("spool/outbound"));
         this.quarantine = SecureFiles.ownerOnlyDirectories(dataDir.resolve("quarantine/packets"));
+        this.uploads = SecureFiles.ownerOnlyDirectories(dataDir.resolve("spool/uploads"));
     }
 
     public Path incoming() {
@@ -55,6 +59,11 @@ public final class Spool {
 
     public Path quarantine() {
         return quarantine;
+    }
+
+    /** Upload checkpoints: each packet's offset the ministry acknowledged. */
+    public Path uploads() {
+        return uploads;
     }
 
     /**

@@ -2,68 +2,57 @@ package id.ektp.hub.connectors.device;
 
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.connectors.link.Links;
-import id.ektp.hub.connectors.link.SftpPolls;
-import id.ektp.hub.connectors.sftp.SftpOptions;
+import id.ektp.hub.connectors.sftp.PeerFailure;
+import id.ektp.hub.connectors.sftp.RemoteFile;
+import id.ektp.hub.connectors.sftp.SftpLink;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.Set;
 
 /**
- * The kecamatan enrollment devices: each one's SFTP {@code outbox/} as an endpoint for a route
- * template, and the state of each device's link (named by device key, {@code 331005-CWS01}).
+ * The kecamatan enrollment devices: each one's {@code outbox/} read over the hub's own SFTP
+ * client ({@link id.ektp.hub.connectors.sftp.SftpSessions}), the tick that drives each device's
+ * intake route, and the state of each device's link (named by device key, {@code 331005-CWS01}).
  *
  * <ul>
- *   <li>Only {@code X.zip} whose {@code X.zip.done} is in the same listing is offered
- *       ({@code doneFileName}). Camel's own removal is off ({@code noop=true}): on commit it would
- *       delete the done file before the zip, and an interruption between the two leaves a zip
- *       that by ICD section 1 is "still being written" for ever. {@link DeviceOutboxCommit}
- *       (bean {@value #COMMIT_BEAN}) removes the zip first, once the exchange completed.</li>
- *   <li>{@code streamDownload=true&stepwise=false}: a packet goes from the socket to the spool
- *       in buffers, never whole into memory.</li>
- *   <li>The whole listing sorted by name, then the first 1000 taken (Camel's default takes the
- *       first 100 listed and sorts only those); greedy: no sleep while there is work.</li>
- *   <li>{@code autoCreate=false}: otherwise each consumer connects while its route starts, and
- *       one dead device delays the hub's start by its connect timeouts.</li>
- *   <li>{@code throwExceptionOnConnectFailed=true} with the poll strategy {@value #POLLS_BEAN}
- *       ({@link SftpPolls}): each poll reports the device's link; a poll is skipped while the
- *       disk is nearly full.</li>
+ *   <li>Only {@code X.zip} whose {@code X.zip.done} is in the same listing is a packet
+ *       ({@link #read}); {@link DeviceOutboxCommit} removes the zip first, once the packet is
+ *       durably the hub's.</li>
+ *   <li>The listing is read in the server's pages and given up after {@value #MAX_LISTING}
+ *       entries: a device whose listing never ends cannot fill the hub's memory. The packets are
+ *       sorted by name (= oldest first) and at most {@value #MAX_PER_POLL} taken per poll.</li>
+ *   <li>Each device's route is a {@code scheduler:} of its own (its own thread: a device that
+ *       hangs holds up only itself) ticking every {@code tickMillis}; the intake decides at each
+ *       tick whether a poll is due (the configured interval, about a second after a cut line, a
+ *       capped backoff for a device that refuses the hub).</li>
  * </ul>
  */
 public final class DeviceConnector {
-    /** The registry name of the intake consumers' process strategy, a {@link DeviceOutboxCommit}. */
-    public static final String COMMIT_BEAN = "deviceOutboxCommit";
-    /** The registry name of the intake consumers' poll strategy, a {@link SftpPolls} feeding {@link #links()}. */
-    public static final String POLLS_BEAN = "devicePolls";
     /** The header naming the device (its key) an exchange came from. */
     public static final String DEVICE_HEADER = "ektpDevice";
     /** ICD section 1: a device marks {@code X.zip} finished by writing {@code X.zip.done}. */
     public static final String DONE_SUFFIX = DeviceOutboxCommit.DONE_SUFFIX;
+    /** Entries of one outbox listing read at most (of any kind). */
+    public static final int MAX_LISTING = 20_000;
+    /** Packets taken in one poll at most. */
+    public static final int MAX_PER_POLL = 1000;
+    /** The longest tick: how soon after a cut line's return a device is polled again. */
+    public static final long MAX_TICK_MILLIS = 250;
 
     /**
-     * A device's outbox, with the parameters of a route template ({@link #TEMPLATE_PARAMETERS},
-     * filled by {@link #parameters}).
+     * A device route's source, with the parameters of a route template ({@link #TEMPLATE_PARAMETERS},
+     * filled by {@link #parameters}): a scheduler of its own per device.
      */
-    public static final String OUTBOX = SftpOptions.secure(SftpOptions.placeholders(""), "{{outboxDir}}")
-            + "&autoCreate=false&maximumReconnectAttempts=1&reconnectDelay=2000"
-            + "&antInclude=*.zip&doneFileName=${file:name}" + DONE_SUFFIX
-            + "&noop=true&idempotent=false&processStrategy=#" + COMMIT_BEAN
-            + "&streamDownload=true&stepwise=false&sortBy=file:name"
-            + "&delay={{pollMillis}}&initialDelay=0&maxMessagesPerPoll=1000&eagerMaxMessagesPerPoll=false"
-            + "&greedy=true"
-            + "&throwExceptionOnConnectFailed=true&pollStrategy=#" + POLLS_BEAN
-            + "&runLoggingLevel=DEBUG";
+    public static final String OUTBOX = "scheduler:up-intake-{{deviceKey}}?delay={{tickMillis}}&initialDelay=0"
+            + "&greedy=true&runLoggingLevel=DEBUG";
 
     /** The parameters {@link #OUTBOX} needs in a route template. */
-    public static final List<String> TEMPLATE_PARAMETERS;
-
-    static {
-        List<String> names = new ArrayList<>(List.of("deviceKey", "outboxDir", "pollMillis"));
-        names.addAll(SftpOptions.PARAMETERS);
-        TEMPLATE_PARAMETERS = List.copyOf(names);
-    }
+    public static final List<String> TEMPLATE_PARAMETERS = List.of("deviceKey", "tickMillis");
 
     private final Links links;
 
@@ -76,21 +65,36 @@ public final class DeviceConnector {
         return links;
     }
 
-    /**
-     * The poll strategy of the intake consumers, whose route ids are {@code routeIdPrefix} and
-     * the device key. {@code mayTakeMore}: asked before each poll; false skips it.
-     */
-    public SftpPolls polls(String routeIdPrefix, BooleanSupplier mayTakeMore) {
-        return SftpPolls.byRouteId(links, routeIdPrefix, mayTakeMore);
-    }
-
     /** The template's parameters for one device: also what a config reload adds a device route with. */
     public static Map<String, String> parameters(Device device) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("deviceKey", device.key());
-        SftpOptions.parameters(p, "", device.sftp());
-        p.put("outboxDir", device.outboxDir());
-        p.put("pollMillis", String.valueOf(device.pollInterval().toMillis()));
+        p.put("tickMillis", String.valueOf(Math.max(10, Math.min(MAX_TICK_MILLIS, device.pollInterval().toMillis()))));
         return p;
+    }
+
+    /** What an outbox holds: finished packets oldest first, and done files whose zip is gone. */
+    public record Outbox(List<RemoteFile> packets, List<RemoteFile> orphanDones, boolean truncated) {}
+
+    /** Reads a device's outbox ({@code outboxDir}) over {@code link}. */
+    public static Outbox read(SftpLink link, String outboxDir) throws PeerFailure {
+        SftpLink.Listing listing = link.list(outboxDir, MAX_LISTING,
+                name -> name.endsWith(".zip") || name.endsWith(".zip" + DONE_SUFFIX));
+        Set<String> names = new HashSet<>();
+        listing.files().forEach(f -> names.add(f.name()));
+        List<RemoteFile> packets = new ArrayList<>();
+        List<RemoteFile> orphans = new ArrayList<>();
+        for (RemoteFile f : listing.files()) {
+            if (f.name().endsWith(DONE_SUFFIX)) {
+                if (!names.contains(f.name().substring(0, f.name().length() - DONE_SUFFIX.length()))) {
+                    orphans.add(f);
+                }
+            } else if (names.contains(f.name() + DONE_SUFFIX)) {
+                packets.add(f);
+            }
+        }
+        packets.sort(Comparator.comparing(RemoteFile::name));
+        return new Outbox(packets.size() > MAX_PER_POLL ? List.copyOf(packets.subList(0, MAX_PER_POLL)) : packets,
+                orphans, listing.truncated());
     }
 }

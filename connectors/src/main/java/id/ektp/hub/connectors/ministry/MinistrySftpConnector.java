@@ -5,6 +5,7 @@ import id.ektp.hub.config.HubConfig.MinistrySftp;
 import id.ektp.hub.connectors.link.Links;
 import id.ektp.hub.connectors.link.PeerFeed;
 import id.ektp.hub.connectors.link.SftpPolls;
+import id.ektp.hub.connectors.sftp.PeerFailure;
 import id.ektp.hub.connectors.sftp.SftpOptions;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -12,7 +13,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
 
 /**
- * The ministry's SFTP account: its {@code inbox/}, where the hub uploads packets, and its
+ * The ministry's SFTP account: its {@code inbox/}, where the hub uploads packets ({@link MinistryInbox}), and its
  * {@code outbox/}, where the ministry leaves PRR batches. The endpoints use the placeholders
  * {@code {{ministry.sftp.*}}} that {@link #properties} fills from the configuration. The link is
  * the peer {@value #PEER} of the hub's peer {@link Links}.
@@ -22,17 +23,6 @@ public final class MinistrySftpConnector {
     /** The registry name of the batch consumer's poll strategy, a {@link SftpPolls} feeding {@value #PEER}. */
     public static final String POLLS_BEAN = "ministrySftpPolls";
     private static final String PREFIX = "ministry.sftp.";
-
-    /**
-     * Uploads to the inbox as {@code <name>.part}, renamed once complete, so the ministry only
-     * ever sees whole files. {@code fileExist=Override}: a re-upload after a crash replaces the
-     * same bytes. {@code fastExistsCheck}: without it every upload lists the whole inbox.
-     * {@code maximumReconnectAttempts=0}: the calling route's error policy is the retry, so
-     * that each attempt starts from the top of the route.
-     */
-    public static final String INBOX = SftpOptions.secure(SftpOptions.placeholders(PREFIX), "{{ministry.sftp.inboxDir}}")
-            + "&maximumReconnectAttempts=0"
-            + "&tempFileName=${file:name}.part&fileExist=Override&fastExistsCheck=true";
 
     private MinistrySftpConnector() {}
 
@@ -53,7 +43,7 @@ public final class MinistrySftpConnector {
                 + "&throwExceptionOnConnectFailed=true&pollStrategy=#" + POLLS_BEAN;
     }
 
-    /** The configuration as the placeholders of {@link #INBOX} and {@link #outbox}. */
+    /** The configuration as the placeholders of {@link #outbox} (and of the inbox {@link MinistryInbox} writes). */
     public static void properties(Map<String, String> p, MinistrySftp sftp) {
         SftpOptions.parameters(p, PREFIX, sftp.account());
         p.put(PREFIX + "inboxDir", sftp.inboxDir());
@@ -76,6 +66,6 @@ public final class MinistrySftpConnector {
      * SFTP server or the connection to it, not on a local one (the spool, the state store).
      */
     public static Processor unreachableOnFailure() {
-        return PeerFeed.downOn(PEER, GenericFileOperationFailedException.class, JSchException.class);
+        return PeerFeed.downOn(PEER, PeerFailure.class, GenericFileOperationFailedException.class, JSchException.class);
     }
 }
