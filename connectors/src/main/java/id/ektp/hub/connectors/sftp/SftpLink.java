@@ -169,7 +169,7 @@ public final class SftpLink implements AutoCloseable {
         }
         close();
         String why = deadlinePassed != null ? deadlinePassed
-                : e instanceof java.net.SocketTimeoutException || String.valueOf(e.getMessage()).contains("timeout")
+                : e instanceof java.net.SocketTimeoutException || String.valueOf(e.getMessage()).toLowerCase().contains("timeout")
                 ? "no answer within readTimeout (" + account.readTimeout().toSeconds() + " s)"
                 : "line cut (" + SftpSessions.describe(e) + ")";
         return new PeerFailure(Kind.CUT, what + ": " + why, e);

@@ -26,6 +26,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
@@ -62,6 +63,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     private volatile Consumer<String> keyAccepted = user -> { };
     private final Set<String> removalsToFail = ConcurrentHashMap.newKeySet();
     private final Map<String, String> listedNames = new ConcurrentHashMap<>();
+    private volatile boolean stallReads;
 
     private volatile int port;
     private volatile PublicKey hostPublicKey;
@@ -267,6 +269,18 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         listedNames.put(fileName, listedName);
     }
 
+    /**
+     * While {@code stall} is true, every file read waits (up to a minute) without an answer, while
+     * the session itself stays alive and answers keep-alives: a device that hangs in the middle
+     * of a transfer.
+     */
+    public void stallReads(boolean stall) {
+        stallReads = stall;
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
     /** Whether a removal asked for with {@link #failNextRemoval(String)} has not happened yet. */
     public boolean removalFailurePending(String fileName) {
         return removalsToFail.contains(fileName);
@@ -306,6 +320,25 @@ public final class EmbeddedSftpServer implements AutoCloseable {
             }
         }).build();
         sftp.addSftpEventListener(new SftpEventListener() {
+            @Override
+            public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
+                                byte[] data, int dataOffset, int dataLen) {
+                if (!stallReads) {
+                    return;
+                }
+                long until = System.currentTimeMillis() + 60_000;
+                synchronized (EmbeddedSftpServer.this) {
+                    while (stallReads && System.currentTimeMillis() < until) {
+                        try {
+                            EmbeddedSftpServer.this.wait(1000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+            }
+
             @Override
             public void removing(ServerSession session, Path path, boolean isDirectory) throws IOException {
                 if (removalsToFail.remove(String.valueOf(path.getFileName()))) {
