@@ -7,6 +7,7 @@ import id.ektp.hub.sandbox.broker.EmbeddedBroker;
 import id.ektp.hub.sandbox.packets.PacketFactory;
 import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
+import id.ektp.hub.sandbox.sftp.KnownHosts;
 import id.ektp.hub.sandbox.sftp.SshKeys;
 import java.io.IOException;
 import java.net.URI;
@@ -97,6 +98,7 @@ public final class HubTestEnvironment implements AutoCloseable {
     private String brokerUrl;
     private final int httpPort = freePort();
     private String ministryExtra = "retryMaxDelay: 2s";
+    private int ministryPort;
 
     private HubTestEnvironment(Path root) throws IOException {
         this.root = root;
@@ -212,6 +214,21 @@ public final class HubTestEnvironment implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The ministry's SFTP port in the config: another than its server's (a {@code WanLink} in
+     * front of it), trusted with the ministry server's host key.
+     */
+    public HubTestEnvironment withMinistryPort(int port) {
+        this.ministryPort = port;
+        KnownHosts.write(secrets.resolve("known_hosts"), "127.0.0.1", port, ministryServer.hostPublicKey());
+        return this;
+    }
+
+    /** Trusts {@code port} (a {@code WanLink} in front of the device server) with the device server's host key. */
+    public void trustDeviceServerAt(int port) {
+        KnownHosts.write(secrets.resolve("known_hosts"), "127.0.0.1", port, deviceServer.hostPublicKey());
+    }
+
     /** Extra keys for {@code ministry.sftp}. */
     public HubTestEnvironment withMinistryOptions(String yamlKeys) {
         this.ministryExtra = yamlKeys;
@@ -269,7 +286,7 @@ public final class HubTestEnvironment implements AutoCloseable {
                          pollInterval: 1s, connectTimeout: 2s, readTimeout: 8s, %s}
                   broker: {url: "%s", username: reg3310, passwordFile: secrets/broker.password, retryMaxDelay: 2s}
                 devices:
-                """.formatted(httpPort, ministryServer.port(), ministryExtra,
+                """.formatted(httpPort, ministryPort != 0 ? ministryPort : ministryServer.port(), ministryExtra,
                 brokerUrl != null ? brokerUrl : broker == null ? "tcp://127.0.0.1:1" : broker.url()));
         for (TestDevice d : devices.values()) {
             yaml.append("""

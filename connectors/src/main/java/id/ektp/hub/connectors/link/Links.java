@@ -1,5 +1,6 @@
 package id.ektp.hub.connectors.link;
 
+import id.ektp.hub.connectors.sftp.PeerFailure;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -73,6 +74,11 @@ public final class Links {
 
     /** The innermost message is the one that says what happened ("Auth fail", "Connection refused"). */
     public static String describe(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PeerFailure peer) {
+                return peer.getMessage(); // says what broke and how far a transfer got
+            }
+        }
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

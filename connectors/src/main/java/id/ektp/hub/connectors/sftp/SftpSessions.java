@@ -145,8 +145,14 @@ public final class SftpSessions implements AutoCloseable {
                 if (refusal != null) {
                     throw new PeerFailure(Kind.REFUSED, refusal, auth.getException());
                 }
-                throw new PeerFailure(Kind.REFUSED, "Auth fail: " + where + " refused the login of "
-                        + account.username() + " with key " + account.privateKeyFile().getFileName(), auth.getException());
+                Throwable why = auth.getException();
+                if (why != null && String.valueOf(why.getMessage()).contains("No more authentication methods")) {
+                    throw new PeerFailure(Kind.REFUSED, "Auth fail: " + where + " refused the login of "
+                            + account.username() + " with key " + account.privateKeyFile().getFileName(), why);
+                }
+                // The session ended before the login was answered: the line, not a refusal.
+                throw new PeerFailure(Kind.UNREACHABLE, "session with " + where + " ended during the login: "
+                        + (why == null ? "closed" : describe(why)), why);
             }
             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
             return new SftpLink(peer, account, session, sftp, deadlines);
