@@ -28,6 +28,8 @@ import org.quartz.CronExpression;
  * have rules of their own ({@link DeviceRules}, {@link PrinterRules}).
  */
 final class ConfigValidator {
+    /** The smallest {@code limits.maxPacketBytes} accepted: above the largest real packet (3 MiB). */
+    static final long MIN_MAX_PACKET_BYTES = 4L * 1024 * 1024;
 
     private static final List<String> ROOT_KEYS = List.of("regency", "dataDir", "http", "ministry",
             "devices", "printers", "stock", "printing", "reports", "limits");
@@ -247,7 +249,10 @@ final class ConfigValidator {
         if (!node.optionalMap(List.of("maxPacketBytes", "minFreeBytes"))) {
             return null;
         }
-        Long maxPacketBytes = node.get("maxPacketBytes").wholeNumber(1024, Long.MAX_VALUE, 64L * 1024 * 1024);
+        // At least 4 MiB: real packets are 0.3-3 MiB, and a file above the limit (+1 MiB for zip
+        // headers) is left on its device and quarantined as TOO_LARGE, so a mistyped small limit
+        // would hold back every ordinary packet.
+        Long maxPacketBytes = node.get("maxPacketBytes").wholeNumber(MIN_MAX_PACKET_BYTES, Long.MAX_VALUE, 64L * 1024 * 1024);
         Long minFreeBytes = node.get("minFreeBytes").wholeNumber(0, Long.MAX_VALUE, 1024L * 1024 * 1024);
         return problems.noneSince(mark) ? new Limits(maxPacketBytes, minFreeBytes) : null;
     }

@@ -97,7 +97,7 @@ class ConfigLoaderTest {
                 .set("devices[0].pollInterval", "500ms")
                 .set("printing", "{maxAttempts: 5}")
                 .set("reports", "{deviceDownAfter: 1h, statusInterval: 1d}")
-                .set("limits", "{maxPacketBytes: 1024}")
+                .set("limits", "{maxPacketBytes: 4194304}")
                 .set("stock.neighbourRegencies", "[\"33.09\", \"34.04\"]")
                 .set("printers[1]", "{id: DKC-2, serves: [\"33.10.06\"], folder: /mnt/printers/DKC-2}")
                 .load();
@@ -112,7 +112,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMillis(500), config.devices().get(0).pollInterval());
         assertEquals(5, config.printing().maxAttempts());
         assertEquals(new HubConfig.Reports(Duration.ofHours(1), Duration.ofDays(1)), config.reports());
-        assertEquals(1024, config.limits().maxPacketBytes());
+        assertEquals(4_194_304, config.limits().maxPacketBytes());
         assertEquals(List.of("33.09", "34.04"), config.stock().neighbourRegencies());
         HubConfig.Printer dkc2 = config.printers().get(1);
         assertEquals(Path.of("/mnt/printers/DKC-2"), dkc2.folder());

@@ -58,9 +58,9 @@ class QuarantineApiTest {
     void aPacketValidAfterAConfigEditIsReleasedAndForwardedExactlyOnce() throws Exception {
         // The office first ran with too small a limit: a normal packet was refused as TOO_LARGE.
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES)
-                .withExtraYaml("limits: {maxPacketBytes: 32768}\n");
+                .withExtraYaml("limits: {maxPacketBytes: 4194304}\n");
         Hub hub = env.startHub();
-        PacketSpec big = packet(1).targetBytes(100 * 1024).build();
+        PacketSpec big = packet(1).targetBytes(4608 * 1024).build();
         PacketSpec broken = packet(2).defect(PacketDefect.CHECKSUM_MISMATCH).build();
         NotifyBuilder checked = Exchanges.of(hub).checked(big.packetId(), broken.packetId());
         String deviceSha = Spool.sha256Of(env.drop(big));
@@ -211,9 +211,9 @@ class QuarantineApiTest {
     @Test
     void aReleaseAndADropACrashCutShortAreFinishedAtTheNextStart() throws Exception {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES)
-                .withExtraYaml("limits: {maxPacketBytes: 32768}\n");
+                .withExtraYaml("limits: {maxPacketBytes: 4194304}\n");
         Hub hub = env.startHub();
-        PacketSpec big = packet(11).targetBytes(100 * 1024).build();
+        PacketSpec big = packet(11).targetBytes(4608 * 1024).build();
         PacketSpec broken = packet(12).defect(PacketDefect.CHECKSUM_MISMATCH).build();
         NotifyBuilder checked = Exchanges.of(hub).checked(big.packetId(), broken.packetId());
         String deviceSha = Spool.sha256Of(env.drop(big));
@@ -239,7 +239,7 @@ class QuarantineApiTest {
         }
 
         // Started again, with the limit the release was checked against.
-        env.withExtraYaml("limits: {maxPacketBytes: 1048576}\n");
+        env.withExtraYaml("limits: {maxPacketBytes: 8388608}\n");
         Supplier<NotifyBuilder> recovered = env.atNextStart(Exchanges::quarantineRecovered);
         Supplier<NotifyBuilder> forwarded = env.atNextStart(on -> on.forwarded(big.packetId()));
         Hub again = env.startHub();
