@@ -1,6 +1,8 @@
 package id.ektp.hub.bench;
 
+import id.ektp.hub.sandbox.net.WanLink;
 import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
+import id.ektp.hub.sandbox.sftp.KnownHosts;
 import id.ektp.hub.sandbox.sftp.SshKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,6 +82,20 @@ final class BenchEnvironment implements AutoCloseable {
     /** The ministry account's inbox, as the ministry server serves it. */
     Path inbox() {
         return root.resolve("ministry/inbox");
+    }
+
+    /** A line ({@code WanLink}) in front of the device server: trusted with the device server's host key. */
+    WanLink deviceLine(WanLink.Builder line) {
+        WanLink started = line.start();
+        KnownHosts.write(knownHosts(), "127.0.0.1", started.port(), deviceServer.hostPublicKey());
+        return started;
+    }
+
+    /** A line in front of the ministry server, trusted with its host key. */
+    WanLink ministryLine(WanLink.Builder line) {
+        WanLink started = line.start();
+        KnownHosts.write(knownHosts(), "127.0.0.1", started.port(), ministryServer.hostPublicKey());
+        return started;
     }
 
     int devicePort() {

@@ -206,6 +206,14 @@ final class HubRun {
 
 
     private Path writeConfig(Path runDir) {
+        return writeConfig(env, runDir, env.devicePort(), env.ministryPort(), settings.devicePollInterval());
+    }
+
+    /**
+     * The hub's configuration for a run: one device at {@code devicePort} and the ministry at
+     * {@code ministryPort} (the servers' own ports, or lines in front of them).
+     */
+    static Path writeConfig(BenchEnvironment env, Path runDir, int devicePort, int ministryPort, String pollInterval) {
         String secrets = env.secrets().toString();
         String yaml = """
                 # written by id.ektp.hub.bench.UpBenchmark: one device, the ministry on its own server
@@ -227,9 +235,9 @@ final class HubRun {
                 printers:
                   - {id: DKC-1, folder: printers/DKC-1, serves: ["*"]}
                 stock: {reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: "0 0 7 * * ?"}
-                """.formatted(BenchIo.freePort(), secrets, env.ministryPort(), BenchEnvironment.MINISTRY_USER, secrets,
-                secrets, secrets, BenchEnvironment.KECAMATAN, BenchEnvironment.DEVICE_ID, env.devicePort(),
-                BenchEnvironment.DEVICE_USER, secrets, secrets, settings.devicePollInterval());
+                """.formatted(BenchIo.freePort(), secrets, ministryPort, BenchEnvironment.MINISTRY_USER, secrets,
+                secrets, secrets, BenchEnvironment.KECAMATAN, BenchEnvironment.DEVICE_ID, devicePort,
+                BenchEnvironment.DEVICE_USER, secrets, secrets, pollInterval);
         try {
             Files.createDirectories(runDir.resolve("printers/DKC-1/queue"));
             Files.createDirectories(runDir.resolve("printers/DKC-1/results"));

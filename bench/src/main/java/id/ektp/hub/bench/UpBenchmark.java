@@ -94,10 +94,10 @@ public final class UpBenchmark {
                     options.hubJvmOptions, options.hubEnvironment, jfc);
             String started = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
             try (BenchEnvironment env = new BenchEnvironment(out.resolve("env"))) {
-                String hubNegotiated = JschProbe.negotiated(env);
-                System.out.println("the hub's JSch negotiates: " + hubNegotiated);
+                String hubNegotiated = SshProbe.negotiated(env);
+                System.out.println("the hub's SSH client negotiates: " + hubNegotiated);
                 String cipher = switch (options.baselineCipher) {
-                    case "hub" -> JschProbe.cipherOf(hubNegotiated);
+                    case "hub" -> SshProbe.cipherOf(hubNegotiated);
                     case "default" -> null;
                     default -> options.baselineCipher;
                 };
@@ -239,7 +239,7 @@ public final class UpBenchmark {
         r.append("- java: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
         r.append("- sftp: ").append(BenchIo.capture(List.of("ssh", "-V"), 10)).append('\n');
-        r.append("- the hub (JSch) negotiates: ").append(hubNegotiated).append('\n');
+        r.append("- the hub (its MINA SSHD client) negotiates: ").append(hubNegotiated).append('\n');
         r.append("- OpenSSH sftp (baseline) negotiates: ").append(negotiated).append(" (`--baseline-cipher ")
                 .append(options.baselineCipher).append("`)\n");
         r.append("- hub: `").append(settings.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + " ")
@@ -392,7 +392,7 @@ public final class UpBenchmark {
                   --profile            record the hub (and the servers) with JFR and summarize where time goes
                   --hub-jvm-option OPT extra JVM option for the hub process (repeatable)
                   --hub-env NAME=VALUE environment variable for the hub process only (repeatable; see bench/nofsync.c)
-                  --baseline-cipher C  cipher for OpenSSH: 'hub' (default) the one the hub's JSch negotiates,
+                  --baseline-cipher C  cipher for OpenSSH: 'hub' (default) the one the hub's SSH client negotiates,
                                        'default' OpenSSH's own choice, or a cipher name (sftp -c)""";
 
         int large = 500;

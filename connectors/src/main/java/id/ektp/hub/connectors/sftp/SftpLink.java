@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
@@ -56,6 +57,13 @@ public final class SftpLink implements AutoCloseable {
 
     public boolean isOpen() {
         return session.isOpen() && sftp.isOpen() && deadlinePassed == null;
+    }
+
+    /** What the session negotiated (for the logs and the benchmark): key exchange, cipher and MAC. */
+    public String negotiated() {
+        return "kex: algorithm: " + session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS)
+                + "; kex: client->server cipher: " + session.getNegotiatedKexParameter(KexProposalOption.C2SENC)
+                + " MAC: " + session.getNegotiatedKexParameter(KexProposalOption.C2SMAC);
     }
 
     /** The server's SFTP extensions ({@code check-file}, {@code md5-hash}, {@code posix-rename@openssh.com}). */

@@ -24,6 +24,9 @@ import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -67,6 +70,11 @@ public final class SftpSessions implements AutoCloseable {
                     : session.getConnectionContext().getAttribute(VERIFIER);
             return verifier != null && verifier.verifyServerKey(session, address, key);
         });
+        // AES-GCM first: the JDK runs it on the CPU's AES and carry-less multiply instructions, where
+        // ChaCha20-Poly1305 (MINA's first choice) is plain Java, two to three times slower on a LAN.
+        client.setCipherFactories(new ArrayList<NamedFactory<Cipher>>(List.of(BuiltinCiphers.aes128gcm,
+                BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128ctr, BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr,
+                BuiltinCiphers.cc20p1305_openssh)));
         // SFTP is request/response: with Nagle each small request waits for a delayed ACK.
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
