@@ -39,7 +39,7 @@ public final class WanBenchmark {
     private final Duration downTime;
 
     private WanBenchmark(Map<String, String> options) {
-        this.jar = Path.of(options.getOrDefault("jar", "app/target/ektp-hub.jar"));
+        this.jar = Path.of(options.getOrDefault("jar", "app/target/ektp-hub.jar")).toAbsolutePath();
         this.out = Path.of(options.getOrDefault("out", "bench/out/wan")).toAbsolutePath().normalize();
         this.count = Integer.parseInt(options.getOrDefault("packets", "6"));
         this.targetBytes = Long.parseLong(options.getOrDefault("bytes", String.valueOf(2L * 1024 * 1024)));

@@ -157,7 +157,7 @@ public final class HubServices {
                 Map.entry("packetBytes", new PacketBytes(meters, initial.devices())),
                 Map.entry(MinistrySftpConnector.POLLS_BEAN, MinistrySftpConnector.polls(peerLinks, diskFloor::mayTakeMore)),
                 Map.entry("deviceIntake", new DeviceIntake(sftp, deviceLinks, devices, diskFloor,
-                        new PacketIntake(spool, packets, packetQuarantine, maxPacketBytes), spool)),
+                        new PacketIntake(store, spool, packets, packetQuarantine, maxPacketBytes), spool)),
                 Map.entry(PrinterConnector.SETTLED_BEAN, new SettledSinceLastPoll<>()),
                 Map.entry(PrinterConnector.POLLS_BEAN, new ResultsPolls(diskFloor::mayTakeMore)),
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,

@@ -17,6 +17,7 @@ import id.ektp.hub.spool.SpooledFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * the bytes in flight), made durably ours by {@link PacketIntake}, and only then removed from
  * the device ({@link DeviceOutboxCommit}: zip first, then its {@code .done}).
  *
- * <p>When a poll is due: every {@code pollInterval} while the device answers; about a second
- * after a line cut, for two minutes (a kecamatan line drops several times an hour and comes back
- * in seconds: every second of it is needed); with a capped backoff (doubling, up to four poll
- * intervals) for a device that refuses the hub or stays unreachable.
+ * <p>When a poll is due: every {@code pollInterval} while the device answers; at the route's next
+ * tick (250 ms) after a line cut or a failed connect within two minutes of its last answer (a
+ * kecamatan line drops several times an hour and comes back in seconds: every second of it is
+ * needed); with a capped backoff (doubling, up to four poll intervals) for a device that refuses
+ * the hub or stays unreachable longer.
  *
  * <p>A failure of the device or its line is the device's link down, logged once per change as a
  * WARN with how far the transfer got: the exchange itself succeeds, so no ERROR is logged and
@@ -118,29 +120,85 @@ public final class DeviceIntake {
             }
         }
         Duration readTimeout = device.sftp().readTimeout();
-        for (RemoteFile file : outbox.packets()) {
-            if (file.size() > intake.maxFileBytes()) {
-                intake.tooLarge(file.name(), ref, file.size());
-                continue;
-            }
-            DiskFloor.Reservation room = floor.reserve(file.size());
-            if (room == null) {
-                return; // the floor is logged by DiskFloor; the rest waits on the device
-            }
-            try (room) {
-                Path partial = spool.incoming().resolve(key + "~" + file.name() + ".partial");
-                Duration limit = readTimeout.plusSeconds(file.size() / SLOWEST_BYTES_PER_SECOND);
-                ResumableDownload.Result got;
-                try (SftpLink.Deadline deadline = link.deadline(limit, "the download of " + file.name())) {
-                    got = ResumableDownload.fetch(link, path(device, file.name()), file, partial,
-                            notice -> LOG.info("device {}: {}", ref, Nik.maskAll(notice)));
+        Batch batch = new Batch(device, ref, link, taken);
+        try {
+            for (RemoteFile file : outbox.packets()) {
+                if (file.size() > intake.maxFileBytes()) {
+                    intake.tooLarge(file.name(), ref, file.size());
+                    continue;
                 }
-                intake.take(file.name(), ref, new SpooledFile(got.file(), got.sha256(), got.size()));
-                ResumableDownload.forget(partial);
-                taken.packets++;
-                taken.bytes += got.size();
-                DeviceOutboxCommit.commit(link, path(device, file.name()), key);
+                try (DiskFloor.Reservation room = floor.reserve(file.size())) {
+                    if (room == null) {
+                        break; // the floor is logged by DiskFloor; the rest waits on the device
+                    }
+                    Path partial = spool.incoming().resolve(key + "~" + file.name() + ".partial");
+                    Duration limit = readTimeout.plusSeconds(file.size() / SLOWEST_BYTES_PER_SECOND);
+                    try (SftpLink.Deadline deadline = link.deadline(limit, "the download of " + file.name())) {
+                        batch.add(file, partial, ResumableDownload.fetch(link, path(device, file.name()), file, partial,
+                                notice -> LOG.info("device {}: {}", ref, Nik.maskAll(notice))));
+                    }
+                }
+                if (batch.full()) {
+                    batch.flush();
+                }
             }
+        } catch (PeerFailure failure) {
+            batch.flush(); // what arrived whole is the hub's; the device's copies go at the next poll
+            throw failure;
+        }
+        batch.flush();
+    }
+
+    /**
+     * Downloaded packets made the hub's together ({@link PacketIntake#takeAll}: one commit and one
+     * folder sync for the group) and only then removed from the device.
+     */
+    private final class Batch {
+        private static final int MAX_FILES = 64;
+        private static final long MAX_BYTES = 16L * 1024 * 1024;
+        private final Device device;
+        private final DeviceRef ref;
+        private final SftpLink link;
+        private final Taken taken;
+        private final List<PacketIntake.Downloaded> files = new ArrayList<>();
+        private final List<Path> partials = new ArrayList<>();
+        private long bytes;
+
+        Batch(Device device, DeviceRef ref, SftpLink link, Taken taken) {
+            this.device = device;
+            this.ref = ref;
+            this.link = link;
+            this.taken = taken;
+        }
+
+        void add(RemoteFile file, Path partial, ResumableDownload.Result got) {
+            files.add(new PacketIntake.Downloaded(file.name(), new SpooledFile(got.file(), got.sha256(), got.size())));
+            partials.add(partial);
+            bytes += got.size();
+        }
+
+        boolean full() {
+            return files.size() >= MAX_FILES || bytes >= MAX_BYTES;
+        }
+
+        void flush() throws IOException {
+            if (files.isEmpty()) {
+                return;
+            }
+            intake.takeAll(ref, files);
+            for (Path partial : partials) {
+                ResumableDownload.forget(partial);
+            }
+            taken.packets += files.size();
+            taken.bytes += bytes;
+            if (link.isOpen()) {
+                for (PacketIntake.Downloaded d : files) {
+                    DeviceOutboxCommit.commit(link, path(device, d.fileName()), device.key());
+                }
+            }
+            files.clear();
+            partials.clear();
+            bytes = 0;
         }
     }
 
@@ -154,25 +212,32 @@ public final class DeviceIntake {
         long bytes;
     }
 
-    /** When a device's next poll is due. */
+    /**
+     * When a device's next poll is due. A device that answered or whose line was cut in the last
+     * two minutes is tried again at the next tick (its line is most likely back in seconds); a
+     * device that refuses the hub, or has not answered for longer, waits a backoff that doubles
+     * up to four poll intervals.
+     */
     private static final class Schedule {
         volatile long nextNanos = System.nanoTime();
         private int failures;
-        private boolean recovering;
-        private long recoverUntil;
+        private boolean answered;
+        private long lastAnswered;
 
         synchronized void succeeded(long now, long wait) {
             failures = 0;
+            answered = true;
+            lastAnswered = now;
             nextNanos = now + wait;
         }
 
         synchronized void failed(long now, PeerFailure.Kind kind, long interval) {
             if (kind == PeerFailure.Kind.CUT) {
-                recovering = true;
-                recoverUntil = now + RECOVER_NANOS;
+                answered = true;
+                lastAnswered = now;
             }
-            recovering &= now - recoverUntil < 0;
-            if (recovering && kind != PeerFailure.Kind.REFUSED) {
+            boolean recent = answered && now - lastAnswered < RECOVER_NANOS;
+            if (recent && kind != PeerFailure.Kind.REFUSED) {
                 nextNanos = now; // the next tick: the line may be back any moment
                 return;
             }

@@ -8,7 +8,12 @@ import id.ektp.hub.spool.SpooledFile;
 import id.ektp.hub.store.PacketRecord;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.PacketState;
+import id.ektp.hub.store.HubStore;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -22,12 +27,18 @@ public final class PacketIntake {
     /** Room for zip headers on top of the uncompressed limit: no valid packet is larger. */
     private static final long ZIP_OVERHEAD = 1024 * 1024;
 
+    private final HubStore store;
     private final Spool spool;
     private final PacketRecords packets;
     private final PacketQuarantine quarantine;
     private final long maxFileBytes;
 
-    public PacketIntake(Spool spool, PacketRecords packets, PacketQuarantine quarantine, long maxPacketBytes) {
+    /** A file a device intake downloaded, by the name it had on the device. */
+    public record Downloaded(String fileName, SpooledFile file) {}
+
+    public PacketIntake(HubStore store, Spool spool, PacketRecords packets, PacketQuarantine quarantine,
+                        long maxPacketBytes) {
+        this.store = store;
         this.spool = spool;
         this.packets = packets;
         this.quarantine = quarantine;
@@ -40,18 +51,57 @@ public final class PacketIntake {
     }
 
     /**
-     * Takes a downloaded file (forced to disk, measured): a packet to admit, or a file whose name
-     * is no packet id, quarantined with that reason.
+     * Takes the files one poll of {@code device} downloaded (each forced to disk, measured): new
+     * packets are admitted together, with one commit before the renames into
+     * {@code received/<device>/}, one forced folder, and one commit after (the per-packet order of
+     * "record first, then move" holds for the group); a packet already held, a reused id and a
+     * file whose name is no packet id are handled one by one. When this returns every file is
+     * durably ours and may be removed from the device.
      */
-    public void take(String fileName, DeviceRef device, SpooledFile part) throws IOException {
-        String packetId = fileName.endsWith(".zip") ? fileName.substring(0, fileName.length() - 4) : fileName;
-        if (!Codes.matches(Codes.PACKET_ID, packetId) || !fileName.endsWith(".zip")) {
-            quarantine.quarantine(part.path(), foreignId(device, fileName, part.sha256()), fileName, null, device,
-                    new Rejection(RejectReason.PACKET_ID_MISMATCH,
-                            "file name '" + fileName + "' is not <packetId>.zip"));
+    public synchronized void takeAll(DeviceRef device, List<Downloaded> files) throws IOException {
+        List<Downloaded> fresh = new ArrayList<>();
+        for (Downloaded d : files) {
+            String fileName = d.fileName();
+            SpooledFile part = d.file();
+            String packetId = packetIdOf(fileName);
+            if (!Codes.matches(Codes.PACKET_ID, packetId) || !fileName.endsWith(".zip")) {
+                quarantine.quarantine(part.path(), foreignId(device, fileName, part.sha256()), fileName, null, device,
+                        new Rejection(RejectReason.PACKET_ID_MISMATCH,
+                                "file name '" + fileName + "' is not <packetId>.zip"));
+            } else if (packets.find(packetId).map(r -> r.state() != PacketState.RECEIVING).orElse(false)) {
+                admit(packetId, device, part); // held already: same bytes, or a reused id
+            } else {
+                fresh.add(d);
+            }
+        }
+        if (fresh.isEmpty()) {
             return;
         }
-        admit(packetId, device, part);
+        store.transact(c -> {
+            for (Downloaded d : fresh) {
+                packets.beginReceiving(packetIdOf(d.fileName()), device.kecamatanCode(), device.deviceId(),
+                        d.file().sha256(), d.file().size());
+            }
+            return null;
+        });
+        Map<Path, Path> moves = new LinkedHashMap<>();
+        for (Downloaded d : fresh) {
+            moves.put(d.file().path(), spool.received().resolve(device.key()).resolve(d.fileName()));
+        }
+        spool.placeAll(moves);
+        store.transact(c -> {
+            for (Downloaded d : fresh) {
+                packets.markReceived(packetIdOf(d.fileName()));
+            }
+            return null;
+        });
+        for (Downloaded d : fresh) {
+            PacketLog.state(packetIdOf(d.fileName()), device, PacketState.RECEIVED, d.file().size() + " bytes");
+        }
+    }
+
+    private static String packetIdOf(String fileName) {
+        return fileName.endsWith(".zip") ? fileName.substring(0, fileName.length() - 4) : fileName;
     }
 
     /**

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * hash, where the server offers one) is right. One session is kept open between packets.
  *
  * <p>How soon an upload is tried again is the forward route's error policy (capped backoff);
- * for two minutes after a line cut {@link #retryDelayMillis} asks for a retry about every second
- * instead, since the line comes back in seconds and every second of it is needed.
+ * for two minutes after the ministry last answered (or the line was cut) {@link #retryDelayMillis}
+ * asks for a retry every half second instead, since a cut line comes back in seconds and every
+ * second of it is needed.
  */
 public final class MinistryInbox {
     private static final Logger LOG = LoggerFactory.getLogger("ektp.links");
@@ -30,8 +31,8 @@ public final class MinistryInbox {
     private final SftpSessions sessions;
     private final Supplier<MinistrySftp> account;
     private final Path checkpoints;
-    private volatile long lastCutNanos;
-    private volatile boolean cutSeen;
+    private volatile long lastAnsweredNanos;
+    private volatile boolean answered;
 
     public MinistryInbox(SftpSessions sessions, Supplier<MinistrySftp> account, Path checkpoints) {
         this.sessions = sessions;
@@ -49,26 +50,30 @@ public final class MinistryInbox {
             SftpLink link = sessions.link(MinistrySftpConnector.PEER, sftp.account());
             Duration limit = sftp.account().readTimeout().plusSeconds(size / SLOWEST_BYTES_PER_SECOND);
             try (SftpLink.Deadline deadline = link.deadline(limit, "the upload of " + name)) {
-                return ResumableUpload.put(link, local, sha256, sftp.inboxDir(), name,
+                ResumableUpload.Result result = ResumableUpload.put(link, local, sha256, sftp.inboxDir(), name,
                         checkpoints.resolve(name + ".ack"), notice -> LOG.info("{}: {}", MinistrySftpConnector.PEER, notice));
+                lastAnsweredNanos = System.nanoTime();
+                answered = true;
+                return result;
             }
         } catch (PeerFailure failure) {
             sessions.drop(MinistrySftpConnector.PEER);
             if (failure.kind() == PeerFailure.Kind.CUT) {
-                lastCutNanos = System.nanoTime();
-                cutSeen = true;
+                lastAnsweredNanos = System.nanoTime();
+                answered = true;
             }
             throw failure;
         }
     }
 
     /**
-     * The delay before the next attempt, or -1 for the route's own capped backoff: about a
-     * second while a cut line is likely coming back, never for a ministry that refuses the hub.
+     * The delay before the next attempt, or -1 for the route's own capped backoff: half a second
+     * while the line is likely coming back (the ministry answered, or the line was cut, in the
+     * last two minutes), never for a ministry that refuses the hub.
      */
     public long retryDelayMillis(PeerFailure failure) {
-        boolean recovering = cutSeen && System.nanoTime() - lastCutNanos < RECOVER_NANOS;
-        return recovering && failure.kind() != PeerFailure.Kind.REFUSED ? 1000 : -1;
+        boolean recovering = answered && System.nanoTime() - lastAnsweredNanos < RECOVER_NANOS;
+        return recovering && failure.kind() != PeerFailure.Kind.REFUSED ? 500 : -1;
     }
 
     /** Drops what is kept for {@code name} once it is in the inbox, or when it will never be sent. */
