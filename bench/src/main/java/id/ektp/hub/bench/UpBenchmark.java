@@ -115,11 +115,27 @@ public final class UpBenchmark {
                 Files.writeString(out.resolve("results.md"), report, StandardCharsets.UTF_8);
                 Files.writeString(out.resolve("results-" + stamp + ".md"), report, StandardCharsets.UTF_8);
                 System.out.println("written: " + out.resolve("results.md"));
+                System.out.println(resultLine());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return failures.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * The last line: {@code RESULT up large_ratio=<r> small_ratio=<r>}, each the mean over the
+     * scenario's runs of the warm ratio (the hub already running, as it does for months), or of the
+     * cold one without a warm phase; NaN for a scenario not run.
+     */
+    private String resultLine() {
+        return String.format(Locale.ROOT, "RESULT up large_ratio=%.3f small_ratio=%.3f", meanRatio("large"),
+                meanRatio("small"));
+    }
+
+    private double meanRatio(String scenario) {
+        return rows.stream().filter(r -> r.scenario().name().equals(scenario))
+                .mapToDouble(r -> Double.isNaN(r.warmRatio()) ? r.ratio() : r.warmRatio()).average().orElse(Double.NaN);
     }
 
     private void runScenario(Scenario scenario, Path out, OpenSshBaseline baseline, HubRun hub, Path jfc) {

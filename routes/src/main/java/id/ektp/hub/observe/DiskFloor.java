@@ -33,6 +33,7 @@ public final class DiskFloor {
     private final AtomicLong pausedPolls = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
     private volatile Instant belowSince;
+    private volatile FileStore store;
 
     public DiskFloor(Path dataDir, LongSupplier minFreeBytes, Clock clock) {
         this.dataDir = dataDir;
@@ -82,7 +83,7 @@ public final class DiskFloor {
         long free;
         long total;
         try {
-            FileStore store = Files.getFileStore(dataDir);
+            FileStore store = fileStore();
             free = store.getUsableSpace();
             total = store.getTotalSpace();
         } catch (IOException e) {
@@ -100,6 +101,19 @@ public final class DiskFloor {
             belowSince = null;
         }
         return new Reading(free, total, floor, below, belowSince, pausedPolls.get());
+    }
+
+    /**
+     * The disk of {@code dataDir}, looked up once: finding it reads the whole mount table, which
+     * asked before every file of a poll of 1,000 small packets cost more than the packets.
+     */
+    private FileStore fileStore() throws IOException {
+        FileStore store = this.store;
+        if (store == null) {
+            store = Files.getFileStore(dataDir);
+            this.store = store;
+        }
+        return store;
     }
 
     private static String mib(long bytes) {

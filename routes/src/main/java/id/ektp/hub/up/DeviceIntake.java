@@ -192,9 +192,8 @@ public final class DeviceIntake {
             taken.packets += files.size();
             taken.bytes += bytes;
             if (link.isOpen()) {
-                for (PacketIntake.Downloaded d : files) {
-                    DeviceOutboxCommit.commit(link, path(device, d.fileName()), device.key());
-                }
+                DeviceOutboxCommit.commitAll(link, files.stream().map(d -> path(device, d.fileName())).toList(),
+                        device.key());
             }
             files.clear();
             partials.clear();

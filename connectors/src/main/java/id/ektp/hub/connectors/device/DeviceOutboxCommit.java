@@ -3,6 +3,8 @@ package id.ektp.hub.connectors.device;
 import id.ektp.hub.codes.Nik;
 import id.ektp.hub.connectors.sftp.PeerFailure;
 import id.ektp.hub.connectors.sftp.SftpLink;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +29,34 @@ public final class DeviceOutboxCommit {
     private DeviceOutboxCommit() {}
 
     /**
-     * Removes {@code zipPath} and then its done file; true when both are gone. A failure is one
-     * WARN line and left at that: the packet is already the hub's, and the next poll takes the
-     * pair again and removes it.
+     * Removes the packets of one poll: first every zip, then the done file of each zip that is
+     * gone, the requests of each step in flight together. A failure is one WARN line and left at
+     * that: the packets are already the hub's, and the next poll takes the pairs again and
+     * removes them.
      */
-    public static boolean commit(SftpLink link, String zipPath, String device) {
-        return remove(link, zipPath, device) && remove(link, zipPath + DONE_SUFFIX, device);
+    public static void commitAll(SftpLink link, List<String> zipPaths, String device) {
+        try {
+            List<Boolean> zipsGone = link.removeAll(zipPaths);
+            List<String> dones = new ArrayList<>();
+            for (int i = 0; i < zipPaths.size(); i++) {
+                if (zipsGone.get(i)) { // never the done file while its zip is still there
+                    dones.add(zipPaths.get(i) + DONE_SUFFIX);
+                } else {
+                    LOG.warn("Could not remove {} from device {} (the server refused); the next poll tries again",
+                            Nik.maskAll(zipPaths.get(i)), device);
+                }
+            }
+            List<Boolean> donesGone = link.removeAll(dones);
+            for (int i = 0; i < dones.size(); i++) {
+                if (!donesGone.get(i)) {
+                    LOG.warn("Could not remove {} from device {} (the server refused); the next poll tries again",
+                            Nik.maskAll(dones.get(i)), device);
+                }
+            }
+        } catch (PeerFailure e) {
+            LOG.warn("Could not remove {} packet(s) from device {} ({}); the next poll tries again",
+                    zipPaths.size(), device, Nik.maskAll(String.valueOf(e.getMessage())));
+        }
     }
 
     /** A done file whose zip is gone, of a packet the hub already holds: left by an interrupted commit. */

@@ -13,11 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.sftp.client.RawSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.SftpClient.CopyMode;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.client.impl.SftpResponse;
+import org.apache.sshd.sftp.client.impl.SftpStatus;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
@@ -147,6 +152,36 @@ public final class SftpLink implements AutoCloseable {
             return stat(path).isEmpty();
         } catch (IOException e) {
             throw failure(e, "removing " + path);
+        }
+    }
+
+    /**
+     * Removes several files with every request in flight at once (one round trip for all, not one
+     * each); for each path, in order, whether it is gone (also when it already was). A file the
+     * server refused to remove is checked against a stat, as {@link #remove} does.
+     */
+    public List<Boolean> removeAll(List<String> paths) throws PeerFailure {
+        RawSftpClient raw = (RawSftpClient) sftp;
+        try {
+            int[] ids = new int[paths.size()];
+            for (int i = 0; i < ids.length; i++) {
+                Buffer request = new ByteArrayBuffer(paths.get(i).length() * 4 + 16, false);
+                request.putString(paths.get(i));
+                ids[i] = raw.send(SftpConstants.SSH_FXP_REMOVE, request);
+            }
+            List<Boolean> gone = new ArrayList<>(ids.length);
+            for (int i = 0; i < ids.length; i++) {
+                SftpStatus status = SftpStatus.parse(SftpResponse.parse(SftpConstants.SSH_FXP_REMOVE, raw.receive(ids[i])));
+                gone.add(status.isOk() || status.getStatusCode() == SftpConstants.SSH_FX_NO_SUCH_FILE);
+            }
+            for (int i = 0; i < ids.length; i++) {
+                if (!gone.get(i)) {
+                    gone.set(i, stat(paths.get(i)).isEmpty());
+                }
+            }
+            return gone;
+        } catch (IOException e) {
+            throw failure(e, "removing " + paths.size() + " file(s)");
         }
     }
 
