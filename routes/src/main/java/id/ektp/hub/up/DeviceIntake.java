@@ -121,8 +121,22 @@ public final class DeviceIntake {
         }
         Duration readTimeout = device.sftp().readTimeout();
         Batch batch = new Batch(device, ref, link, taken);
+        List<RemoteFile> toTake = new ArrayList<>();
+        List<RemoteFile> heldAlready = new ArrayList<>();
+        Map<String, RemoteFile> held = schedule(key).heldOnDevice;
+        for (RemoteFile file : outbox.packets()) {
+            (file.equals(held.get(file.name())) ? heldAlready : toTake).add(file);
+        }
+        held.clear();
+        if (!heldAlready.isEmpty()) {
+            // Made the hub's just before the line broke, unchanged since: only their removal was left.
+            if (!DeviceOutboxCommit.commitAll(link, heldAlready.stream().map(f -> path(device, f.name())).toList(), key)) {
+                heldAlready.forEach(f -> held.put(f.name(), f));
+                throw new PeerFailure(PeerFailure.Kind.CUT, "removing packets the hub holds: the line broke", null);
+            }
+        }
         try {
-            for (RemoteFile file : outbox.packets()) {
+            for (RemoteFile file : toTake) {
                 if (file.size() > intake.maxFileBytes()) {
                     intake.tooLarge(file.name(), ref, file.size());
                     continue;
@@ -138,7 +152,7 @@ public final class DeviceIntake {
                                 notice -> LOG.info("device {}: {}", ref, Nik.maskAll(notice))));
                     }
                 }
-                if (batch.full()) {
+                if (batch.due()) {
                     batch.flush();
                 }
             }
@@ -149,20 +163,31 @@ public final class DeviceIntake {
         batch.flush();
     }
 
+    private Schedule schedule(String key) {
+        return schedules.computeIfAbsent(key, k -> new Schedule());
+    }
+
     /**
      * Downloaded packets made the hub's together ({@link PacketIntake#takeAll}: one commit and one
-     * folder sync for the group) and only then removed from the device.
+     * folder sync for the group) and only then removed from the device. A group is closed after
+     * 64 files, 16 MiB or a second, whichever comes first: on a slow line each packet is the
+     * hub's, and gone from the device, as soon as it is down. Packets made the hub's while the
+     * line is broken are remembered with the size and time the device showed, and removed first
+     * at the next poll if the device still shows them so (never downloaded again).
      */
     private final class Batch {
         private static final int MAX_FILES = 64;
         private static final long MAX_BYTES = 16L * 1024 * 1024;
+        private static final long MAX_NANOS = 1_000_000_000L;
         private final Device device;
         private final DeviceRef ref;
         private final SftpLink link;
         private final Taken taken;
         private final List<PacketIntake.Downloaded> files = new ArrayList<>();
         private final List<Path> partials = new ArrayList<>();
+        private final List<RemoteFile> remote = new ArrayList<>();
         private long bytes;
+        private long startedNanos;
 
         Batch(Device device, DeviceRef ref, SftpLink link, Taken taken) {
             this.device = device;
@@ -172,13 +197,17 @@ public final class DeviceIntake {
         }
 
         void add(RemoteFile file, Path partial, ResumableDownload.Result got) {
+            if (files.isEmpty()) {
+                startedNanos = System.nanoTime();
+            }
+            remote.add(file);
             files.add(new PacketIntake.Downloaded(file.name(), new SpooledFile(got.file(), got.sha256(), got.size())));
             partials.add(partial);
             bytes += got.size();
         }
 
-        boolean full() {
-            return files.size() >= MAX_FILES || bytes >= MAX_BYTES;
+        boolean due() {
+            return files.size() >= MAX_FILES || bytes >= MAX_BYTES || System.nanoTime() - startedNanos > MAX_NANOS;
         }
 
         void flush() throws IOException {
@@ -191,11 +220,12 @@ public final class DeviceIntake {
             }
             taken.packets += files.size();
             taken.bytes += bytes;
-            if (link.isOpen()) {
-                DeviceOutboxCommit.commitAll(link, files.stream().map(d -> path(device, d.fileName())).toList(),
-                        device.key());
+            if (!link.isOpen() || !DeviceOutboxCommit.commitAll(link,
+                    files.stream().map(d -> path(device, d.fileName())).toList(), device.key())) {
+                remote.forEach(f -> schedule(device.key()).heldOnDevice.put(f.name(), f));
             }
             files.clear();
+            remote.clear();
             partials.clear();
             bytes = 0;
         }
@@ -218,6 +248,8 @@ public final class DeviceIntake {
      * up to four poll intervals.
      */
     private static final class Schedule {
+        /** Packets the hub holds whose removal from the device a broken line interrupted. */
+        final Map<String, RemoteFile> heldOnDevice = new ConcurrentHashMap<>();
         volatile long nextNanos = System.nanoTime();
         private int failures;
         private boolean answered;

@@ -93,6 +93,34 @@ class UpWanTest {
     }
 
     /**
+     * Several packets over a line cut every 4 s: each crosses it about once. A packet made the
+     * hub's just as the line broke is removed from the device at the next poll, not downloaded
+     * again, and none waits for a group of packets that a cut never lets complete.
+     */
+    @Test
+    void severalPacketsOverACutKecamatanLineEachCrossItAboutOnce() throws Exception {
+        env = HubTestEnvironment.create(root, List.of());
+        try (WanLink line = WanLink.to(env.deviceServer().port()).bytesPerSecond(500_000)
+                .cutEvery(Duration.ofSeconds(4), Duration.ofSeconds(1)).start()) {
+            env.trustDeviceServerAt(line.port());
+            env.addDevice(TestDevice.at("33.10.05", "CWS01", line.port(), "5s"));
+            List<PacketSpec> specs = new ArrayList<>();
+            long total = 0;
+            for (int i = 1; i <= 6; i++) {
+                PacketSpec s = spec("33.10.05", "CWS01", i, 700 * 1024);
+                total += Files.size(env.drop(s));
+                specs.add(s);
+            }
+            env.startHub();
+            await().atMost(Duration.ofSeconds(90)).until(() -> specs.stream().allMatch(this::inInbox));
+            assertTrue(line.cuts() >= 2, "the line was cut during the transfers: " + line.cuts());
+            double perByte = (double) line.bytesToClient() / total;
+            assertTrue(perByte < 1.3, "bytes over the line per packet byte: " + perByte);
+            await().atMost(Duration.ofSeconds(20)).until(() -> names(env.outbox("CWS01")).isEmpty());
+        }
+    }
+
+    /**
      * The regency's own line to the ministry, cut every 4 s: every packet arrives byte-identical,
      * and at no moment does the inbox show a final name with fewer bytes than the packet.
      */

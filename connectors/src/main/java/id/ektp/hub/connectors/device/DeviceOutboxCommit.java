@@ -31,10 +31,10 @@ public final class DeviceOutboxCommit {
     /**
      * Removes the packets of one poll: first every zip, then the done file of each zip that is
      * gone, the requests of each step in flight together. A failure is one WARN line and left at
-     * that: the packets are already the hub's, and the next poll takes the pairs again and
-     * removes them.
+     * that: the packets are already the hub's, and the next poll removes them. False when the
+     * link broke on the way.
      */
-    public static void commitAll(SftpLink link, List<String> zipPaths, String device) {
+    public static boolean commitAll(SftpLink link, List<String> zipPaths, String device) {
         try {
             List<Boolean> zipsGone = link.removeAll(zipPaths);
             List<String> dones = new ArrayList<>();
@@ -53,9 +53,11 @@ public final class DeviceOutboxCommit {
                             Nik.maskAll(dones.get(i)), device);
                 }
             }
+            return true;
         } catch (PeerFailure e) {
             LOG.warn("Could not remove {} packet(s) from device {} ({}); the next poll tries again",
                     zipPaths.size(), device, Nik.maskAll(String.valueOf(e.getMessage())));
+            return false;
         }
     }
 
