@@ -1,5 +1,6 @@
 package id.ektp.hub.observe;
 
+import id.ektp.hub.up.IntakeRoom;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * holds. Asked before each poll of those consumers;
  * the change of state is logged once each way.
  */
-public final class DiskFloor {
+public final class DiskFloor implements IntakeRoom {
     private static final Logger LOG = LoggerFactory.getLogger("ektp.disk");
 
     /** What the status page shows. {@code since} is when the space went below the floor, else null. */
@@ -46,6 +47,7 @@ public final class DiskFloor {
      * is below the floor. A disk that cannot be asked is not a reason to stop: the writes
      * themselves will say what is wrong.
      */
+    @Override
     public boolean mayTakeMore() {
         Reading r = read();
         if (r.below()) {
@@ -60,7 +62,8 @@ public final class DiskFloor {
      * once the file is on the disk (or given up); null when there is no room, counted as a
      * paused poll.
      */
-    public Reservation reserve(long bytes) {
+    @Override
+    public Held reserve(long bytes) {
         Reading r = read();
         long wanted = inFlight.addAndGet(bytes);
         if (r.freeBytes() >= 0 && r.freeBytes() - wanted < r.minFreeBytes()) {
@@ -69,12 +72,6 @@ public final class DiskFloor {
             return null;
         }
         return () -> inFlight.addAndGet(-bytes);
-    }
-
-    /** Room taken by a download in flight ({@link #reserve}). */
-    public interface Reservation extends AutoCloseable {
-        @Override
-        void close();
     }
 
     /** The space now, updating (and logging) the state. */

@@ -11,7 +11,6 @@ import id.ektp.hub.connectors.sftp.RemoteFile;
 import id.ektp.hub.connectors.sftp.ResumableDownload;
 import id.ektp.hub.connectors.sftp.SftpLink;
 import id.ektp.hub.connectors.sftp.SftpSessions;
-import id.ektp.hub.observe.DiskFloor;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.spool.SpooledFile;
 import java.io.IOException;
@@ -54,12 +53,12 @@ public final class DeviceIntake {
     private final SftpSessions sessions;
     private final Links links;
     private final Supplier<List<Device>> devices;
-    private final DiskFloor floor;
+    private final IntakeRoom floor;
     private final PacketIntake intake;
     private final Spool spool;
     private final Map<String, Schedule> schedules = new ConcurrentHashMap<>();
 
-    public DeviceIntake(SftpSessions sessions, Links links, Supplier<List<Device>> devices, DiskFloor floor,
+    public DeviceIntake(SftpSessions sessions, Links links, Supplier<List<Device>> devices, IntakeRoom floor,
                         PacketIntake intake, Spool spool) {
         this.sessions = sessions;
         this.links = links;
@@ -141,9 +140,9 @@ public final class DeviceIntake {
                     intake.tooLarge(file.name(), ref, file.size());
                     continue;
                 }
-                try (DiskFloor.Reservation room = floor.reserve(file.size())) {
+                try (IntakeRoom.Held room = floor.reserve(file.size())) {
                     if (room == null) {
-                        break; // the floor is logged by DiskFloor; the rest waits on the device
+                        break; // the floor is logged where it is kept; the rest waits on the device
                     }
                     Path partial = spool.incoming().resolve(key + "~" + file.name() + ".partial");
                     Duration limit = readTimeout.plusSeconds(file.size() / SLOWEST_BYTES_PER_SECOND);

@@ -90,11 +90,11 @@ class IntakeLimitsTest {
         long room = 512L * 1024 * 1024;
         // A floor that leaves about 512 MiB; the free space of a shared disk moves a little.
         DiskFloor floor = new DiskFloor(root, () -> free - room, Clock.systemUTC());
-        DiskFloor.Reservation first = floor.reserve(room / 2);
+        IntakeRoom.Held first = floor.reserve(room / 2);
         assertNotNull(first);
         assertNull(floor.reserve(room / 2 + 64L * 1024 * 1024), "the first file's bytes count against the room");
         first.close();
-        DiskFloor.Reservation again = floor.reserve(room / 2 + 64L * 1024 * 1024);
+        IntakeRoom.Held again = floor.reserve(room / 2 + 64L * 1024 * 1024);
         assertNotNull(again, "room is back once the first file is on the disk");
         again.close();
     }
