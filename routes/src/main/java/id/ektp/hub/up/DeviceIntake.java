@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * fails (route policy {@code leave-at-source}) and the device keeps everything.
  */
 public final class DeviceIntake {
+    /**
+     * Header of a tick's exchange: the names of the packet files this poll made the hub's and
+     * removed from the device (a {@code List<String>}, absent when none), so a trace or a test can
+     * tell which packets a tick took.
+     */
+    public static final String TAKEN_FILES = "EktpTakenFiles";
     private static final Logger LOG = LoggerFactory.getLogger("ektp.devices");
     private static final long RECOVER_NANOS = Duration.ofMinutes(2).toNanos();
     /** The slowest a transfer may be before its deadline cuts it (bytes per second), on top of readTimeout. */
@@ -95,6 +101,9 @@ public final class DeviceIntake {
             if (taken.bytes > 0) {
                 exchange.getMessage().setHeader(Exchange.FILE_LENGTH, taken.bytes);
             }
+            if (!taken.removed.isEmpty()) {
+                exchange.getMessage().setHeader(TAKEN_FILES, List.copyOf(taken.removed));
+            }
             exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, taken.packets);
         }
     }
@@ -129,7 +138,8 @@ public final class DeviceIntake {
         held.clear();
         if (!heldAlready.isEmpty()) {
             // Made the hub's just before the line broke, unchanged since: only their removal was left.
-            if (!DeviceOutboxCommit.commitAll(link, heldAlready.stream().map(f -> path(device, f.name())).toList(), key)) {
+            if (!DeviceOutboxCommit.commitAll(link, heldAlready.stream().map(f -> path(device, f.name())).toList(), key,
+                    taken::removed)) {
                 heldAlready.forEach(f -> held.put(f.name(), f));
                 throw new PeerFailure(PeerFailure.Kind.CUT, "removing packets the hub holds: the line broke", null);
             }
@@ -220,7 +230,7 @@ public final class DeviceIntake {
             taken.packets += files.size();
             taken.bytes += bytes;
             if (!link.isOpen() || !DeviceOutboxCommit.commitAll(link,
-                    files.stream().map(d -> path(device, d.fileName())).toList(), device.key())) {
+                    files.stream().map(d -> path(device, d.fileName())).toList(), device.key(), taken::removed)) {
                 remote.forEach(f -> schedule(device.key()).heldOnDevice.put(f.name(), f));
             }
             files.clear();
@@ -236,8 +246,14 @@ public final class DeviceIntake {
 
     /** What one poll took. */
     private static final class Taken {
+        final List<String> removed = new ArrayList<>();
         int packets;
         long bytes;
+
+        /** A packet's zip and done file removed from the device. */
+        void removed(String zipPath) {
+            removed.add(zipPath.substring(zipPath.lastIndexOf('/') + 1));
+        }
     }
 
     /**

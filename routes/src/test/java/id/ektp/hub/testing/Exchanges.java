@@ -6,8 +6,10 @@ import id.ektp.hub.across.AcrossRoutes;
 import id.ektp.hub.admin.AdminRoutes;
 import id.ektp.hub.down.DownRoutes;
 import id.ektp.hub.runtime.Hub;
+import id.ektp.hub.up.DeviceIntake;
 import id.ektp.hub.up.UpRoutes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,7 +86,10 @@ public final class Exchanges {
 
     // ------------------------------------------------------------------ UP
 
-    /** Each packet taken off its device: received (or quarantined) and the device's copy removed. */
+    /**
+     * Each packet taken off its device: received (or quarantined) and the device's copy removed.
+     * An intake tick names what it took in {@link DeviceIntake#TAKEN_FILES}.
+     */
     public NotifyBuilder taken(String... packetIds) {
         return eachCompleted(UpRoutes.INTAKE_PREFIX + "*", packetIds);
     }
@@ -259,9 +264,17 @@ public final class Exchanges {
             if (exchange.isFailed()) {
                 return;
             }
+            List<String> files = new ArrayList<>();
             String file = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+            if (file != null) {
+                files.add(file);
+            }
+            List<?> taken = exchange.getMessage().getHeader(DeviceIntake.TAKEN_FILES, List.class);
+            if (taken != null) {
+                taken.forEach(t -> files.add(String.valueOf(t)));
+            }
             for (String name : names) {
-                if (file != null && file.contains(name)) {
+                if (files.stream().anyMatch(f -> f.contains(name))) {
                     done.add(name);
                 }
             }

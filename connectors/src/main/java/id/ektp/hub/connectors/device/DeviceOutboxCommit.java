@@ -5,6 +5,7 @@ import id.ektp.hub.connectors.sftp.PeerFailure;
 import id.ektp.hub.connectors.sftp.SftpLink;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +33,10 @@ public final class DeviceOutboxCommit {
      * Removes the packets of one poll: first every zip, then the done file of each zip that is
      * gone, the requests of each step in flight together. A failure is one WARN line and left at
      * that: the packets are already the hub's, and the next poll removes them. False when the
-     * link broke on the way.
+     * link broke on the way. {@code removed} hears each zip path whose zip and done file are both
+     * gone.
      */
-    public static boolean commitAll(SftpLink link, List<String> zipPaths, String device) {
+    public static boolean commitAll(SftpLink link, List<String> zipPaths, String device, Consumer<String> removed) {
         try {
             List<Boolean> zipsGone = link.removeAll(zipPaths);
             List<String> dones = new ArrayList<>();
@@ -48,7 +50,9 @@ public final class DeviceOutboxCommit {
             }
             List<Boolean> donesGone = link.removeAll(dones);
             for (int i = 0; i < dones.size(); i++) {
-                if (!donesGone.get(i)) {
+                if (donesGone.get(i)) {
+                    removed.accept(dones.get(i).substring(0, dones.get(i).length() - DONE_SUFFIX.length()));
+                } else {
                     LOG.warn("Could not remove {} from device {} (the server refused); the next poll tries again",
                             Nik.maskAll(dones.get(i)), device);
                 }
