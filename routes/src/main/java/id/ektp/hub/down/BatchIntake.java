@@ -1,5 +1,7 @@
 package id.ektp.hub.down;
 
+import static id.ektp.hub.codes.UntrustedText.forLog;
+
 import id.ektp.hub.spool.CappedInputStream;
 import id.ektp.hub.spool.SecureFiles;
 import id.ektp.hub.spool.Spool;
@@ -47,11 +49,11 @@ public final class BatchIntake {
         }
         if (jobs.batchState(part.sha256()).isPresent()) {
             spool.discard(part);
-            LOG.info("batch file {}: same content as a batch already taken; removed from the ministry outbox", fileName);
+            LOG.info("batch file {}: same content as a batch already taken; removed from the ministry outbox", forLog(fileName));
             return;
         }
         spool.place(part.path(), received.resolve(BatchSpoolNames.of(part.sha256(), fileName)));
         jobs.batchReceived(part.sha256(), fileName);
-        LOG.info("batch file {}: received ({} bytes)", fileName, part.size());
+        LOG.info("batch file {}: received ({} bytes)", forLog(fileName), part.size());
     }
 }

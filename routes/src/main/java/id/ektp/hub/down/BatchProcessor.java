@@ -1,5 +1,8 @@
 package id.ektp.hub.down;
 
+import static id.ektp.hub.codes.UntrustedText.forLog;
+import static id.ektp.hub.codes.UntrustedText.sentence;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
@@ -169,7 +172,7 @@ public final class BatchProcessor {
             return null;
         });
         SecureFiles.moveDurably(file, received.resolve(BatchSpoolNames.of(sha256, fileName)));
-        BatchIntake.LOG.info("batch file {}: released from quarantine, queued for processing", fileName);
+        BatchIntake.LOG.info("batch file {}: released from quarantine, queued for processing", forLog(fileName));
         return Optional.empty();
     }
 
@@ -202,11 +205,11 @@ public final class BatchProcessor {
                 .orElse(new Progress(0, 0, 0));
         if (resumed.isPresent()) {
             BatchIntake.LOG.info("batch {} ({}): resuming after record {} of {} (the hub stopped while reading it)",
-                    batchId, fileName, from.done(), envelope.count);
+                    forLog(batchId), forLog(fileName), from.done(), envelope.count);
         }
         Progress done = turnIntoJobs(path, sha256, fileName, batchId, envelope.count, from);
         Files.deleteIfExists(path);
-        BatchIntake.LOG.info("batch {} ({}): {} record(s) accepted for printing, {} rejected", batchId, fileName,
+        BatchIntake.LOG.info("batch {} ({}): {} record(s) accepted for printing, {} rejected", forLog(batchId), forLog(fileName),
                 done.accepted(), done.rejected());
     }
 
@@ -327,7 +330,7 @@ public final class BatchProcessor {
                     progress = commit(sha256, fileName, batchId, progress, chunk, false);
                     chunk.clear();
                     if (progress.done() / PROGRESS_EVERY > before.done() / PROGRESS_EVERY) {
-                        BatchIntake.LOG.info("batch {} ({}): {} of {} records read", batchId, fileName, progress.done(),
+                        BatchIntake.LOG.info("batch {} ({}): {} of {} records read", forLog(batchId), forLog(fileName), progress.done(),
                                 total);
                     }
                 }
@@ -465,6 +468,6 @@ public final class BatchProcessor {
             return null;
         });
         SecureFiles.moveDurably(path, quarantineDir.resolve(id + ".json"));
-        BatchIntake.LOG.warn("batch file {}: QUARANTINED {}: {}", fileName, e.reason, e.getMessage());
+        BatchIntake.LOG.warn("batch file {}: QUARANTINED {}: {}", forLog(fileName), e.reason, sentence(e.getMessage()));
     }
 }

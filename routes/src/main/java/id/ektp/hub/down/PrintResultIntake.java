@@ -1,5 +1,8 @@
 package id.ektp.hub.down;
 
+import static id.ektp.hub.codes.UntrustedText.forLog;
+import static id.ektp.hub.codes.UntrustedText.sentence;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -251,8 +254,8 @@ public final class PrintResultIntake {
                 jobs.recordPrint(prrId, PrintJobState.FAILED, "FAILED " + reason + " after " + prints + " print(s)");
                 reports.printFailure(prrId, printerId, reason, serial);
             }
-            BatchIntake.LOG.info("prr {}: {} on printer {} ({}{})", prrId, status, printerId, serial,
-                    reason == null ? "" : ", " + reason);
+            BatchIntake.LOG.info("prr {}: {} on printer {} ({}{})", prrId, status, printerId, forLog(serial),
+                    reason == null ? "" : ", " + forLog(reason));
             return null;
         });
         return refusal;
@@ -314,7 +317,8 @@ public final class PrintResultIntake {
     private void hold(String id, String name, String printerId, Refusal refusal) {
         quarantine.hold(id, BatchProcessor.FLOW, name, "results/" + id + ".json", "printer " + printerId,
                 refusal.reason(), refusal.detail());
-        BatchIntake.LOG.warn("printer {}: result {} QUARANTINED {}: {}", printerId, name, refusal.reason(), refusal.detail());
+        BatchIntake.LOG.warn("printer {}: result {} QUARANTINED {}: {}", printerId, forLog(name), refusal.reason(),
+                sentence(refusal.detail()));
     }
 
     /**

@@ -14,10 +14,12 @@ import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestSftpPrinter;
+import id.ektp.hub.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.camel.support.ScheduledPollConsumer;
@@ -116,6 +118,27 @@ class PrinterResultFilesTest {
         awaitPolls(hub, "DKC-1", 4);
         assertEquals(2, hub.quarantine().all().size(), "reported once");
         assertTrue(Files.exists(huge), "left for the operator to remove");
+    }
+
+    @Test
+    void aResultNamedWithANikAndControlCharactersIsShownEscapedAndMaskedInTheLog() throws Exception {
+        // A printer's result file name is the printer's text: a NIK and a terminal escape in it
+        // must not reach the log as they are, whatever the log layout does after.
+        String nik = "3310054507900001";
+        String name = "PRR-3310-" + nik + "\u001b[2J.result.json";
+        Files.writeString(printer.resolve("results").resolve(name), "not json");
+        try (LogCapture logs = LogCapture.start()) {
+            Hub hub = env.startHub();
+            await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 1);
+
+            List<String> lines = logs.lines().stream().map(LogCapture.Line::text)
+                    .filter(l -> l.contains("QUARANTINED")).toList();
+            assertEquals(1, lines.size(), logs.lines().toString());
+            String line = lines.get(0);
+            assertFalse(line.contains(nik), line);
+            assertFalse(line.contains("\u001b"), "no raw escape character: " + line);
+            assertTrue(line.contains("PRR-3310-331005******0001"), "the name shown, its NIK masked: " + line);
+        }
     }
 
     @Test
