@@ -110,7 +110,99 @@ class CommandLineTest {
         assertEquals(64, run().exit());
         assertEquals(64, run("launch").exit());
         assertEquals(64, run("validate").exit());
+        assertTrue(run("validate").err().contains("Missing required option: '--config=FILE'"), run("validate").err());
+        assertEquals(64, run("quarantine", "--config", "hub.yaml", "relase", "Q-1").exit());
         assertEquals(0, run("help").exit());
+    }
+
+    /**
+     * A misspelt option used to be ignored: {@code --damagd 12} recorded DAMAGED 0, and the real
+     * entry was then refused as a repeat of the period. It is refused now, before anything is
+     * sent (the configuration named does not even exist), with the option meant.
+     */
+    @Test
+    void aMisspeltOptionIsRefusedWithTheClosestOneSuggested() {
+        Result typo = run("destruction", "--config", dir.resolve("absent.yaml").toString(), "--period", "2026-11",
+                "--damagd", "12", "--destroyed-at", "2026-11-23T10:00:00+07:00", "--witness", "Sri");
+        assertEquals(64, typo.exit(), typo.err());
+        assertTrue(typo.err().contains("Unknown options: '--damagd', '12'"), typo.err());
+        assertTrue(typo.err().contains("Possible solutions: --damaged,"), typo.err());
+        assertTrue(typo.err().contains("'ektp-hub destruction --help' says more"), typo.err());
+        assertEquals("", typo.out());
+
+        Result command = run("validat", "--config", "hub.yaml");
+        assertEquals(64, command.exit());
+        assertTrue(command.err().startsWith("ektp-hub: unknown command 'validat'\nDid you mean: ektp-hub validate"),
+                command.err());
+
+        Result value = run("stock-request", "--config", "hub.yaml", "--quantity", "lots", "--reason", "x");
+        assertEquals(64, value.exit());
+        assertTrue(value.err().contains("'lots' is not an int"), value.err());
+    }
+
+    @Test
+    void eachCommandHasItsOwnHelp() {
+        Result validate = run("validate", "--help");
+        assertEquals(0, validate.exit(), validate.err());
+        assertTrue(validate.out().startsWith("Usage: ektp-hub validate "), validate.out());
+        assertTrue(validate.out().contains("--config=FILE"), validate.out());
+
+        Result destruction = run("help", "destruction");
+        assertEquals(0, destruction.exit(), destruction.err());
+        for (String option : new String[] {"--damaged", "--unused", "--chip-invalid", "--data-invalid", "--witness"}) {
+            assertTrue(destruction.out().contains(option), destruction.out());
+        }
+
+        Result all = run("--help");
+        assertEquals(0, all.exit());
+        for (String command : new String[] {"run", "validate", "sandbox", "quarantine", "status", "stock-arrival",
+                "stock-request", "destruction", "requeue-jobs"}) {
+            assertTrue(all.out().contains("  " + command + " "), command + " in:\n" + all.out());
+        }
+        assertTrue(all.out().contains("64   bad usage"), all.out());
+    }
+
+    @Test
+    void saysWhichBuildItIs() {
+        for (String[] args : new String[][] {{"--version"}, {"-V"}, {"validate", "--version"}}) {
+            Result version = run(args);
+            assertEquals(0, version.exit(), version.err());
+            assertTrue(version.out().strip().matches("ektp-hub \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(Camel 4\\.18\\.0, Java "
+                    + java.util.regex.Pattern.quote(System.getProperty("java.version")) + "\\)"), version.out());
+        }
+    }
+
+    /** The same through the real {@code main}, in a process of its own: the exit code is the process's. */
+    @Test
+    void theProcessExitsWithTheCommandsCode() throws Exception {
+        assertEquals(64, process("status", "--config", "hub.yaml", "--url", "http://127.0.0.1:1").exit(),
+                "--config and --url are one or the other");
+        Result typo = process("stock-request", "--config", "hub.yaml", "--quantity", "5", "--resaon", "school drive");
+        assertEquals(64, typo.exit(), typo.err());
+        assertTrue(typo.err().contains("Possible solutions: --reason"), typo.err());
+        Result version = process("--version");
+        assertEquals(0, version.exit(), version.err());
+        assertTrue(version.out().startsWith("ektp-hub "), version.out());
+        Result missing = process("validate", "--config", dir.resolve("absent.yaml").toString());
+        assertEquals(2, missing.exit(), missing.err());
+        assertTrue(missing.err().contains("file not found"), missing.err());
+    }
+
+    static Result process(String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), EktpHub.class.getName()));
+        command.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(command).start();
+        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(p.waitFor(), out, err.get());
     }
 
     private static void secret(Path file, String content) throws IOException {
