@@ -31,13 +31,12 @@ final class ConfigValidator {
 
     private static final List<String> ROOT_KEYS = List.of("regency", "dataDir", "http", "ministry",
             "devices", "printers", "stock", "printing", "reports", "limits");
-    private static final List<String> BROKER_URL_PREFIXES =
-            List.of("tcp://", "ssl://", "nio://", "nio+ssl://", "failover:", "vm://");
 
     private final Path source;
     /** Relative paths in the file are relative to the file's folder (ICD section 4). */
     private final Path baseDir;
     private final Problems problems = new Problems();
+    private final SshFiles ssh = new SshFiles();
 
     private ConfigValidator(Path source) {
         this.source = source;
@@ -70,8 +69,8 @@ final class ConfigValidator {
         Path dataDir = dataDir(root.get("dataDir"));
         Http http = http(root.get("http"));
         Ministry ministry = ministry(root.get("ministry"));
-        DeviceRules.Result devices = new DeviceRules(baseDir, problems, regencyCode).read(root.get("devices"));
-        List<Printer> printers = new PrinterRules(baseDir, problems, devices.kecamatan()).read(root.get("printers"));
+        DeviceRules.Result devices = new DeviceRules(baseDir, problems, ssh, regencyCode).read(root.get("devices"));
+        List<Printer> printers = new PrinterRules(baseDir, problems, ssh, devices.kecamatan()).read(root.get("printers"));
         Stock stock = stock(root.get("stock"), regencyCode);
         Printing printing = printing(root.get("printing"));
         Reports reports = reports(root.get("reports"));
@@ -144,7 +143,7 @@ final class ConfigValidator {
         if (!node.requireMap(SftpAccounts.keysPlus("inboxDir", "outboxDir", "pollInterval", "retryMaxDelay"))) {
             return null;
         }
-        SftpAccount account = SftpAccounts.read(node, baseDir, problems);
+        SftpAccount account = SftpAccounts.read(node, baseDir, problems, ssh);
         String inboxDir = node.get("inboxDir").text();
         String outboxDir = node.get("outboxDir").text();
         Duration pollInterval = node.get("pollInterval").duration(Duration.ofSeconds(30));
@@ -161,9 +160,8 @@ final class ConfigValidator {
         }
         ConfigNode urlNode = node.get("url");
         String url = urlNode.text();
-        if (url != null && BROKER_URL_PREFIXES.stream().noneMatch(url::startsWith)) {
-            urlNode.report("'" + url + "' is not an ActiveMQ broker URL: it must start with one of "
-                    + String.join(", ", BROKER_URL_PREFIXES));
+        if (url != null) {
+            BrokerUrl.problem(url).ifPresent(urlNode::report);
         }
         String username = node.get("username").text();
         Path passwordFile = node.get("passwordFile").file(baseDir, FileRule.OWNER_ONLY);

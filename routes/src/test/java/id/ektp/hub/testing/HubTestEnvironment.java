@@ -7,6 +7,7 @@ import id.ektp.hub.sandbox.broker.EmbeddedBroker;
 import id.ektp.hub.sandbox.packets.PacketFactory;
 import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
+import id.ektp.hub.sandbox.sftp.KnownHosts;
 import id.ektp.hub.sandbox.sftp.SshKeys;
 import java.io.IOException;
 import java.net.URI;
@@ -259,6 +260,7 @@ public final class HubTestEnvironment implements AutoCloseable {
 
     /** Writes the YAML configuration for the current devices and loads it as production does. */
     public HubConfig config() throws Exception {
+        vouchForOwnPeers();
         StringBuilder yaml = new StringBuilder("""
                 regency: {code: "33.10", name: "Kabupaten Klaten (test)"}
                 dataDir: data
@@ -309,6 +311,25 @@ public final class HubTestEnvironment implements AutoCloseable {
         Path file = root.resolve("hub.yaml");
         rewrite(file, yaml.toString());
         return ConfigLoader.load(file);
+    }
+
+    /**
+     * A peer of the test's own (a server that hangs, a port nothing listens on) needs a host key
+     * in known_hosts like any other peer, or the configuration is refused. One that never gets as
+     * far as showing its key gets the hub's public key as a stand-in; a test whose own server
+     * wrote its real key before keeps that.
+     */
+    private void vouchForOwnPeers() throws IOException {
+        Path knownHosts = secrets.resolve("known_hosts");
+        List<Integer> ports = new ArrayList<>();
+        devices.values().stream().filter(d -> d.port() != 0).forEach(d -> ports.add(d.port()));
+        sftpPrinters.values().stream().filter(p -> p.port() != 0).forEach(p -> ports.add(p.port()));
+        for (int port : ports) {
+            String entry = "[127.0.0.1]:" + port + " ";
+            if (Files.readAllLines(knownHosts).stream().noneMatch(line -> line.startsWith(entry))) {
+                KnownHosts.write(knownHosts, "127.0.0.1", port, hubKey);
+            }
+        }
     }
 
     /**
