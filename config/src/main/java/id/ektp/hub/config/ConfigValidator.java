@@ -2,6 +2,7 @@ package id.ektp.hub.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import id.ektp.hub.codes.Codes;
+import id.ektp.hub.codes.ProvinceZones;
 import id.ektp.hub.config.HubConfig.Broker;
 import id.ektp.hub.config.HubConfig.Http;
 import id.ektp.hub.config.HubConfig.Limits;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import org.quartz.CronExpression;
 
 /**
@@ -90,22 +92,40 @@ final class ConfigValidator {
         }
         String code = node.get("code").code(Codes.REGENCY, "a regency code (PP.RR, e.g. 33.10)");
         String name = node.get("name").text();
-        ZoneId zone = timeZone(node.get("timeZone"));
+        ZoneId zone = code == null ? null : timeZone(node.get("timeZone"), code);
         return problems.noneSince(mark) ? new Regency(code, name, zone) : null;
     }
 
-    /** WIB, WITA or WIT: the offset the hub's messages carry. Extension, default Asia/Jakarta. */
-    private static ZoneId timeZone(ConfigNode node) {
-        String text = node.text(Regency.DEFAULT_TIME_ZONE.getId());
+    /**
+     * WIB, WITA or WIT: the zone of the hub's schedules and of every time it shows or sends.
+     * Extension; by default the zone of the regency's province ({@link ProvinceZones}), so a
+     * hub in Makassar runs its 07:00 stock check at 07:00 WITA whatever the machine's zone is.
+     */
+    private ZoneId timeZone(ConfigNode node, String regencyCode) {
+        Optional<ZoneId> province = ProvinceZones.of(regencyCode);
+        if (node.isAbsent()) {
+            if (province.isEmpty()) {
+                node.report("is required: province " + regencyCode.substring(0, 2) + " is not one the hub knows the"
+                        + " zone of; set Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)");
+            }
+            return province.orElse(null);
+        }
+        String text = node.text();
         if (text == null) {
             return null;
         }
+        ZoneId zone;
         try {
-            return ZoneId.of(text);
+            zone = ZoneId.of(text);
         } catch (java.time.DateTimeException e) {
             node.report("'" + text + "' is not a time zone: use a region id such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura");
             return null;
         }
+        province.filter(expected -> !expected.getRules().equals(zone.getRules())).ifPresent(expected ->
+                node.warn(text + " is not the zone of province " + regencyCode.substring(0, 2) + " ("
+                        + expected.getId() + ", " + ProvinceZones.label(expected) + "): the stock check and every"
+                        + " time the hub shows or sends follow " + text));
+        return zone;
     }
 
     /** The hub's own storage; created at start, so it need not exist yet. */

@@ -194,6 +194,8 @@ class StatusPageBrowserTest {
         hub.close();
         await().atMost(PATIENCE).until(() -> browser.findElement(By.id("offline")).isDisplayed());
         assertEquals("DOWN", state("331014-WDR01"));
+        assertTrue(text("#offline-detail").matches("Data di bawah dari \\d{2}:\\d{2}:\\d{2} WIB / The data below is from .*"),
+                "in the hub's zone, like every time on the page, not the browser's: " + text("#offline-detail"));
     }
     @Test
     void jobsHeldByAPrinterNoLongerConfiguredAreShownWithWhatToDo() throws Exception {

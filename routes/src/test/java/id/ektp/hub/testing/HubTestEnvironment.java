@@ -93,6 +93,7 @@ public final class HubTestEnvironment implements AutoCloseable {
     private final List<Hub> hubs = new ArrayList<>();
     private final List<AtStart> atNextStart = new ArrayList<>();
     private String extraYaml = "";
+    private String regencyYaml = "{code: \"33.10\", name: \"Kabupaten Klaten (test)\"}";
     private String stockYaml = "{reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: \"0 0 7 * * ?\"}";
     private EmbeddedBroker broker;
     private String brokerUrl;
@@ -207,6 +208,12 @@ public final class HubTestEnvironment implements AutoCloseable {
         return broker;
     }
 
+    /** The {@code regency:} section, as a YAML flow mapping (the devices' kecamatan codes must be in it). */
+    public HubTestEnvironment withRegency(String yamlFlowMapping) {
+        this.regencyYaml = yamlFlowMapping;
+        return this;
+    }
+
     /** The {@code stock:} section, as a YAML flow mapping. */
     public HubTestEnvironment withStock(String yamlFlowMapping) {
         this.stockYaml = yamlFlowMapping;
@@ -262,7 +269,7 @@ public final class HubTestEnvironment implements AutoCloseable {
     public HubConfig config() throws Exception {
         vouchForOwnPeers();
         StringBuilder yaml = new StringBuilder("""
-                regency: {code: "33.10", name: "Kabupaten Klaten (test)"}
+                regency: %s
                 dataDir: data
                 http: {host: 127.0.0.1, port: %d, adminTokenFile: secrets/admin.token}
                 ministry:
@@ -271,7 +278,7 @@ public final class HubTestEnvironment implements AutoCloseable {
                          pollInterval: 1s, connectTimeout: 2s, readTimeout: 8s, %s}
                   broker: {url: "%s", username: reg3310, passwordFile: secrets/broker.password, retryMaxDelay: 2s}
                 devices:
-                """.formatted(httpPort, ministryServer.port(), ministryExtra,
+                """.formatted(regencyYaml, httpPort, ministryServer.port(), ministryExtra,
                 brokerUrl != null ? brokerUrl : broker == null ? "tcp://127.0.0.1:1" : broker.url()));
         for (TestDevice d : devices.values()) {
             yaml.append("""
