@@ -101,9 +101,7 @@ final class StatusCommand extends HubCommand {
             String lastPacket = last.isNull() ? "no packet yet" : "last packet " + age(last.get("ageSeconds")) + " ago";
             out.printf("  %-9s %-9s %-24s %-8s %-14s %s%n", state.equals("UNKNOWN") ? "NOT YET" : state,
                     d.get("kecamatanCode").asText(), d.get("name").asText(), d.get("deviceId").asText(), since, lastPacket);
-            if (!d.get("lastError").isNull()) {
-                out.println("            " + d.get("lastError").asText());
-            }
+            trouble(d, "            ", out);
             if (state.equals("DOWN")) {
                 List<String> working = new ArrayList<>();
                 d.get("neighbours").forEach(n -> {
@@ -138,9 +136,9 @@ final class StatusCommand extends HubCommand {
         out.printf("%nLinks%n");
         for (JsonNode l : s.get("links")) {
             String state = l.get("state").asText();
-            out.printf("  %-9s %-18s %s%s%n", state.equals("UNKNOWN") ? "NOT YET" : state, l.get("peer").asText(),
-                    l.get("since").isNull() ? "not contacted yet" : "for " + age(l.get("sinceSeconds")),
-                    l.get("lastError").isNull() ? "" : ": " + l.get("lastError").asText());
+            out.printf("  %-9s %-18s %s%n", state.equals("UNKNOWN") ? "NOT YET" : state, l.get("peer").asText(),
+                    l.get("since").isNull() ? "not contacted yet" : "for " + age(l.get("sinceSeconds")));
+            trouble(l, "            ", out);
         }
 
         JsonNode st = s.get("stock");
@@ -175,6 +173,24 @@ final class StatusCommand extends HubCommand {
 
         out.printf("%nConfiguration %s, sha256 %s, applied %s%n", config.get("file").asText(),
                 config.get("sha256").asText(), time(config.get("appliedAt")));
+    }
+
+    /**
+     * A link's error as the page says it: what happened and what to do, in Indonesian with the
+     * English beneath, then the raw error.
+     */
+    private static void trouble(JsonNode link, String indent, PrintWriter out) {
+        if (link.get("lastError").isNull()) {
+            return;
+        }
+        JsonNode t = link.path("trouble");
+        if (t.isObject()) {
+            out.println(indent + t.get("what").asText());
+            out.println(indent + t.get("whatEn").asText());
+            out.println(indent + "-> " + t.get("todo").asText());
+            out.println(indent + "-> " + t.get("todoEn").asText());
+        }
+        out.println(indent + "raw: " + link.get("lastError").asText());
     }
 
     private static String backlog(JsonNode b) {

@@ -1,6 +1,7 @@
 package id.ektp.hub.status;
 
 import id.ektp.hub.connectors.link.Link;
+import id.ektp.hub.connectors.link.LinkTrouble;
 import id.ektp.hub.connectors.link.Links;
 import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
 import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
@@ -137,12 +138,14 @@ public final class StatusView {
                 d.put("sinceSeconds", age(link.since(), now));
                 d.put("lastPoll", messages.time(link.lastContact()));
                 d.put("lastError", Nik.maskAll(link.lastError()));
+                trouble(d, link.lastError(), LinkTrouble.Peer.DEVICE);
             }, () -> {
                 d.put("state", UNKNOWN);
                 d.putNull("since");
                 d.putNull("sinceSeconds");
                 d.putNull("lastPoll");
                 d.putNull("lastError");
+                d.putNull("trouble");
             });
             packets.latestFrom(device.kecamatan(), device.deviceId()).ifPresentOrElse(p -> {
                 ObjectNode last = d.putObject("lastPacket");
@@ -224,14 +227,35 @@ public final class StatusView {
                 l.putNull("sinceSeconds");
                 l.putNull("lastContact");
                 l.putNull("lastError");
+                l.putNull("trouble");
             } else {
                 l.put("state", link.up() ? UP : DOWN);
                 l.put("since", messages.time(link.since()));
                 l.put("sinceSeconds", age(link.since(), now));
                 l.put("lastContact", messages.time(link.lastContact()));
                 l.put("lastError", Nik.maskAll(link.lastError()));
+                trouble(l, link.lastError(), peer.equals(MinistrySftpConnector.PEER) ? LinkTrouble.Peer.MINISTRY_SFTP
+                        : peer.equals(MinistryBrokerConnector.PEER) ? LinkTrouble.Peer.MINISTRY_BROKER : LinkTrouble.Peer.PRINTER);
             }
         }
+    }
+
+    /**
+     * Beside a link's raw {@code lastError}, what it means in plain words ({@link LinkTrouble}):
+     * {@code {code, what, whatEn, todo, todoEn}}; null while there is no error.
+     */
+    private static void trouble(ObjectNode node, String error, LinkTrouble.Peer peer) {
+        LinkTrouble.Words words = LinkTrouble.words(error, peer);
+        if (words == null) {
+            node.putNull("trouble");
+            return;
+        }
+        ObjectNode t = node.putObject("trouble");
+        t.put("code", words.code());
+        t.put("what", words.what());
+        t.put("whatEn", words.whatEn());
+        t.put("todo", words.todo());
+        t.put("todoEn", words.todoEn());
     }
 
     private void stock(ObjectNode out, HubConfig.Stock policy, Instant now) {

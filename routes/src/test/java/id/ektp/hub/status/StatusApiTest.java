@@ -126,6 +126,10 @@ class StatusApiTest {
         assertEquals("331014-WDR01", s.at("/devices/0/key").asText(), "configured last, listed first: it is down");
         JsonNode down = s.at("/devices/0");
         assertFalse(down.get("lastError").asText().isBlank(), down.toString());
+        assertEquals("UNREACHABLE", down.at("/trouble/code").asText(), "nothing listens on its port: " + down);
+        assertEquals("Perangkat kecamatan mati, atau jaringannya putus.", down.at("/trouble/what").asText());
+        assertEquals("The kecamatan device is off, or its line is down.", down.at("/trouble/whatEn").asText());
+        assertTrue(down.at("/trouble/todoEn").asText().contains("nothing is lost"), down.toString());
         assertTrue(down.get("sinceSeconds").asLong() >= 0);
         assertNotNull(OffsetDateTime.parse(down.get("since").asText()));
         assertEquals("33.10.05", down.at("/neighbours/0/kecamatanCode").asText());
@@ -135,6 +139,7 @@ class StatusApiTest {
         assertEquals("UP", down.at("/neighbours/1/state").asText());
         JsonNode up = device(s, "331005-CWS01");
         assertTrue(up.get("lastError").isNull());
+        assertTrue(up.get("trouble").isNull());
         assertNotNull(OffsetDateTime.parse(up.get("lastPoll").asText()));
     }
 
