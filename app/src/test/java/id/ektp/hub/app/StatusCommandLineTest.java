@@ -76,8 +76,8 @@ class StatusCommandLineTest {
 
         assertEquals(0, status.exit(), status.err());
         assertTrue(status.out().matches("(?s).*DOWN +33\\.10\\.06 +Device TRC01 .*\n"
-                + " +Login ditolak: perangkat kecamatan tidak mengenal kunci \\(atau kata sandi\\) hub\\.\n"
-                + " +Login refused: the kecamatan device does not know the hub's key \\(or password\\)\\.\n"
+                + " +Login ditolak: perangkat kecamatan tidak mengenal kunci hub\\.\n"
+                + " +Login refused: the kecamatan device does not know the hub's key\\.\n"
                 + " +-> Minta pengelolanya .*\n"
                 + " +-> Ask its administrator to add the hub's public key .*\n"
                 + " +raw: .*Auth fail.*"), status.out());

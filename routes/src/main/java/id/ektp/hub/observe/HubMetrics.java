@@ -45,7 +45,8 @@ import java.util.function.ToDoubleFunction;
  *       contacted since the hub started; {@code ektp_devices{state}}: how many devices in each.</li>
  *   <li>{@code ektp_disk_free_bytes}, {@code ektp_intake_paused} (1 below
  *       {@code limits.minFreeBytes}, see {@link DiskFloor}) and {@code ektp_stranded_jobs}
- *       (jobs QUEUED on a printer no longer configured).</li>
+ *       (jobs QUEUED on a printer no longer configured);</li>
+ *   <li>{@code ektp_build_info{version,camel,java}}: always 1, the build in its labels ({@link BuildInfo}).</li>
  * </ul>
  *
  * One scrape reads the store once: the readings are kept for a second, so the dozen gauges
@@ -123,6 +124,11 @@ public final class HubMetrics implements MeterBinder {
                 .register(registry);
         gauge("ektp.stranded.jobs", m -> m.strandedJobs.getAsLong())
                 .description("Jobs QUEUED on a printer no longer configured: moved on only by an operator")
+                .register(registry);
+        BuildInfo build = BuildInfo.current();
+        gauge("ektp.build.info", m -> 1)
+                .description("Always 1; which build runs is in its labels (as ektp-hub --version says it)")
+                .tag("version", build.version()).tag("camel", build.camelVersion()).tag("java", build.javaVersion())
                 .register(registry);
 
         this.registry = registry;

@@ -19,6 +19,7 @@ import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.down.StrandedJobs;
+import id.ektp.hub.observe.BuildInfo;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.observe.DiskFloor;
 import id.ektp.hub.store.Backlog;
@@ -120,6 +121,11 @@ public final class StatusView {
         quarantine(status.putObject("quarantine"), now);
         failureReports(status.putArray("failureReports"), now);
         config(status.putObject("config"));
+        BuildInfo build = BuildInfo.current();
+        ObjectNode b = status.putObject("build");
+        b.put("version", build.version());
+        b.put("camel", build.camelVersion());
+        b.put("java", build.javaVersion());
         return status;
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
 import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
 import id.ektp.hub.connectors.printer.PrinterConnector;
+import id.ektp.hub.observe.BuildInfo;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.packets.PacketDefect;
 import id.ektp.hub.sandbox.packets.PacketSpec;
@@ -143,6 +144,9 @@ class HttpObserveTest {
         assertTrue(value(text, "ektp_disk_free_bytes") > 0);
         assertEquals(0, value(text, "ektp_intake_paused"), "the test environment sets no disk floor");
         assertEquals(0, value(text, "ektp_stranded_jobs"));
+        BuildInfo build = BuildInfo.current();
+        assertEquals(1, value(text, "ektp_build_info", "version", build.version(), "camel", "4.18.0",
+                "java", System.getProperty("java.version")), "which build runs, in the labels");
 
         assertTrue(value(text, "camel_exchanges_total", "routeId", "up-forward") >= 1, "Camel's own route meters too");
         assertTrue(sample(text, "camel_exchanges_failed_total", Map.of("routeId", "across-outbox")).isPresent());

@@ -112,6 +112,10 @@ class StatusApiTest {
         assertEquals(0, config.get("problems").size());
         assertTrue(config.get("rejectedAt").isNull());
         assertNotNull(OffsetDateTime.parse(config.get("appliedAt").asText()));
+        JsonNode build = s.get("build");
+        assertTrue(build.get("version").asText().matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), build.toString());
+        assertEquals("4.18.0", build.get("camel").asText());
+        assertEquals(System.getProperty("java.version"), build.get("java").asText());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import id.ektp.hub.observe.BuildInfo;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
 import id.ektp.hub.sandbox.sftp.SshKeys;
@@ -214,8 +215,8 @@ class StatusPageBrowserTest {
         await().atMost(PATIENCE).until(() -> attribute(trc01 + " .trouble", "data-trouble") != null);
         assertEquals("LOGIN_REFUSED", attribute(trc01 + " .trouble", "data-trouble"));
         String words = text(trc01 + " .trouble");
-        assertTrue(words.startsWith("Login ditolak: perangkat kecamatan tidak mengenal kunci (atau kata sandi) hub.\n"
-                + "Login refused: the kecamatan device does not know the hub's key (or password).\n"), words);
+        assertTrue(words.startsWith("Login ditolak: perangkat kecamatan tidak mengenal kunci hub.\n"
+                + "Login refused: the kecamatan device does not know the hub's key.\n"), words);
         assertTrue(words.contains("\u2192 Minta pengelolanya memasang kunci publik hub"), words);
         assertTrue(words.contains("Ask its administrator to add the hub's public key"), words);
         assertTrue(words.contains("Pesan asli / Raw error") && !words.contains("Auth fail"),
@@ -231,6 +232,10 @@ class StatusPageBrowserTest {
         await().atMost(PATIENCE).until(() -> attribute(printer + " .trouble", "data-trouble") != null);
         assertEquals("FOLDER_MISSING", attribute(printer + " .trouble", "data-trouble"));
         assertTrue(text(printer).contains("The folder the hub uses is missing on the printer."), text(printer));
+
+        BuildInfo build = BuildInfo.current();
+        assertEquals("ektp-hub " + build.version() + " \u00b7 Camel 4.18.0 \u00b7 Java " + build.javaVersion(), text("#build"),
+                "which build runs, in the footer");
     }
 
     @Test

@@ -28,12 +28,11 @@ public enum LinkTrouble {
             "Fetch its key (ssh-keyscan), compare the fingerprint with its administrator, then add it to known_hosts."),
     LOGIN_REFUSED(List.of("auth fail", "auth cancel", "userauth fail", "password is invalid", "jmssecurityexception",
             "not authorized", "authentication failed"),
-            "Login ditolak: %s tidak mengenal kunci (atau kata sandi) hub.",
-            "Login refused: %s does not know the hub's key (or password).",
-            "Minta pengelolanya memasang kunci publik hub (berkas .pub dari privateKeyFile) pada akun yang dipakai hub;"
-                    + " untuk broker, periksa username dan passwordFile.",
+            "Login ditolak: %s tidak mengenal kunci hub.",
+            "Login refused: %s does not know the hub's key.",
+            "Minta pengelolanya memasang kunci publik hub (berkas .pub dari privateKeyFile) pada akun yang dipakai hub.",
             "Ask its administrator to add the hub's public key (the .pub of privateKeyFile) to the account the hub logs"
-                    + " in to; for the broker, check username and passwordFile."),
+                    + " in to."),
     TLS_UNTRUSTED(List.of("pkix path", "certificate", "sslhandshake", "ssl handshake"),
             "Sertifikat %s tidak dipercaya hub.",
             "The hub does not trust the certificate of %s.",
@@ -127,6 +126,13 @@ public enum LinkTrouble {
     }
 
     public Words words(Peer peer) {
+        if (this == LOGIN_REFUSED && peer.equals(Peer.MINISTRY_BROKER)) {
+            // The broker takes a password, not a key.
+            return new Words(name(), "Login ditolak: broker pesan Kementerian tidak menerima username atau kata sandi hub.",
+                    "Login refused: the ministry's message broker does not accept the hub's username or password.",
+                    "Periksa ministry.broker.username dan isi passwordFile dengan yang diberikan Kementerian.",
+                    "Check ministry.broker.username, and that passwordFile holds the password the ministry gave.");
+        }
         return new Words(name(), sentence(what, peer.id()), sentence(whatEn, peer.en()), todo, todoEn);
     }
 

@@ -47,8 +47,11 @@ class LinkTroubleTest {
         LinkTrouble.Words words = LinkTrouble.words("GenericFileOperationFailedException: Auth fail for methods 'publickey'",
                 LinkTrouble.Peer.DEVICE);
         assertEquals("LOGIN_REFUSED", words.code());
-        assertEquals("Login ditolak: perangkat kecamatan tidak mengenal kunci (atau kata sandi) hub.", words.what());
-        assertEquals("Login refused: the kecamatan device does not know the hub's key (or password).", words.whatEn());
+        assertEquals("Login ditolak: perangkat kecamatan tidak mengenal kunci hub.", words.what());
+        assertEquals("Login refused: the kecamatan device does not know the hub's key.", words.whatEn());
+        assertEquals("Login refused: the ministry's message broker does not accept the hub's username or password.",
+                LinkTrouble.words("JMSSecurityException: User name [reg3310] or password is invalid.",
+                        LinkTrouble.Peer.MINISTRY_BROKER).whatEn(), "the broker takes a password, not a key");
         assertEquals("Perangkat kecamatan mati, atau jaringannya putus.",
                 LinkTrouble.words("Connection refused", LinkTrouble.Peer.DEVICE).what(), "a sentence starts with a capital");
         assertEquals("The printer is off, or its line is down.",
