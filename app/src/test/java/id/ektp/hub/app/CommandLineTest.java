@@ -220,9 +220,14 @@ class CommandLineTest {
             assertTrue(destruction.out().contains(option), destruction.out());
         }
 
+        Result outbox = run("outbox", "--help");
+        assertEquals(0, outbox.exit(), outbox.err());
+        assertTrue(outbox.out().startsWith("Usage: ektp-hub outbox [-hV] --config=FILE [ACTION...]"), outbox.out());
+        assertTrue(outbox.out().contains("retry ID") && outbox.out().contains("drop ID"), outbox.out());
+
         Result all = run("--help");
         assertEquals(0, all.exit());
-        for (String command : new String[] {"run", "validate", "sandbox", "quarantine", "status", "stock-arrival",
+        for (String command : new String[] {"run", "validate", "sandbox", "quarantine", "outbox", "status", "stock-arrival",
                 "stock-request", "destruction", "requeue-jobs"}) {
             assertTrue(all.out().contains("  " + command + " "), command + " in:\n" + all.out());
         }

@@ -58,9 +58,11 @@ class LogFormatTest {
     @Test
     void textLinesByDefaultWithTheNikMasked() throws Exception {
         List<String> lines = run(null);
+        // One event, one line: the exception follows the message after " | " (log4j2.xml).
+        assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} WARN  test +packet from resident "
-                + java.util.regex.Pattern.quote(MASKED) + " refused"), lines.toString());
-        assertTrue(String.join("\n", lines).contains("bad NIK " + MASKED), lines.toString());
+                + java.util.regex.Pattern.quote(MASKED) + " refused \\| .*"), lines.toString());
+        assertTrue(lines.get(0).contains("IllegalStateException: bad NIK " + MASKED), lines.toString());
         assertFalse(String.join("\n", lines).contains(NIK), lines.toString());
     }
 
