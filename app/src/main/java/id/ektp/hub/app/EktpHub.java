@@ -1,32 +1,60 @@
 package id.ektp.hub.app;
 
+import id.ektp.hub.observe.BuildInfo;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.Map;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code java -jar ektp-hub.jar <command> [options]}: the hub's command line (ICD section 4).
- * Each command is its own class; this one only dispatches and turns the outcome into the
- * process exit code.
+ * Each command is a small class of its own (a {@link HubCommand}); picocli parses, refuses
+ * what it does not know (suggesting the closest known option or command), prints each
+ * command's {@code --help}, and this class turns the outcome into the process exit code.
+ *
+ * <p>A new command: a {@link HubCommand} subclass annotated {@code @Command(name = "...",
+ * description = "...")}, its options as {@code @Option} fields ({@code @Mixin ConfigFile} for
+ * {@code --config FILE}), and its class added to {@code subcommands} below.
  */
-public final class EktpHub {
-    /** Exit codes: 0 fine, 1 failed at run time, 2 bad configuration, 64 bad usage. */
+@Command(name = "ektp-hub", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        versionProvider = EktpHub.Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "The regency's e-KTP integration hub. 'ektp-hub COMMAND --help' explains a command.",
+        exitCodeOnInvalidInput = EktpHub.USAGE,
+        exitCodeOnExecutionException = EktpHub.FAILED,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            " 0:ok",
+            " 1:failed, refused by the hub, or the hub is not answering",
+            " 2:bad configuration, or another hub runs on its dataDir",
+            "64:bad usage (an unknown command or option, a missing or malformed value)"},
+        subcommands = {
+            RunCommand.class,
+            ValidateCommand.class,
+            SandboxCommand.class,
+            QuarantineCommand.class,
+            OutboxCommand.class,
+            StatusCommand.class,
+            AdminCommand.StockArrival.class,
+            AdminCommand.StockRequest.class,
+            AdminCommand.Destruction.class,
+            AdminCommand.RequeueJobs.class,
+            CommandLine.HelpCommand.class})
+public final class EktpHub implements Runnable {
+    /** Exit codes: 0 fine, 1 failed at run time, 2 bad configuration, 64 bad usage (sysexits' EX_USAGE). */
     static final int OK = 0;
     static final int FAILED = 1;
     static final int BAD_CONFIG = 2;
     static final int USAGE = 64;
 
-    private static final Map<String, Command> COMMANDS = Map.of(
-            "run", new RunCommand(),
-            "validate", new ValidateCommand(),
-            "sandbox", new SandboxCommand(),
-            "quarantine", new QuarantineCommand(),
-            "outbox", new OutboxCommand(),
-            "status", new StatusCommand(),
-            "stock-arrival", AdminCommand.stockArrival(),
-            "stock-request", AdminCommand.stockRequest(),
-            "destruction", AdminCommand.destruction(),
-            "requeue-jobs", AdminCommand.requeueJobs());
+    @Spec
+    CommandSpec spec;
 
     private EktpHub() {}
 
@@ -35,61 +63,62 @@ public final class EktpHub {
     }
 
     static int execute(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-            usage(out);
-            return args.length == 0 ? USAGE : OK;
-        }
-        Command command = COMMANDS.get(args[0]);
-        if (command == null) {
-            err.println("ektp-hub: unknown command '" + args[0] + "'");
-            usage(err);
-            return USAGE;
-        }
+        PrintWriter o = new PrintWriter(out, true);
+        PrintWriter e = new PrintWriter(err, true);
         try {
-            return command.execute(Options.parse(Arrays.copyOfRange(args, 1, args.length), command.takesWords()), out, err);
-        } catch (Options.UsageException e) {
-            err.println("ektp-hub " + args[0] + ": " + e.getMessage());
-            usage(err);
-            return USAGE;
+            return commandLine(o, e).execute(args);
+        } finally {
+            o.flush();
+            e.flush();
         }
     }
 
-    private static void usage(PrintStream out) {
-        out.println("""
-                usage: java -jar ektp-hub.jar <command> [options]
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return new CommandLine(new EktpHub())
+                .setOut(out)
+                .setErr(err)
+                .setParameterExceptionHandler(EktpHub::usageError)
+                .setExecutionExceptionHandler((ex, cli, parsed) -> {
+                    cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": failed: " + ex);
+                    ex.printStackTrace(cli.getErr());
+                    return FAILED;
+                });
+    }
 
-                  run --config FILE          run the hub until stopped (SIGTERM stops it gracefully)
-                  validate --config FILE     check a configuration and every file it names
-                  sandbox [--dir DIR]        run the hub against simulated devices, ministry and printers
-                  quarantine --config FILE [all]
-                                             list quarantined items with their reasons (all: released
-                                             and dropped ones too)
-                  quarantine --config FILE show ID
-                                             one item with its audit trail
-                  quarantine --config FILE release ID
-                                             check the item again and forward it if it is valid now
-                  quarantine --config FILE drop ID
-                                             drop the item (the audit trail keeps it)
-                  outbox --config FILE       list the messages the ministry broker refused for good
-                                             (parked; the others still go)
-                  outbox --config FILE retry ID | drop ID
-                                             send a parked message again (next, same id) or give it up
-                  status --config FILE | --url URL
-                                             what the running hub says of its devices, backlogs,
-                                             links, stock, quarantine and configuration
+    /** {@code ektp-hub} alone: a usage error, like any other. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a command is required");
+    }
 
-                admin calls to the running hub (its HTTP API, with the token in http.adminTokenFile):
-                  stock-arrival --config FILE --allocation ID --received N
-                                             blanks of an announced allocation arrived
-                  stock-request --config FILE --quantity N --reason TEXT
-                                             ask the ministry for blanks
-                  destruction --config FILE --period P --destroyed-at TIME --witness NAME
-                              [--damaged N] [--unused N] [--chip-invalid N] [--data-invalid N]
-                                             record the destruction of invalid cards
-                  requeue-jobs --config FILE --printer ID --reason TEXT
-                                             queue again the jobs left QUEUED on a printer taken out
-                                             of the configuration (only if it will not print them)
+    /**
+     * The message, the closest known option or command when the word was not one ("Possible
+     * solutions: --damaged"), and where the command's help is; exit 64.
+     */
+    private static int usageError(ParameterException ex, String[] args) {
+        CommandLine cli = ex.getCommandLine();
+        PrintWriter err = cli.getErr();
+        String name = cli.getCommandSpec().qualifiedName();
+        // picocli reports a missing required option before an unknown one; but "--resaon" is
+        // what the operator got wrong, and "--reason is missing" only follows from it.
+        ParameterException first = ex instanceof UnmatchedArgumentException || cli.getUnmatchedArguments().isEmpty()
+                ? ex : new UnmatchedArgumentException(cli, cli.getUnmatchedArguments());
+        boolean unknownCommand = first instanceof UnmatchedArgumentException && !cli.getSubcommands().isEmpty()
+                && !cli.getUnmatchedArguments().isEmpty() && !cli.getUnmatchedArguments().get(0).startsWith("-");
+        err.println(name + ": " + (unknownCommand
+                ? "unknown command '" + cli.getUnmatchedArguments().get(0) + "'"
+                : first.getMessage().replaceFirst("^Error: ", "")));
+        UnmatchedArgumentException.printSuggestions(first, err);
+        err.print("usage: " + cli.getHelp().synopsis(0));
+        err.println("'" + name + " --help' says more.");
+        return USAGE;
+    }
 
-                exit codes: 0 ok, 1 failed, 2 bad configuration, 64 bad usage""");
+    /** {@code --version}: {@code ektp-hub 0.1.0-SNAPSHOT (Camel 4.18.0, Java 17.0.15)}. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {BuildInfo.current().text()};
+        }
     }
 }

@@ -3,102 +3,79 @@ package id.ektp.hub.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import id.ektp.hub.codes.Nik;
 import id.ektp.hub.config.HubConfig;
-import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
-import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code quarantine --config FILE [all | show ID | release ID | drop ID]}: the quarantine calls
  * of the running hub's API (ICD section 4), with the token from {@code http.adminTokenFile}.
  * Listing still works when the hub is stopped: it then reads the state store read-only.
  */
-final class QuarantineCommand implements Command {
-    @Override
-    public boolean takesWords() {
-        return true;
-    }
+@Command(name = "quarantine",
+        description = "List quarantined items with their reasons; show, release or drop one (through the running hub).",
+        footerHeading = "%nActions:%n",
+        footer = {
+            "  (none)       what is held now (from the state store if the hub is stopped)",
+            "  all          released and dropped items too",
+            "  show ID      one item with its audit trail",
+            "  release ID   check the item again and forward it if it is valid now",
+            "  drop ID      drop the item (the audit trail keeps it)"})
+final class QuarantineCommand extends HubCommand {
+    @Mixin
+    ConfigFile config;
+
+    @Parameters(arity = "0..2", paramLabel = "ACTION", description = "all, show ID, release ID or drop ID")
+    List<String> words = new ArrayList<>();
 
     @Override
-    public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
-        List<String> words = options.words();
+    public Integer call() {
         String action = words.isEmpty() ? "list" : words.get(0);
         boolean withId = action.equals("show") || action.equals("release") || action.equals("drop");
         if (withId ? words.size() != 2 : !(words.isEmpty() || words.equals(List.of("all")))) {
-            throw new Options.UsageException("expected nothing, 'all', 'show ID', 'release ID' or 'drop ID', not "
-                    + String.join(" ", words));
+            throw usage("expected nothing, 'all', 'show ID', 'release ID' or 'drop ID', not " + String.join(" ", words));
         }
-        HubConfig config = options.config(err);
-        if (config == null) {
+        HubConfig hubConfig = config.load(err());
+        if (hubConfig == null) {
             return EktpHub.BAD_CONFIG;
         }
-        AdminClient hub = new AdminClient(config);
-        try {
-            return switch (action) {
-                case "show" -> answer(hub.get("/api/quarantine/" + AdminClient.segment(words.get(1))), out, err);
-                case "release" -> answer(hub.post("/api/quarantine/" + AdminClient.segment(words.get(1)) + "/release", ""),
-                        out, err);
-                case "drop" -> answer(hub.delete("/api/quarantine/" + AdminClient.segment(words.get(1))), out, err);
-                default -> list(hub, config, action.equals("all"), out, err);
-            };
-        } catch (IOException e) {
-            err.println("ektp-hub quarantine: " + e.getMessage());
-            return EktpHub.FAILED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return EktpHub.FAILED;
-        }
+        HeldItems items = new HeldItems("quarantine", hubConfig, out(), err());
+        String item = withId ? "/api/quarantine/" + AdminClient.segment(words.get(1)) : null;
+        boolean all = action.equals("all");
+        String heading = " item(s) " + (all ? "ever " : "") + "in quarantine (" + hubConfig.dataDir().resolve("quarantine") + ")";
+        return switch (action) {
+            case "show" -> items.act(hub -> hub.get(item));
+            case "release" -> items.act(hub -> hub.post(item + "/release", ""));
+            case "drop" -> items.act(hub -> hub.delete(item));
+            default -> items.list("/api/quarantine" + (all ? "?all=true" : ""),
+                    (answer, out) -> {
+                        out.println(answer.get("items").size() + heading);
+                        for (JsonNode e : answer.get("items")) {
+                            print(out, e.get("since").asText(), e.get("flow").asText(), e.get("source").asText(),
+                                    e.get("reason").asText(), e.get("id").asText(), e.get("state").asText(),
+                                    e.get("detail").asText());
+                        }
+                    },
+                    (store, out) -> {
+                        QuarantineRecords records = new QuarantineRecords(store, Clock.systemUTC());
+                        List<QuarantineEntry> entries = all ? records.all() : records.held();
+                        out.println(entries.size() + heading);
+                        for (QuarantineEntry e : entries) {
+                            print(out, e.quarantinedAt().toString(), e.flow(), e.source(), e.reason(), e.quarantineId(),
+                                    e.state(), Nik.maskAll(e.detail()));
+                        }
+                    },
+                    "Release and drop");
+        };
     }
 
-    private static int answer(AdminClient.Response response, PrintStream out, PrintStream err) {
-        (response.status() == 200 ? out : err).println(response.body());
-        return response.status() == 200 ? EktpHub.OK : EktpHub.FAILED;
-    }
-
-    private static int list(AdminClient hub, HubConfig config, boolean all, PrintStream out, PrintStream err)
-            throws InterruptedException {
-        try {
-            AdminClient.Response response = hub.get("/api/quarantine" + (all ? "?all=true" : ""));
-            if (response.status() != 200) {
-                return answer(response, out, err);
-            }
-            JsonNode items = AdminCommand.JSON.readTree(response.body()).get("items");
-            out.println(items.size() + " item(s) " + (all ? "ever " : "") + "in quarantine ("
-                    + config.dataDir().resolve("quarantine") + ")");
-            for (JsonNode e : items) {
-                print(out, e.get("since").asText(), e.get("flow").asText(), e.get("source").asText(),
-                        e.get("reason").asText(), e.get("id").asText(), e.get("state").asText(), e.get("detail").asText());
-            }
-            return EktpHub.OK;
-        } catch (IOException notRunning) {
-            // The hub is stopped (or elsewhere): what is held can still be read from its store.
-            err.println("ektp-hub quarantine: " + notRunning.getMessage() + "; reading its state store instead."
-                    + " Release and drop need the running hub.");
-            return listFromStore(config, all, out, err);
-        }
-    }
-
-    private static int listFromStore(HubConfig config, boolean all, PrintStream out, PrintStream err) {
-        try (HubStore store = HubStore.openReadOnly(config.dataDir())) {
-            QuarantineRecords records = new QuarantineRecords(store, Clock.systemUTC());
-            List<QuarantineEntry> entries = all ? records.all() : records.held();
-            out.println(entries.size() + " item(s) " + (all ? "ever " : "") + "in quarantine ("
-                    + config.dataDir().resolve("quarantine") + ")");
-            for (QuarantineEntry e : entries) {
-                print(out, e.quarantinedAt().toString(), e.flow(), e.source(), e.reason(), e.quarantineId(), e.state(),
-                        Nik.maskAll(e.detail()));
-            }
-            return EktpHub.OK;
-        } catch (Exception e) {
-            err.println("ektp-hub quarantine: " + e.getMessage());
-            return EktpHub.FAILED;
-        }
-    }
-
-    private static void print(PrintStream out, String since, String flow, String source, String reason, String id,
+    private static void print(PrintWriter out, String since, String flow, String source, String reason, String id,
                               String state, String detail) {
         out.printf("%s  %-6s %-14s %-22s %s%s%n    %s%n", since, flow, source, reason, id,
                 state.equals(QuarantineEntry.HELD) ? "" : "  [" + state + "]", detail);

@@ -4,22 +4,29 @@ import id.ektp.hub.config.ConfigLoader;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.runtime.DataDirLock;
 import id.ektp.hub.runtime.Hub;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import sun.misc.Signal;
 
 /** {@code run --config FILE}: the hub, until SIGTERM. A bad configuration never starts anything. */
-final class RunCommand implements Command {
+@Command(name = "run", description = "Run the hub until stopped (SIGTERM or Ctrl-C stops it gracefully, exit 0).")
+final class RunCommand extends HubCommand {
+    @Mixin
+    ConfigFile config;
+
     @Override
-    public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
-        ConfigLoader.Checked checked = options.checkedConfig(err);
+    public Integer call() {
+        PrintWriter err = err();
+        ConfigLoader.Checked checked = config.checked(err);
         if (checked == null) {
             return EktpHub.BAD_CONFIG;
         }
-        HubConfig config = checked.config();
-        ValidateCommand.printWarnings(config.source(), checked.warnings(), err);
+        HubConfig hubConfig = checked.config();
+        ValidateCommand.printWarnings(hubConfig.source(), checked.warnings(), err);
         try {
-            Hub hub = Hub.create(config);
+            Hub hub = Hub.create(hubConfig);
             // SIGTERM (systemctl stop, docker stop) and Ctrl-C stop the hub, then the process
             // exits 0. Left to the JVM, the signal would start its shutdown: exit code 143, which
             // systemd counts as a failed unit, and the logging stopped by its own shutdown hook

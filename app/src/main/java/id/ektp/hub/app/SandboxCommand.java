@@ -1,19 +1,25 @@
 package id.ektp.hub.app;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code sandbox [--dir DIR]}: the embedded default, until Ctrl-C. */
-final class SandboxCommand implements Command {
+@Command(name = "sandbox",
+        description = "Run the hub against simulated devices, ministry and printers on this machine, until Ctrl-C.")
+final class SandboxCommand extends HubCommand {
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "sandbox-run",
+            description = "where the sandbox keeps everything, kept between runs (default: ${DEFAULT-VALUE})")
+    Path dir;
+
     @Override
-    public int execute(Options options, PrintStream out, PrintStream err) {
-        Path dir = Path.of(options.get("dir").orElse("sandbox-run"));
+    public Integer call() {
         Sandbox sandbox;
         try {
             sandbox = Sandbox.start(dir, Sandbox.Ports.DEFAULT, Sandbox.Pace.DEFAULT);
         } catch (Exception e) {
-            err.println("ektp-hub sandbox: could not start: " + e.getMessage());
+            err().println("ektp-hub sandbox: could not start: " + e.getMessage());
             return EktpHub.FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -21,7 +27,7 @@ final class SandboxCommand implements Command {
             sandbox.close();
             stopped.countDown();
         }, "sandbox-shutdown"));
-        out.println("""
+        out().println("""
 
                 ektp-hub sandbox is running in %1$s  (Ctrl-C stops it; the folder is kept)
                   configuration   %1$s/config/sandbox.yaml

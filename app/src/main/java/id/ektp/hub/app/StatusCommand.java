@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import id.ektp.hub.config.HubConfig;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code status --config FILE} or {@code status --url http://host:port}: what the running hub
@@ -19,32 +23,41 @@ import java.util.List;
  * reports and the configuration. Exit 0 when the hub answered, 1 when it did not (or answered
  * with an error), 2 for a bad configuration.
  */
-final class StatusCommand implements Command {
+@Command(name = "status",
+        description = "What the running hub says of its devices, backlogs, links, stock, quarantine and configuration"
+                + " (its /api/status, as a summary).")
+final class StatusCommand extends HubCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Failure reports printed, newest first (the page shows more). */
     private static final int REPORTS = 5;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
+    /** Where the hub is: its configuration's http.host and http.port, or a URL. */
+    static final class Target {
+        @Option(names = "--config", paramLabel = "FILE", description = "the hub's configuration file (hub.yaml)")
+        Path config;
+        @Option(names = "--url", paramLabel = "URL", description = "the hub's address, e.g. http://127.0.0.1:8080")
+        URI url;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
     @Override
-    public int execute(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
+    public Integer call() {
+        PrintWriter err = err();
         AdminClient client;
-        if (options.get("url").isPresent()) {
-            if (options.get("config").isPresent()) {
-                throw new Options.UsageException("give --config FILE or --url URL, not both");
+        if (target.url != null) {
+            if (target.url.getScheme() == null || target.url.getHost() == null) {
+                throw usage("--url must look like http://127.0.0.1:8080, not '" + target.url + "'");
             }
-            URI url = URI.create(options.get("url").get());
-            if (url.getScheme() == null || url.getHost() == null) {
-                throw new Options.UsageException("--url must look like http://127.0.0.1:8080, not '" + url + "'");
-            }
-            client = new AdminClient(url);
-        } else if (options.get("config").isPresent()) {
-            HubConfig config = options.config(err);
+            client = new AdminClient(target.url);
+        } else {
+            HubConfig config = ConfigFile.load(target.config, err);
             if (config == null) {
                 return EktpHub.BAD_CONFIG;
             }
             client = new AdminClient(config);
-        } else {
-            throw new Options.UsageException("--config FILE or --url URL is required");
         }
         try {
             AdminClient.Response response = client.get("/api/status");
@@ -52,7 +65,7 @@ final class StatusCommand implements Command {
                 err.println("ektp-hub status: the hub answered HTTP " + response.status() + ": " + response.body());
                 return EktpHub.FAILED;
             }
-            print(JSON.readTree(response.body()), out);
+            print(JSON.readTree(response.body()), out());
             return EktpHub.OK;
         } catch (IOException e) {
             err.println("ektp-hub status: " + e.getMessage());
@@ -63,7 +76,7 @@ final class StatusCommand implements Command {
         }
     }
 
-    static void print(JsonNode s, PrintStream out) {
+    static void print(JsonNode s, PrintWriter out) {
         out.printf("%s (%s), %s%n", s.at("/regency/name").asText(), s.at("/regency/code").asText(), time(s.get("at")));
 
         JsonNode config = s.get("config");
@@ -88,9 +101,7 @@ final class StatusCommand implements Command {
             String lastPacket = last.isNull() ? "no packet yet" : "last packet " + age(last.get("ageSeconds")) + " ago";
             out.printf("  %-9s %-9s %-24s %-8s %-14s %s%n", state.equals("UNKNOWN") ? "NOT YET" : state,
                     d.get("kecamatanCode").asText(), d.get("name").asText(), d.get("deviceId").asText(), since, lastPacket);
-            if (!d.get("lastError").isNull()) {
-                out.println("            " + d.get("lastError").asText());
-            }
+            trouble(d, "            ", out);
             if (state.equals("DOWN")) {
                 List<String> working = new ArrayList<>();
                 d.get("neighbours").forEach(n -> {
@@ -125,9 +136,9 @@ final class StatusCommand implements Command {
         out.printf("%nLinks%n");
         for (JsonNode l : s.get("links")) {
             String state = l.get("state").asText();
-            out.printf("  %-9s %-18s %s%s%n", state.equals("UNKNOWN") ? "NOT YET" : state, l.get("peer").asText(),
-                    l.get("since").isNull() ? "not contacted yet" : "for " + age(l.get("sinceSeconds")),
-                    l.get("lastError").isNull() ? "" : ": " + l.get("lastError").asText());
+            out.printf("  %-9s %-18s %s%n", state.equals("UNKNOWN") ? "NOT YET" : state, l.get("peer").asText(),
+                    l.get("since").isNull() ? "not contacted yet" : "for " + age(l.get("sinceSeconds")));
+            trouble(l, "            ", out);
         }
 
         JsonNode st = s.get("stock");
@@ -162,6 +173,24 @@ final class StatusCommand implements Command {
 
         out.printf("%nConfiguration %s, sha256 %s, applied %s%n", config.get("file").asText(),
                 config.get("sha256").asText(), time(config.get("appliedAt")));
+    }
+
+    /**
+     * A link's error as the page says it: what happened and what to do, in Indonesian with the
+     * English beneath, then the raw error.
+     */
+    private static void trouble(JsonNode link, String indent, PrintWriter out) {
+        if (link.get("lastError").isNull()) {
+            return;
+        }
+        JsonNode t = link.path("trouble");
+        if (t.isObject()) {
+            out.println(indent + t.get("what").asText());
+            out.println(indent + t.get("whatEn").asText());
+            out.println(indent + "-> " + t.get("todo").asText());
+            out.println(indent + "-> " + t.get("todoEn").asText());
+        }
+        out.println(indent + "raw: " + link.get("lastError").asText());
     }
 
     private static String backlog(JsonNode b) {

@@ -138,5 +138,13 @@ class AdminCommandLineTest {
         assertEquals(1, again.exit());
         assertTrue(again.err().contains("not parked"), again.err());
         assertEquals(64, CommandLineTest.run("outbox", "--config", config, "frob").exit());
+        assertEquals(64, CommandLineTest.run("outbox", "--config", config, "--retyr", second).exit());
+
+        hub.close();
+        CommandLineTest.Result offline = CommandLineTest.run("outbox", "--config", config);
+        assertEquals(0, offline.exit(), offline.err());
+        assertTrue(offline.err().contains("reading its state store instead. Retry and drop need the running hub"),
+                offline.err());
+        assertTrue(offline.out().startsWith("0 message(s) parked"), offline.out());
     }
 }

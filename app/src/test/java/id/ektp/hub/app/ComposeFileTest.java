@@ -171,17 +171,21 @@ class ComposeFileTest {
         }
         assertFalse(names.isEmpty());
         assertTrue(mounted.containsAll(names), "config names " + names + ", the hub container gets " + mounted);
-        for (String name : names) {
-            Path file = secrets.resolve(name);
-            Files.writeString(file, name.equals("known_hosts") ? "ministry-sftp ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF\n"
-                    : "not-a-real-" + name + "\n");
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        }
         // The container's paths, moved under a temporary folder; nothing else changes.
         Path config = dir.resolve("hub.yaml");
         Files.writeString(config, text.replace("/run/secrets/", secrets + "/")
                 .replace("/var/lib/ektp-hub/", dir.resolve("lib/ektp-hub") + "/")
                 .replace("/var/lib/ektp-printers/", dir.resolve("lib/ektp-printers") + "/"));
+        // A real key and a known_hosts naming every host (CommandLineTest.installSecrets), then the rest.
+        CommandLineTest.installSecrets(secrets, config);
+        Files.move(secrets.resolve("id_ed25519"), secrets.resolve("hub_ssh_key"));
+        for (String name : names) {
+            Path file = secrets.resolve(name);
+            if (!Files.exists(file)) {
+                Files.writeString(file, "not-a-real-" + name + "\n");
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+        }
         List<ConfigProblem> problems = ConfigLoader.check(config);
         assertEquals(List.of(), problems);
 

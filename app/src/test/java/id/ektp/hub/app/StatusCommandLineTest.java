@@ -64,6 +64,25 @@ class StatusCommandLineTest {
         assertEquals(64, CommandLineTest.run("status", "--url", "127.0.0.1").exit());
     }
 
+    /** The same plain words as the page: what happened and what to do, Indonesian then English, then the raw error. */
+    @Test
+    void aDeviceThatRefusesTheLoginIsSaidInPlainWords() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        env.deviceServer().refuseLogins("trc01", true);
+        Hub hub = env.startHub();
+        await().atMost(Duration.ofSeconds(30)).until(() -> hub.deviceLinks().link("331006-TRC01").map(l -> !l.up()).orElse(false));
+
+        CommandLineTest.Result status = CommandLineTest.run("status", "--config", root.resolve("hub.yaml").toString());
+
+        assertEquals(0, status.exit(), status.err());
+        assertTrue(status.out().matches("(?s).*DOWN +33\\.10\\.06 +Device TRC01 .*\n"
+                + " +Login ditolak: perangkat kecamatan tidak mengenal kunci hub\\.\n"
+                + " +Login refused: the kecamatan device does not know the hub's key\\.\n"
+                + " +-> Minta pengelolanya .*\n"
+                + " +-> Ask its administrator to add the hub's public key .*\n"
+                + " +raw: .*Auth fail.*"), status.out());
+    }
+
     @Test
     void aHubThatIsNotRunningExitsOne() throws Exception {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);

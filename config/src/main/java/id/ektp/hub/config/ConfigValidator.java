@@ -2,6 +2,7 @@ package id.ektp.hub.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import id.ektp.hub.codes.Codes;
+import id.ektp.hub.codes.ProvinceZones;
 import id.ektp.hub.config.HubConfig.Broker;
 import id.ektp.hub.config.HubConfig.Http;
 import id.ektp.hub.config.HubConfig.Limits;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import org.quartz.CronExpression;
 
 /**
@@ -33,13 +35,12 @@ final class ConfigValidator {
 
     private static final List<String> ROOT_KEYS = List.of("regency", "dataDir", "http", "ministry",
             "devices", "printers", "stock", "printing", "reports", "limits");
-    private static final List<String> BROKER_URL_PREFIXES =
-            List.of("tcp://", "ssl://", "nio://", "nio+ssl://", "failover:", "vm://");
 
     private final Path source;
     /** Relative paths in the file are relative to the file's folder (ICD section 4). */
     private final Path baseDir;
     private final Problems problems = new Problems();
+    private final SshFiles ssh = new SshFiles();
 
     private ConfigValidator(Path source) {
         this.source = source;
@@ -72,8 +73,8 @@ final class ConfigValidator {
         Path dataDir = dataDir(root.get("dataDir"));
         Http http = http(root.get("http"));
         Ministry ministry = ministry(root.get("ministry"));
-        DeviceRules.Result devices = new DeviceRules(baseDir, problems, regencyCode).read(root.get("devices"));
-        List<Printer> printers = new PrinterRules(baseDir, problems, devices.kecamatan()).read(root.get("printers"));
+        DeviceRules.Result devices = new DeviceRules(baseDir, problems, ssh, regencyCode).read(root.get("devices"));
+        List<Printer> printers = new PrinterRules(baseDir, problems, ssh, devices.kecamatan()).read(root.get("printers"));
         Stock stock = stock(root.get("stock"), regencyCode);
         Printing printing = printing(root.get("printing"));
         Reports reports = reports(root.get("reports"));
@@ -93,22 +94,40 @@ final class ConfigValidator {
         }
         String code = node.get("code").code(Codes.REGENCY, "a regency code (PP.RR, e.g. 33.10)");
         String name = node.get("name").text();
-        ZoneId zone = timeZone(node.get("timeZone"));
+        ZoneId zone = code == null ? null : timeZone(node.get("timeZone"), code);
         return problems.noneSince(mark) ? new Regency(code, name, zone) : null;
     }
 
-    /** WIB, WITA or WIT: the offset the hub's messages carry. Extension, default Asia/Jakarta. */
-    private static ZoneId timeZone(ConfigNode node) {
-        String text = node.text(Regency.DEFAULT_TIME_ZONE.getId());
+    /**
+     * WIB, WITA or WIT: the zone of the hub's schedules and of every time it shows or sends.
+     * Extension; by default the zone of the regency's province ({@link ProvinceZones}), so a
+     * hub in Makassar runs its 07:00 stock check at 07:00 WITA whatever the machine's zone is.
+     */
+    private ZoneId timeZone(ConfigNode node, String regencyCode) {
+        Optional<ZoneId> province = ProvinceZones.of(regencyCode);
+        if (node.isAbsent()) {
+            if (province.isEmpty()) {
+                node.report("is required: province " + regencyCode.substring(0, 2) + " is not one the hub knows the"
+                        + " zone of; set Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)");
+            }
+            return province.orElse(null);
+        }
+        String text = node.text();
         if (text == null) {
             return null;
         }
+        ZoneId zone;
         try {
-            return ZoneId.of(text);
+            zone = ZoneId.of(text);
         } catch (java.time.DateTimeException e) {
             node.report("'" + text + "' is not a time zone: use a region id such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura");
             return null;
         }
+        province.filter(expected -> !expected.getRules().equals(zone.getRules())).ifPresent(expected ->
+                node.warn(text + " is not the zone of province " + regencyCode.substring(0, 2) + " ("
+                        + expected.getId() + ", " + ProvinceZones.label(expected) + "): the stock check and every"
+                        + " time the hub shows or sends follow " + text));
+        return zone;
     }
 
     /** The hub's own storage; created at start, so it need not exist yet. */
@@ -146,7 +165,7 @@ final class ConfigValidator {
         if (!node.requireMap(SftpAccounts.keysPlus("inboxDir", "outboxDir", "pollInterval", "retryMaxDelay"))) {
             return null;
         }
-        SftpAccount account = SftpAccounts.read(node, baseDir, problems);
+        SftpAccount account = SftpAccounts.read(node, baseDir, problems, ssh);
         String inboxDir = node.get("inboxDir").text();
         String outboxDir = node.get("outboxDir").text();
         Duration pollInterval = node.get("pollInterval").duration(Duration.ofSeconds(30));
@@ -163,9 +182,8 @@ final class ConfigValidator {
         }
         ConfigNode urlNode = node.get("url");
         String url = urlNode.text();
-        if (url != null && BROKER_URL_PREFIXES.stream().noneMatch(url::startsWith)) {
-            urlNode.report("'" + url + "' is not an ActiveMQ broker URL: it must start with one of "
-                    + String.join(", ", BROKER_URL_PREFIXES));
+        if (url != null) {
+            BrokerUrl.problem(url).ifPresent(urlNode::report);
         }
         String username = node.get("username").text();
         Path passwordFile = node.get("passwordFile").file(baseDir, FileRule.OWNER_ONLY);

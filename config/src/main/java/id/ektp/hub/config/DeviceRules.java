@@ -34,14 +34,16 @@ final class DeviceRules {
 
     private final Path baseDir;
     private final Problems problems;
+    private final SshFiles ssh;
     /** Our regency code, or null when it is itself wrong (then the prefix is not checked). */
     private final String regency;
     /** {@code kecamatan/deviceId} → the key path of the device that has it. */
     private final Map<String, String> firstAt = new HashMap<>();
 
-    DeviceRules(Path baseDir, Problems problems, String regency) {
+    DeviceRules(Path baseDir, Problems problems, SshFiles ssh, String regency) {
         this.baseDir = baseDir;
         this.problems = problems;
+        this.ssh = ssh;
         this.regency = regency;
     }
 
@@ -85,7 +87,7 @@ final class DeviceRules {
         SftpAccount account = null;
         String outboxDir = null;
         if (sftp.requireMap(SftpAccounts.keysPlus("outboxDir"))) {
-            account = SftpAccounts.read(sftp, baseDir, problems);
+            account = SftpAccounts.read(sftp, baseDir, problems, ssh);
             outboxDir = sftp.get("outboxDir").text("outbox");
         }
         Duration pollInterval = item.get("pollInterval").duration(Duration.ofSeconds(30));

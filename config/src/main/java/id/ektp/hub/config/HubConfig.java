@@ -37,10 +37,11 @@ public record HubConfig(
 
     /**
      * {@code regency: {code: "33.10", name: "Kabupaten Klaten"}}; {@code timeZone} (extension,
-     * default Asia/Jakarta) is the offset the hub's messages and status times carry.
+     * default the zone of the regency's province: WIB, WITA or WIT, see
+     * {@link id.ektp.hub.codes.ProvinceZones}) is the zone of the hub's schedules and the offset
+     * its messages and status times carry.
      */
     public record Regency(String code, String name, ZoneId timeZone) {
-        public static final ZoneId DEFAULT_TIME_ZONE = ZoneId.of("Asia/Jakarta");
 
         /** The code without dots, as queue and file names carry it: {@code 3310}. */
         public String compactCode() {

@@ -28,6 +28,7 @@ final class PrinterRules {
 
     private final Path baseDir;
     private final Problems problems;
+    private final SshFiles ssh;
     /** The kecamatan of the configured devices: the only ones a printer can serve. */
     private final DeviceRules.Configured configured;
     private final Map<String, String> idFirstAt = new HashMap<>();
@@ -39,9 +40,10 @@ final class PrinterRules {
      */
     private boolean allServesRead = true;
 
-    PrinterRules(Path baseDir, Problems problems, DeviceRules.Configured configured) {
+    PrinterRules(Path baseDir, Problems problems, SshFiles ssh, DeviceRules.Configured configured) {
         this.baseDir = baseDir;
         this.problems = problems;
+        this.ssh = ssh;
         this.configured = configured;
     }
 
@@ -96,7 +98,7 @@ final class PrinterRules {
             }
         } else if (sftpNode.requireMap(SftpAccounts.keysPlus("baseDir"))) {
             // Checked like every other SFTP account: an owner-only key, a known_hosts with entries.
-            sftp = SftpAccounts.read(sftpNode, baseDir, problems);
+            sftp = SftpAccounts.read(sftpNode, baseDir, problems, ssh);
             remoteBaseDir = remoteBaseDir(sftpNode.get("baseDir"));
         }
         List<String> serves = serves(item.get("serves"), item.path());

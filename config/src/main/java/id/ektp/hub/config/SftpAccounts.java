@@ -23,14 +23,26 @@ final class SftpAccounts {
         return keys;
     }
 
-    /** The account of a mapping already checked for unknown keys; null if anything is wrong. */
-    static SftpAccount read(ConfigNode sftp, Path baseDir, Problems problems) {
+    /**
+     * The account of a mapping already checked for unknown keys; null if anything is wrong. The
+     * private key must load without a passphrase and known_hosts must have the peer's host key
+     * ({@link SshFiles}): both are checked only once the files themselves passed their rules.
+     */
+    static SftpAccount read(ConfigNode sftp, Path baseDir, Problems problems, SshFiles ssh) {
         int mark = problems.mark();
         String host = sftp.get("host").text();
         Integer port = sftp.get("port").integer(1, 65535, 22);
         String username = sftp.get("username").text();
+        int keyMark = problems.mark();
         Path privateKey = sftp.get("privateKeyFile").file(baseDir, FileRule.OWNER_ONLY);
+        if (privateKey != null && problems.noneSince(keyMark)) {
+            ssh.privateKeyProblem(privateKey).ifPresent(sftp.get("privateKeyFile")::report);
+        }
+        int knownHostsMark = problems.mark();
         Path knownHosts = sftp.get("knownHostsFile").file(baseDir, FileRule.KNOWN_HOSTS);
+        if (knownHosts != null && host != null && port != null && problems.noneSince(knownHostsMark)) {
+            ssh.hostKeyProblem(knownHosts, host, port).ifPresent(sftp.get("knownHostsFile")::report);
+        }
         Duration connectTimeout = sftp.get("connectTimeout").duration(Duration.ofSeconds(10));
         Duration readTimeout = sftp.get("readTimeout").duration(Duration.ofSeconds(60));
         return problems.noneSince(mark)

@@ -71,14 +71,44 @@ final class ConfigFixture {
         writeSecrets(secrets);
     }
 
-    /** The four secret files the sample configurations name, owner-only. */
+    /**
+     * The four secret files the sample configurations name, owner-only: a real private key
+     * without a passphrase (made here by JSch, the hub's SSH client) and a known_hosts with a
+     * host key for every peer the samples and these tests name (the ministry, 10.33.10.1-255 on
+     * port 22, 10.33.10.201 on port 2222 and {@code h}).
+     */
     static void writeSecrets(Path dir) {
         secret(dir, "admin.token", "s3cret-admin-token\n", "rw-------");
-        secret(dir, "id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA==\n-----END OPENSSH PRIVATE KEY-----\n",
-                "rw-------");
-        secret(dir, "known_hosts", "# the peers' host keys\n10.33.10.5 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJx8\n",
-                "rw-------");
+        secret(dir, "id_ed25519", privateKey(), "rw-------");
+        StringBuilder knownHosts = new StringBuilder("# the peers' host keys\n");
+        List<String> hosts = new ArrayList<>(List.of("sftp.kemendagri.example", "[10.33.10.201]:2222", "h"));
+        for (int i = 1; i <= 255; i++) {
+            hosts.add("10.33.10." + i);
+        }
+        hosts.forEach(host -> knownHosts.append(host).append(' ').append(HOST_KEY).append('\n'));
+        secret(dir, "known_hosts", knownHosts.toString(), "rw-------");
         secret(dir, "broker.password", "s3cret-broker-password\n", "rw-------");
+    }
+
+    /** A host key as known_hosts writes it: {@code ssh-ed25519 AAAA...} (a real key, base64). */
+    static final String HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAII5/5EGIlbPySTft46BFw962iiS4exMmUwgQ9DuR4uDw";
+
+    /** A new ECDSA private key in PEM, without a passphrase (or with {@code passphrase}, when given). */
+    static String privateKey(String... passphrase) {
+        try {
+            com.jcraft.jsch.KeyPair key = com.jcraft.jsch.KeyPair.genKeyPair(new com.jcraft.jsch.JSch(),
+                    com.jcraft.jsch.KeyPair.ECDSA, 256);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            if (passphrase.length == 0) {
+                key.writePrivateKey(out);
+            } else {
+                key.writePrivateKey(out, passphrase[0].getBytes(UTF_8));
+            }
+            key.dispose();
+            return out.toString(UTF_8);
+        } catch (com.jcraft.jsch.JSchException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Path secret(Path dir, String name, String content, String perms) {

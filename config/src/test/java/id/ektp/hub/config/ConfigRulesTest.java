@@ -24,7 +24,7 @@ class ConfigRulesTest {
     Path tmp;
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"unknownKeys", "types", "regencyAndDataDir", "http", "ministry", "devices", "printers",
+    @MethodSource({"unknownKeys", "types", "regencyAndDataDir", "http", "ministry", "sshFiles", "devices", "printers",
             "stock", "optionalSections"})
     void reportsExactlyTheBrokenKey(Consumer<ConfigFixture> breakIt, String key, String fragment) {
         ConfigFixture fixture = new ConfigFixture(tmp);
@@ -76,10 +76,13 @@ class ConfigRulesTest {
     void knownHostsMayHoldCommentsBlankLinesAndMarkers() {
         ConfigFixture fixture = new ConfigFixture(tmp).secret("known_hosts", """
                 # ministry
-                sftp.kemendagri.example,203.0.113.7 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJx8
+                sftp.kemendagri.example,203.0.113.7 %1$s
 
-                @cert-authority *.kemendagri.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJx9 ca
-                """, "rw-r--r--");
+                @cert-authority *.kemendagri.example %1$s ca
+                # the devices
+                10.33.10.5 %1$s
+                10.33.10.6 %1$s
+                """.formatted(ConfigFixture.HOST_KEY), "rw-r--r--");
         assertEquals(List.of(), fixture.check());
     }
 
@@ -216,6 +219,16 @@ class ConfigRulesTest {
                                 + " start with one of tcp://, ssl://, nio://, nio+ssl://, failover:, vm://",
                         f -> f.set("ministry.broker.url", "http://mq.kemendagri.example")),
                 row("ministry.broker.url", "must not be empty", f -> f.set("ministry.broker.url", "\"\"")),
+                row("ministry.broker.url", "'failover:(ssl://mq.kemendagri.example:61617' is not a valid URL",
+                        f -> f.set("ministry.broker.url", "\"failover:(ssl://mq.kemendagri.example:61617\"")),
+                row("ministry.broker.url", "'ssl://mq.kemendagri.example' in 'failover:(ssl://mq.kemendagri.example)'"
+                                + " needs a host and a port (ActiveMQ has no default): e.g. ssl://mq.kemendagri.example:61617",
+                        f -> f.set("ministry.broker.url", "\"failover:(ssl://mq.kemendagri.example)\"")),
+                row("ministry.broker.url", "'htp://mq:61616' in 'failover:(ssl://mq:61617,htp://mq:61616)' is not a broker"
+                                + " address",
+                        f -> f.set("ministry.broker.url", "\"failover:(ssl://mq:61617,htp://mq:61616)\"")),
+                row("ministry.broker.url", "'tcp://mq.kemendagri.example' needs a host and a port",
+                        f -> f.set("ministry.broker.url", "\"tcp://mq.kemendagri.example\"")),
                 row("ministry.broker.username", "is required", f -> f.remove("ministry.broker.username")),
                 row("ministry.broker.passwordFile", "is empty", f -> f.secret("broker.password", "", "rw-------")),
                 row("ministry.broker.passwordFile", "permissions rw-r----- are too open (group or others have access)"
@@ -376,6 +389,28 @@ class ConfigRulesTest {
                 row("limits.minFreeBytes", "must be at least 0, found -1", f -> f.set("limits", "{minFreeBytes: -1}")),
                 row("limits.minFreeBytes", "must be a whole number, found the text '1GB'",
                         f -> f.set("limits", "{minFreeBytes: 1GB}")));
+    }
+
+    /** Read as JSch, the hub's SSH client, will read them at night; the fixture's are good. */
+    static Stream<Arguments> sshFiles() {
+        return Stream.of(
+                // JSch trusts a plain "host" line for any port, but a "[host]:port" line only for that port.
+                row("devices[1].sftp.knownHostsFile", "has no host key for 10.33.10.6: the hub would refuse that"
+                                + " peer at every connection (strict host-key checking). Add it, then compare its fingerprint",
+                        f -> f.secret("known_hosts", "10.33.10.5,sftp.kemendagri.example " + ConfigFixture.HOST_KEY
+                                + "\n[10.33.10.6]:2222 " + ConfigFixture.HOST_KEY + "\n", "rw-r--r--")),
+                row("devices[0].sftp.knownHostsFile", "has no host key for 10.33.10.77",
+                        f -> f.set("devices[0].sftp.host", "10.33.10.77").secret("known_hosts",
+                                "10.33.10.6,sftp.kemendagri.example " + ConfigFixture.HOST_KEY + "\n", "rw-r--r--")),
+                row("devices[0].sftp.knownHostsFile", "has only revoked keys for 10.33.10.5",
+                        f -> f.secret("known_hosts", "@revoked 10.33.10.5 " + ConfigFixture.HOST_KEY
+                                + "\n10.33.10.6,sftp.kemendagri.example " + ConfigFixture.HOST_KEY + "\n", "rw-r--r--")),
+                row("devices[0].sftp.privateKeyFile", "is protected by a passphrase, and the hub cannot type a passphrase"
+                                + " at night: remove it with ssh-keygen -p -N \"\" -f ",
+                        f -> f.secret("locked_key", ConfigFixture.privateKey("night-shift"), "rw-------")
+                                .set("devices[0].sftp.privateKeyFile", "../secrets/locked_key")),
+                row("ministry.sftp.privateKeyFile", "is not a private key the hub can read",
+                        f -> f.set("ministry.sftp.privateKeyFile", "../secrets/broker.password")));
     }
 
     private static Arguments row(String key, String fragment, Consumer<ConfigFixture> breakIt) {

@@ -46,7 +46,7 @@ class KlatenSampleTest {
     void hasAllTwentySixKecamatanWithOneDeviceEach() throws Exception {
         HubConfig hub = ConfigLoader.load(config);
 
-        assertEquals(new HubConfig.Regency("33.10", "Kabupaten Klaten", HubConfig.Regency.DEFAULT_TIME_ZONE), hub.regency());
+        assertEquals(new HubConfig.Regency("33.10", "Kabupaten Klaten", id.ektp.hub.codes.ProvinceZones.WIB), hub.regency());
         assertEquals(26, hub.devices().size());
         Set<String> kecamatan = hub.devices().stream().map(Device::kecamatan).collect(Collectors.toSet());
         for (int k = 1; k <= 26; k++) {

@@ -3,6 +3,7 @@ package id.ektp.hub.across;
 import static id.ektp.hub.policies.ErrorPolicies.UNTIL_BROKER_TAKES_IT;
 
 import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
+import java.time.ZoneId;
 import java.util.Map;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -22,7 +23,8 @@ import org.apache.camel.builder.RouteBuilder;
  *       JMS transaction committed only after {@link AllocationIntake} stored (or quarantined) the
  *       message.</li>
  *   <li><b>Schedules</b>: the stock check ({@value #STOCK_CHECK}, Quartz cron
- *       {@code stock.checkSchedule}), the device watch ({@value #DEVICE_WATCH}, every 2 s) and the
+ *       {@code stock.checkSchedule} in the regency's zone, {@code regency.timeZone}: a container's
+ *       JVM runs in UTC, and "07:00" must not fire at 14:00 WIB), the device watch ({@value #DEVICE_WATCH}, every 2 s) and the
  *       hub status report ({@value #HUB_STATUS}, every {@code reports.statusInterval}). The two
  *       configured ones come from templates, so a config reload replaces them the way it
  *       replaces a device's route.</li>
@@ -36,16 +38,18 @@ public final class AcrossRoutes extends RouteBuilder {
     public static final String HUB_STATUS = "across-hub-status";
 
     private final String stockCron;
+    private final ZoneId zone;
     private final long statusIntervalMillis;
 
-    public AcrossRoutes(String stockCron, long statusIntervalMillis) {
+    public AcrossRoutes(String stockCron, ZoneId zone, long statusIntervalMillis) {
         this.stockCron = stockCron;
+        this.zone = zone;
         this.statusIntervalMillis = statusIntervalMillis;
     }
 
     /** The {@value #STOCK_CHECK} template's parameters: also what a config reload replaces the route with. */
-    public static Map<String, String> stockCheck(String cron) {
-        return Map.of("cron", cron.trim().replaceAll("\\s+", "+"));
+    public static Map<String, String> stockCheck(String cron, ZoneId zone) {
+        return Map.of("cron", cron.trim().replaceAll("\\s+", "+"), "zone", zone.getId());
     }
 
     /** The {@value #HUB_STATUS} template's parameters. */
@@ -79,10 +83,10 @@ public final class AcrossRoutes extends RouteBuilder {
                 .routeId(ALLOCATIONS)
                 .bean("allocationIntake", "receive");
 
-        routeTemplate(STOCK_CHECK).templateParameter("cron")
-                .from("quartz://ektp/stock-check?cron={{cron}}")
+        routeTemplate(STOCK_CHECK).templateParameter("cron").templateParameter("zone")
+                .from("quartz://ektp/stock-check?cron={{cron}}&trigger.timeZone={{zone}}")
                 .bean("stockKeeper", "check");
-        templatedRoute(STOCK_CHECK).routeId(STOCK_CHECK).parameters(stockCheck(stockCron));
+        templatedRoute(STOCK_CHECK).routeId(STOCK_CHECK).parameters(stockCheck(stockCron, zone));
 
         from("timer:device-watch?period=2000&delay=2000")
                 .routeId(DEVICE_WATCH)

@@ -13,6 +13,8 @@ import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.PrintJobs;
+import id.ektp.hub.store.QuarantineRecords;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -45,7 +47,11 @@ import java.util.function.ToDoubleFunction;
  *       contacted since the hub started; {@code ektp_devices{state}}: how many devices in each.</li>
  *   <li>{@code ektp_disk_free_bytes}, {@code ektp_intake_paused} (1 below
  *       {@code limits.minFreeBytes}, see {@link DiskFloor}) and {@code ektp_stranded_jobs}
- *       (jobs QUEUED on a printer no longer configured).</li>
+ *       (jobs QUEUED on a printer no longer configured);</li>
+ *   <li>{@code ektp_outcomes_total{flow,outcome}}: counters of items forwarded (up), printed and
+ *       failed (down), quarantined (up, down, across);</li>
+ *   <li>{@code ektp_config_valid}: 0 while an edit of the configuration file is refused;</li>
+ *   <li>{@code ektp_build_info{version,camel,java}}: always 1, the build in its labels ({@link BuildInfo}).</li>
  * </ul>
  *
  * One scrape reads the store once: the readings are kept for a second, so the dozen gauges
@@ -58,7 +64,7 @@ public final class HubMetrics implements MeterBinder {
     private static final long READINGS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private record Readings(Map<PacketState, Backlog> packets, Backlog outbox, Backlog parked, Map<PrintJobState, Backlog> jobs,
-                            StockSnapshot stock) {}
+                            StockSnapshot stock, Map<String, Integer> quarantinedByFlow) {}
 
     private final PacketRecords packets;
     private final Outbox outbox;
@@ -68,6 +74,8 @@ public final class HubMetrics implements MeterBinder {
     private final DiskFloor disk;
     private final LongSupplier strandedJobs;
     private final Supplier<HubConfig> config;
+    private final QuarantineRecords quarantine;
+    private final ConfigState configState;
     private final Clock clock;
     private Readings readings;
     private MeterRegistry registry;
@@ -78,7 +86,8 @@ public final class HubMetrics implements MeterBinder {
     private long readAtNanos;
 
     public HubMetrics(PacketRecords packets, Outbox outbox, PrintJobs printJobs, StockKeeper stock, PeerStates peers,
-                      DiskFloor disk, LongSupplier strandedJobs, Supplier<HubConfig> config, Clock clock) {
+                      DiskFloor disk, LongSupplier strandedJobs, Supplier<HubConfig> config, QuarantineRecords quarantine,
+                      ConfigState configState, Clock clock) {
         this.packets = packets;
         this.outbox = outbox;
         this.printJobs = printJobs;
@@ -87,6 +96,8 @@ public final class HubMetrics implements MeterBinder {
         this.disk = disk;
         this.strandedJobs = strandedJobs;
         this.config = config;
+        this.quarantine = quarantine;
+        this.configState = configState;
         this.clock = clock;
     }
 
@@ -107,6 +118,17 @@ public final class HubMetrics implements MeterBinder {
         for (PrintJobState state : List.of(PrintJobState.PRINTED, PrintJobState.FAILED)) {
             finished(registry, DOWN, state.name(), r -> r.jobs().get(state));
         }
+        outcome(registry, UP, "forwarded", r -> r.packets().get(PacketState.FORWARDED).count());
+        outcome(registry, DOWN, "printed", r -> r.jobs().get(PrintJobState.PRINTED).count());
+        outcome(registry, DOWN, "failed", r -> r.jobs().get(PrintJobState.FAILED).count());
+        for (String flow : List.of("UP", "DOWN", "ACROSS")) {
+            outcome(registry, flow.toLowerCase(java.util.Locale.ROOT), "quarantined",
+                    r -> r.quarantinedByFlow().getOrDefault(flow, 0));
+        }
+        gauge("ektp.config.valid", m -> m.configState.current().valid() ? 1 : 0)
+                .description("1 while the configuration file on disk is the one running; 0 after an edit was refused"
+                        + " (the hub keeps running the last good one: see the status page)")
+                .register(registry);
 
         gauge("ektp.stock.blanks.on.hand", m -> m.read().stock().onHand())
                 .description("Blank cards on hand (the stock ledger)").register(registry);
@@ -123,6 +145,11 @@ public final class HubMetrics implements MeterBinder {
                 .register(registry);
         gauge("ektp.stranded.jobs", m -> m.strandedJobs.getAsLong())
                 .description("Jobs QUEUED on a printer no longer configured: moved on only by an operator")
+                .register(registry);
+        BuildInfo build = BuildInfo.current();
+        gauge("ektp.build.info", m -> 1)
+                .description("Always 1; which build runs is in its labels (as ektp-hub --version says it)")
+                .tag("version", build.version()).tag("camel", build.camelVersion()).tag("java", build.javaVersion())
                 .register(registry);
 
         this.registry = registry;
@@ -191,6 +218,17 @@ public final class HubMetrics implements MeterBinder {
                 .tag("flow", flow).tag("state", state).register(registry);
     }
 
+    /**
+     * {@code ektp_outcomes_total{flow,outcome}}: items that reached an outcome, counted by the state
+     * store, so the counter carries on across restarts and never goes down (a released quarantined
+     * packet still counts as quarantined once); {@code rate()} gives the pace.
+     */
+    private void outcome(MeterRegistry registry, String flow, String outcome, ToDoubleFunction<Readings> count) {
+        FunctionCounter.builder("ektp.outcomes", this, m -> count.applyAsDouble(m.read()))
+                .description("Items that reached an outcome, per flow: forwarded, printed, failed, quarantined")
+                .tag("flow", flow).tag("outcome", outcome).register(registry);
+    }
+
     /** Held strongly: Micrometer's default weak reference would let this object be collected, and every gauge read NaN. */
     private Gauge.Builder<HubMetrics> gauge(String name, ToDoubleFunction<HubMetrics> value) {
         return Gauge.builder(name, this, value).strongReference(true);
@@ -200,7 +238,7 @@ public final class HubMetrics implements MeterBinder {
         long now = System.nanoTime();
         if (readings == null || now - readAtNanos > READINGS_MAX_AGE_NANOS) {
             readings = new Readings(packets.backlog(), outbox.backlog(), outbox.parkedBacklog(), printJobs.backlog(),
-                    stock.snapshot());
+                    stock.snapshot(), quarantine.everByFlow());
             readAtNanos = now;
         }
         return readings;

@@ -190,7 +190,7 @@ public final class ConfigReload {
         }
         if (change.schedulesChanged()) {
             replaceRoute(context, AcrossRoutes.STOCK_CHECK, AcrossRoutes.STOCK_CHECK,
-                    AcrossRoutes.stockCheck(change.running().stock().checkSchedule()));
+                    AcrossRoutes.stockCheck(change.running().stock().checkSchedule(), change.running().regency().timeZone()));
             replaceRoute(context, AcrossRoutes.HUB_STATUS, AcrossRoutes.HUB_STATUS,
                     AcrossRoutes.hubStatus(change.running().reports().statusInterval().toMillis()));
         }

@@ -84,7 +84,7 @@ public final class Hub implements AutoCloseable {
         main.configure().addRoutesBuilder(new AdminApiPolicy());
         main.configure().addRoutesBuilder(new UpRoutes(config.devices()));
         main.configure().addRoutesBuilder(new DownRoutes(config.printers()));
-        main.configure().addRoutesBuilder(new AcrossRoutes(config.stock().checkSchedule(),
+        main.configure().addRoutesBuilder(new AcrossRoutes(config.stock().checkSchedule(), config.regency().timeZone(),
                 config.reports().statusInterval().toMillis()));
         main.configure().addRoutesBuilder(new AdminRoutes());
         main.configure().addRoutesBuilder(new StatusRoute());

@@ -143,7 +143,8 @@ public final class HubServices {
         PeerStates peerStates = new PeerStates(config::get, deviceLinks, peerLinks);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HubMetrics metrics = new HubMetrics(packets, outbox, printJobs, stock, peerStates, diskFloor,
-                () -> strandedJobs.list().stream().mapToLong(j -> j.queued().count()).sum(), config::get, clock);
+                () -> strandedJobs.list().stream().mapToLong(j -> j.queued().count()).sum(), config::get, quarantine,
+                configState, clock);
         metrics.bindTo(meters);
         this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, peerLinks, adminApi,
                 strandedJobs, metrics::follow);

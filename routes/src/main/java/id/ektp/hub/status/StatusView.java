@@ -1,6 +1,7 @@
 package id.ektp.hub.status;
 
 import id.ektp.hub.connectors.link.Link;
+import id.ektp.hub.connectors.link.LinkTrouble;
 import id.ektp.hub.connectors.link.Links;
 import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
 import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
@@ -18,6 +19,7 @@ import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.down.StrandedJobs;
+import id.ektp.hub.observe.BuildInfo;
 import id.ektp.hub.observe.ConfigState;
 import id.ektp.hub.observe.DiskFloor;
 import id.ektp.hub.store.Backlog;
@@ -119,6 +121,11 @@ public final class StatusView {
         quarantine(status.putObject("quarantine"), now);
         failureReports(status.putArray("failureReports"), now);
         config(status.putObject("config"));
+        BuildInfo build = BuildInfo.current();
+        ObjectNode b = status.putObject("build");
+        b.put("version", build.version());
+        b.put("camel", build.camelVersion());
+        b.put("java", build.javaVersion());
         return status;
     }
 
@@ -137,12 +144,14 @@ public final class StatusView {
                 d.put("sinceSeconds", age(link.since(), now));
                 d.put("lastPoll", messages.time(link.lastContact()));
                 d.put("lastError", Nik.maskAll(link.lastError()));
+                trouble(d, link.lastError(), LinkTrouble.Peer.DEVICE);
             }, () -> {
                 d.put("state", UNKNOWN);
                 d.putNull("since");
                 d.putNull("sinceSeconds");
                 d.putNull("lastPoll");
                 d.putNull("lastError");
+                d.putNull("trouble");
             });
             packets.latestFrom(device.kecamatan(), device.deviceId()).ifPresentOrElse(p -> {
                 ObjectNode last = d.putObject("lastPacket");
@@ -224,14 +233,35 @@ public final class StatusView {
                 l.putNull("sinceSeconds");
                 l.putNull("lastContact");
                 l.putNull("lastError");
+                l.putNull("trouble");
             } else {
                 l.put("state", link.up() ? UP : DOWN);
                 l.put("since", messages.time(link.since()));
                 l.put("sinceSeconds", age(link.since(), now));
                 l.put("lastContact", messages.time(link.lastContact()));
                 l.put("lastError", Nik.maskAll(link.lastError()));
+                trouble(l, link.lastError(), peer.equals(MinistrySftpConnector.PEER) ? LinkTrouble.Peer.MINISTRY_SFTP
+                        : peer.equals(MinistryBrokerConnector.PEER) ? LinkTrouble.Peer.MINISTRY_BROKER : LinkTrouble.Peer.PRINTER);
             }
         }
+    }
+
+    /**
+     * Beside a link's raw {@code lastError}, what it means in plain words ({@link LinkTrouble}):
+     * {@code {code, what, whatEn, todo, todoEn}}; null while there is no error.
+     */
+    private static void trouble(ObjectNode node, String error, LinkTrouble.Peer peer) {
+        LinkTrouble.Words words = LinkTrouble.words(error, peer);
+        if (words == null) {
+            node.putNull("trouble");
+            return;
+        }
+        ObjectNode t = node.putObject("trouble");
+        t.put("code", words.code());
+        t.put("what", words.what());
+        t.put("whatEn", words.whatEn());
+        t.put("todo", words.todo());
+        t.put("todoEn", words.todoEn());
     }
 
     private void stock(ObjectNode out, HubConfig.Stock policy, Instant now) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
 import id.ektp.hub.connectors.ministry.MinistrySftpConnector;
 import id.ektp.hub.connectors.printer.PrinterConnector;
+import id.ektp.hub.observe.BuildInfo;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.packets.PacketDefect;
 import id.ektp.hub.sandbox.packets.PacketSpec;
@@ -143,13 +144,36 @@ class HttpObserveTest {
         assertTrue(value(text, "ektp_disk_free_bytes") > 0);
         assertEquals(0, value(text, "ektp_intake_paused"), "the test environment sets no disk floor");
         assertEquals(0, value(text, "ektp_stranded_jobs"));
+        BuildInfo build = BuildInfo.current();
+        assertEquals(1, value(text, "ektp_build_info", "version", build.version(), "camel", "4.18.0",
+                "java", System.getProperty("java.version")), "which build runs, in the labels");
 
         assertTrue(value(text, "camel_exchanges_total", "routeId", "up-forward") >= 1, "Camel's own route meters too");
+
+        // Counters per outcome, the Prometheus way (rate() works on them), and the configuration's state.
+        assertEquals(1, value(text, "ektp_outcomes_total", "flow", "up", "outcome", "forwarded"));
+        assertEquals(1, value(text, "ektp_outcomes_total", "flow", "up", "outcome", "quarantined"));
+        assertEquals(0, value(text, "ektp_outcomes_total", "flow", "down", "outcome", "printed"));
+        assertEquals(0, value(text, "ektp_outcomes_total", "flow", "across", "outcome", "quarantined"));
+        assertEquals(1, value(text, "ektp_config_valid"));
+        // The JVM's and the process's own meters (camel.metrics.binders).
+        assertTrue(value(text, "jvm_memory_used_bytes", "area", "heap") > 0);
+        assertTrue(value(text, "jvm_threads_live_threads") > 10);
+        assertTrue(value(text, "process_uptime_seconds") > 0);
+        assertTrue(value(text, "process_cpu_usage") >= 0);
+        assertTrue(value(text, "process_files_open_files") > 0);
+        assertTrue(value(text, "jvm_classes_loaded_classes") > 1000);
+        assertEquals(1, value(text, "jvm_info", "version", System.getProperty("java.runtime.version")), "the JVM's version");
         assertTrue(sample(text, "camel_exchanges_failed_total", Map.of("routeId", "across-outbox")).isPresent());
 
         env.deviceServer().stop();
         await().atMost(PATIENCE).until(() -> scraped("ektp_devices", "state", "DOWN") == 2
                 && scraped("ektp_device_up", "device", "331005-CWS01") == 0);
+
+        // An edit the hub refuses: it keeps running the last good configuration, and says so.
+        Path file = hub.configState().current().file();
+        HubTestEnvironment.rewrite(file, Files.readString(file).replace("reorderDaysOfCover: 7", "reorderDaysOfCover: seven"));
+        await().atMost(PATIENCE).until(() -> scraped("ektp_config_valid") == 0);
     }
 
     private double scraped(String name, String... labels) throws Exception {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import id.ektp.hub.across.Messages;
 import id.ektp.hub.across.Queues;
+import id.ektp.hub.codes.ProvinceZones;
 import id.ektp.hub.config.HubConfig.Regency;
 import id.ektp.hub.sandbox.prr.PrrBatchFactory;
 import id.ektp.hub.spool.Spool;
@@ -54,7 +55,7 @@ class BatchProcessorTest {
         Clock clock = Clock.systemUTC();
         jobs = new PrintJobs(store, clock);
         quarantine = new QuarantineRecords(store, clock);
-        Messages messages = new Messages(new Regency(REGENCY, "Kabupaten Klaten", Regency.DEFAULT_TIME_ZONE), clock);
+        Messages messages = new Messages(new Regency(REGENCY, "Kabupaten Klaten", ProvinceZones.WIB), clock);
         processor = new BatchProcessor(store, jobs, new Outbox(store, clock), quarantine, messages,
                 Set.of("33.10.05", "33.10.06")::contains, dataDir);
     }

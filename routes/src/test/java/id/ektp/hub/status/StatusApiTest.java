@@ -112,6 +112,10 @@ class StatusApiTest {
         assertEquals(0, config.get("problems").size());
         assertTrue(config.get("rejectedAt").isNull());
         assertNotNull(OffsetDateTime.parse(config.get("appliedAt").asText()));
+        JsonNode build = s.get("build");
+        assertTrue(build.get("version").asText().matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), build.toString());
+        assertEquals("4.18.0", build.get("camel").asText());
+        assertEquals(System.getProperty("java.version"), build.get("java").asText());
     }
 
     @Test
@@ -126,6 +130,10 @@ class StatusApiTest {
         assertEquals("331014-WDR01", s.at("/devices/0/key").asText(), "configured last, listed first: it is down");
         JsonNode down = s.at("/devices/0");
         assertFalse(down.get("lastError").asText().isBlank(), down.toString());
+        assertEquals("UNREACHABLE", down.at("/trouble/code").asText(), "nothing listens on its port: " + down);
+        assertEquals("Perangkat kecamatan mati, atau jaringannya putus.", down.at("/trouble/what").asText());
+        assertEquals("The kecamatan device is off, or its line is down.", down.at("/trouble/whatEn").asText());
+        assertTrue(down.at("/trouble/todoEn").asText().contains("nothing is lost"), down.toString());
         assertTrue(down.get("sinceSeconds").asLong() >= 0);
         assertNotNull(OffsetDateTime.parse(down.get("since").asText()));
         assertEquals("33.10.05", down.at("/neighbours/0/kecamatanCode").asText());
@@ -135,6 +143,7 @@ class StatusApiTest {
         assertEquals("UP", down.at("/neighbours/1/state").asText());
         JsonNode up = device(s, "331005-CWS01");
         assertTrue(up.get("lastError").isNull());
+        assertTrue(up.get("trouble").isNull());
         assertNotNull(OffsetDateTime.parse(up.get("lastPoll").asText()));
     }
 

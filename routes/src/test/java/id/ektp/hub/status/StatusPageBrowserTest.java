@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import id.ektp.hub.observe.BuildInfo;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.sftp.EmbeddedSftpServer;
 import id.ektp.hub.sandbox.sftp.SshKeys;
@@ -194,7 +195,49 @@ class StatusPageBrowserTest {
         hub.close();
         await().atMost(PATIENCE).until(() -> browser.findElement(By.id("offline")).isDisplayed());
         assertEquals("DOWN", state("331014-WDR01"));
+        assertTrue(text("#offline-detail").matches("Data di bawah dari \\d{2}:\\d{2}:\\d{2} WIB / The data below is from .*"),
+                "in the hub's zone, like every time on the page, not the browser's: " + text("#offline-detail"));
     }
+    /**
+     * A device that refuses the hub's login and a printer whose folder is missing are said in
+     * plain words, Indonesian with the English beneath, with what to do; the raw error is behind
+     * a click, and stays open across the page's refreshes once opened.
+     */
+    @Test
+    void aLinkInTroubleIsSaidInPlainWordsWithTheRawErrorOneClickAway() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        env.deviceServer().refuseLogins("trc01", true);
+        env.startHub();
+        browser = chromium(profile);
+        browser.get("http://127.0.0.1:" + env.httpPort() + "/?refresh=" + REFRESH.toSeconds());
+
+        String trc01 = row("331006-TRC01");
+        await().atMost(PATIENCE).until(() -> attribute(trc01 + " .trouble", "data-trouble") != null);
+        assertEquals("LOGIN_REFUSED", attribute(trc01 + " .trouble", "data-trouble"));
+        String words = text(trc01 + " .trouble");
+        assertTrue(words.startsWith("Login ditolak: perangkat kecamatan tidak mengenal kunci hub.\n"
+                + "Login refused: the kecamatan device does not know the hub's key.\n"), words);
+        assertTrue(words.contains("\u2192 Minta pengelolanya memasang kunci publik hub"), words);
+        assertTrue(words.contains("Ask its administrator to add the hub's public key"), words);
+        assertTrue(words.contains("Pesan asli / Raw error") && !words.contains("Auth fail"),
+                "the raw error is behind a click: " + words);
+
+        browser.executeScript("document.querySelector(arguments[0]).click();", trc01 + " .trouble summary");
+        Instant clicked = renderedAt();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> renderedAt().isAfter(clicked));
+        String opened = text(trc01 + " .trouble details");
+        assertTrue(opened.contains("Auth fail"), "opened, and still open after a refresh: " + opened);
+
+        String printer = "#link-rows tr[data-link='printer-DKC-1']";
+        await().atMost(PATIENCE).until(() -> attribute(printer + " .trouble", "data-trouble") != null);
+        assertEquals("FOLDER_MISSING", attribute(printer + " .trouble", "data-trouble"));
+        assertTrue(text(printer).contains("The folder the hub uses is missing on the printer."), text(printer));
+
+        BuildInfo build = BuildInfo.current();
+        assertEquals("ektp-hub " + build.version() + " \u00b7 Camel 4.18.0 \u00b7 Java " + build.javaVersion(), text("#build"),
+                "which build runs, in the footer");
+    }
+
     @Test
     void jobsHeldByAPrinterNoLongerConfiguredAreShownWithWhatToDo() throws Exception {
         env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);

@@ -93,6 +93,7 @@ public final class HubTestEnvironment implements AutoCloseable {
     private final List<Hub> hubs = new ArrayList<>();
     private final List<AtStart> atNextStart = new ArrayList<>();
     private String extraYaml = "";
+    private String regencyYaml = "{code: \"33.10\", name: \"Kabupaten Klaten (test)\"}";
     private String stockYaml = "{reorderDaysOfCover: 7, targetDaysOfCover: 30, criticalDaysOfCover: 2, checkSchedule: \"0 0 7 * * ?\"}";
     private EmbeddedBroker broker;
     private String brokerUrl;
@@ -208,6 +209,12 @@ public final class HubTestEnvironment implements AutoCloseable {
         return broker;
     }
 
+    /** The {@code regency:} section, as a YAML flow mapping (the devices' kecamatan codes must be in it). */
+    public HubTestEnvironment withRegency(String yamlFlowMapping) {
+        this.regencyYaml = yamlFlowMapping;
+        return this;
+    }
+
     /** The {@code stock:} section, as a YAML flow mapping. */
     public HubTestEnvironment withStock(String yamlFlowMapping) {
         this.stockYaml = yamlFlowMapping;
@@ -276,8 +283,9 @@ public final class HubTestEnvironment implements AutoCloseable {
 
     /** Writes the YAML configuration for the current devices and loads it as production does. */
     public HubConfig config() throws Exception {
+        vouchForOwnPeers();
         StringBuilder yaml = new StringBuilder("""
-                regency: {code: "33.10", name: "Kabupaten Klaten (test)"}
+                regency: %s
                 dataDir: data
                 http: {host: 127.0.0.1, port: %d, adminTokenFile: secrets/admin.token}
                 ministry:
@@ -286,7 +294,7 @@ public final class HubTestEnvironment implements AutoCloseable {
                          pollInterval: 1s, connectTimeout: 2s, readTimeout: 8s, %s}
                   broker: {url: "%s", username: reg3310, passwordFile: secrets/broker.password, retryMaxDelay: 2s}
                 devices:
-                """.formatted(httpPort, ministryPort != 0 ? ministryPort : ministryServer.port(), ministryExtra,
+                """.formatted(regencyYaml, httpPort, ministryPort != 0 ? ministryPort : ministryServer.port(), ministryExtra,
                 brokerUrl != null ? brokerUrl : broker == null ? "tcp://127.0.0.1:1" : broker.url()));
         for (TestDevice d : devices.values()) {
             yaml.append("""
@@ -326,6 +334,25 @@ public final class HubTestEnvironment implements AutoCloseable {
         Path file = root.resolve("hub.yaml");
         rewrite(file, yaml.toString());
         return ConfigLoader.load(file);
+    }
+
+    /**
+     * A peer of the test's own (a server that hangs, a port nothing listens on) needs a host key
+     * in known_hosts like any other peer, or the configuration is refused. One that never gets as
+     * far as showing its key gets the hub's public key as a stand-in; a test whose own server
+     * wrote its real key before keeps that.
+     */
+    private void vouchForOwnPeers() throws IOException {
+        Path knownHosts = secrets.resolve("known_hosts");
+        List<Integer> ports = new ArrayList<>();
+        devices.values().stream().filter(d -> d.port() != 0).forEach(d -> ports.add(d.port()));
+        sftpPrinters.values().stream().filter(p -> p.port() != 0).forEach(p -> ports.add(p.port()));
+        for (int port : ports) {
+            String entry = "[127.0.0.1]:" + port + " ";
+            if (Files.readAllLines(knownHosts).stream().noneMatch(line -> line.startsWith(entry))) {
+                KnownHosts.write(knownHosts, "127.0.0.1", port, hubKey);
+            }
+        }
     }
 
     /**

@@ -114,6 +114,23 @@ public final class QuarantineRecords {
         });
     }
 
+    /**
+     * How many items were ever quarantined per flow ({@code UP}, {@code DOWN}, {@code ACROSS}),
+     * held, released or dropped: only ever grows, as a Prometheus counter must.
+     */
+    public java.util.Map<String, Integer> everByFlow() {
+        return store.read(c -> {
+            java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT flow, COUNT(*) FROM quarantine GROUP BY flow");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            return counts;
+        });
+    }
+
     /** Every item, held or not, oldest first: what the audit listing shows. */
     public List<QuarantineEntry> all() {
         return store.read(c -> {
