@@ -71,7 +71,7 @@ final class ConfigFixture {
         writeSecrets(secrets);
     }
 
-    /** The four secret files the sample configurations name, owner-only. */
+    /** The five secret files the sample configurations name, owner-only. */
     static void writeSecrets(Path dir) {
         secret(dir, "admin.token", "s3cret-admin-token\n", "rw-------");
         secret(dir, "id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA==\n-----END OPENSSH PRIVATE KEY-----\n",
@@ -79,6 +79,7 @@ final class ConfigFixture {
         secret(dir, "known_hosts", "# the peers' host keys\n10.33.10.5 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJx8\n",
                 "rw-------");
         secret(dir, "broker.password", "s3cret-broker-password\n", "rw-------");
+        secret(dir, "nik.key", "0123456789abcdef0123456789abcdef\n", "rw-------");
     }
 
     static Path secret(Path dir, String name, String content, String perms) {

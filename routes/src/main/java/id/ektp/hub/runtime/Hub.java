@@ -75,6 +75,7 @@ public final class Hub implements AutoCloseable {
             LOG.info("Removed {} unfinished download(s) from the last run; their devices still hold them", stale);
         }
         HubServices services = new HubServices(config, store, spool, clock);
+        services.nikIndex.start(store, clock);
         Main main = new Main();
         services.beans().forEach(main::bind);
         MinistryBrokerConnector.beans(config.ministry().broker()).forEach(main::bind);

@@ -45,6 +45,8 @@ import id.ektp.hub.store.DeviceStates;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecords;
+import id.ektp.hub.store.NikIndex;
+import id.ektp.hub.codes.NikKey;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger;
 import id.ektp.hub.up.OutboundQueue;
@@ -85,13 +87,15 @@ public final class HubServices {
     final ConfigState configState;
     final ConfigReload configReload;
     final StatusView statusView;
+    final NikIndex nikIndex;
     private final Map<String, Object> beans;
 
     HubServices(HubConfig initial, HubStore store, Spool spool, Clock clock) throws IOException {
         this.config = new AtomicReference<>(initial);
         this.store = store;
         this.spool = spool;
-        this.packets = new PacketRecords(store, clock);
+        this.nikIndex = nikIndex(initial);
+        this.packets = new PacketRecords(store, clock, nikIndex);
         this.quarantine = new QuarantineRecords(store, clock);
         this.outbox = new Outbox(store, clock);
         this.ledger = new StockLedger(store);
@@ -106,7 +110,7 @@ public final class HubServices {
         java.util.function.Supplier<List<Device>> devices = () -> config.get().devices();
         this.status = new HubStatusReport(messages, packets, outbox, deviceLinks, stock, devices);
 
-        this.printJobs = new PrintJobs(store, clock);
+        this.printJobs = new PrintJobs(store, clock, nikIndex);
         StrandedJobs strandedJobs = new StrandedJobs(printJobs, config::get);
         this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()),
                 peerLinks);
@@ -179,5 +183,11 @@ public final class HubServices {
 
     Map<String, Object> beans() {
         return beans;
+    }
+
+    /** The keyed NIK hash, when {@code privacy.nikKeyFile} is configured (read once: a key change needs a restart). */
+    private static NikIndex nikIndex(HubConfig config) throws IOException {
+        return config.privacy().keyFile().isPresent()
+                ? NikIndex.of(NikKey.load(config.privacy().keyFile().get())) : NikIndex.NONE;
     }
 }

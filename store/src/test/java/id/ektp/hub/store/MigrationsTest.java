@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MigrationsTest {
     /** Every table the store's classes read or write, written out here rather than taken from the migrations. */
-    private static final List<String> TABLES = List.of("allocation", "audit", "device_state", "outbox", "packet",
-            "print_job", "print_result", "prr_batch", "prr_batch_rejected", "quarantine", "stock_event", "stock_request");
+    private static final List<String> TABLES = List.of("allocation", "audit", "device_state", "followup", "nik_key",
+            "outbox", "packet", "print_job", "print_result", "prr_batch", "prr_batch_rejected", "quarantine", "receipt",
+            "stock_event", "stock_request");
 
     @TempDir
     Path dataDir;
@@ -49,7 +50,9 @@ class MigrationsTest {
             assertFalse(Sql.tables(old).contains("outbox"), "a version 1 store has no outbox yet");
             PacketRecords packets = new PacketRecords(old, clock);
             packets.beginReceiving("331005-CWS01-20260302T011500-0001", "33.10.05", "CWS01", "a".repeat(64), 1234);
-            packets.markReceived("331005-CWS01-20260302T011500-0001");
+            // As a version 1 hub marked it: today's markReceived also raises a receipt, a later table.
+            old.transact(c -> c.createStatement().executeUpdate(
+                    "UPDATE packet SET state = 'RECEIVED' WHERE packet_id = '331005-CWS01-20260302T011500-0001'"));
             new QuarantineRecords(old, clock).hold("q-1", "UP", "p-1", "packets/q-1.zip", "33.10.05/CWS01",
                     "CHECKSUM_MISMATCH", "kept from version 1");
         }
