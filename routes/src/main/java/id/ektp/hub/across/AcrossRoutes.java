@@ -21,6 +21,8 @@ import org.apache.camel.builder.RouteBuilder;
  *   <li><b>Allocations</b> ({@value #ALLOCATIONS}): shipments the ministry announces, in a local
  *       JMS transaction committed only after {@link AllocationIntake} stored (or quarantined) the
  *       message.</li>
+ *   <li><b>Packet results</b> ({@value #RESULTS}): the ministry's answer for each forwarded
+ *       packet, taken the same way by {@link PacketResultIntake}.</li>
  *   <li><b>Schedules</b>: the stock check ({@value #STOCK_CHECK}, Quartz cron
  *       {@code stock.checkSchedule}), the device watch ({@value #DEVICE_WATCH}, every 2 s) and the
  *       hub status report ({@value #HUB_STATUS}, every {@code reports.statusInterval}). The two
@@ -31,6 +33,7 @@ import org.apache.camel.builder.RouteBuilder;
 public final class AcrossRoutes extends RouteBuilder {
     public static final String OUTBOX = "across-outbox";
     public static final String ALLOCATIONS = "across-allocations";
+    public static final String RESULTS = "across-packet-results";
     public static final String STOCK_CHECK = "across-stock-check";
     public static final String DEVICE_WATCH = "across-device-watch";
     public static final String HUB_STATUS = "across-hub-status";
@@ -78,6 +81,10 @@ public final class AcrossRoutes extends RouteBuilder {
         from(MinistryBrokerConnector.ALLOCATIONS)
                 .routeId(ALLOCATIONS)
                 .bean("allocationIntake", "receive");
+
+        from(MinistryBrokerConnector.RESULTS)
+                .routeId(RESULTS)
+                .bean("packetResultIntake", "receive");
 
         routeTemplate(STOCK_CHECK).templateParameter("cron")
                 .from("quartz://ektp/stock-check?cron={{cron}}")

@@ -20,6 +20,9 @@ import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecords;
+import id.ektp.hub.store.PacketResults;
+import id.ektp.hub.store.FollowUps;
+import id.ektp.hub.store.Receipts;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger;
 import java.io.IOException;
@@ -176,6 +179,18 @@ public final class Hub implements AutoCloseable {
 
     public DiskFloor diskFloor() {
         return services.diskFloor;
+    }
+
+    public PacketResults packetResults() {
+        return services.packetResults;
+    }
+
+    public FollowUps followUps() {
+        return services.followUps;
+    }
+
+    public Receipts receipts() {
+        return services.receipts;
     }
 
     @Override

@@ -13,6 +13,7 @@ import id.ektp.hub.down.DownRoutes;
 import id.ektp.hub.admin.AdminApi;
 import id.ektp.hub.admin.QuarantineDesk;
 import id.ektp.hub.across.AllocationIntake;
+import id.ektp.hub.across.PacketResultIntake;
 import id.ektp.hub.across.DeviceWatch;
 import id.ektp.hub.across.FailureReports;
 import id.ektp.hub.across.HubStatusReport;
@@ -46,6 +47,9 @@ import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecords;
 import id.ektp.hub.store.NikIndex;
+import id.ektp.hub.store.PacketResults;
+import id.ektp.hub.store.FollowUps;
+import id.ektp.hub.store.Receipts;
 import id.ektp.hub.codes.NikKey;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger;
@@ -88,6 +92,9 @@ public final class HubServices {
     final ConfigReload configReload;
     final StatusView statusView;
     final NikIndex nikIndex;
+    final PacketResults packetResults;
+    final FollowUps followUps;
+    final Receipts receipts;
     private final Map<String, Object> beans;
 
     HubServices(HubConfig initial, HubStore store, Spool spool, Clock clock) throws IOException {
@@ -96,6 +103,9 @@ public final class HubServices {
         this.spool = spool;
         this.nikIndex = nikIndex(initial);
         this.packets = new PacketRecords(store, clock, nikIndex);
+        this.packetResults = new PacketResults(store);
+        this.followUps = new FollowUps(store);
+        this.receipts = new Receipts(store);
         this.quarantine = new QuarantineRecords(store, clock);
         this.outbox = new Outbox(store, clock);
         this.ledger = new StockLedger(store);
@@ -130,11 +140,15 @@ public final class HubServices {
                 configuredKecamatan, initial.dataDir());
         PrintResultIntake printResultIntake = new PrintResultIntake(store, printJobs, stock, reports, outbox, messages,
                 quarantine, () -> config.get().printing().maxAttempts(), initial.dataDir());
+        PacketResultIntake packetResultIntake = new PacketResultIntake(store, packets, packetResults, followUps,
+                quarantine, initial.dataDir(), initial.regency().code(), clock);
         QuarantineDesk quarantineDesk = new QuarantineDesk(quarantine, initial.dataDir(), Map.of(
                 "packets", new PacketRelease(store, packets, quarantine, spool, inspector, outboundQueue)::release,
                 "batches", batchProcessor::release,
                 "results", printResultIntake::release,
-                "messages", allocationIntake::release));
+                // Both kinds of ministry message keep their text there; the id says which.
+                "messages", (entry, file) -> entry.quarantineId().startsWith(PacketResultIntake.ID_PREFIX)
+                        ? packetResultIntake.release(entry, file) : allocationIntake.release(entry, file)));
         DeviceWatch deviceWatch = new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                 devices, initial.reports().deviceDownAfter());
         AdminApi adminApi = new AdminApi(stock, quarantineDesk, strandedJobs, outbox,
@@ -168,6 +182,7 @@ public final class HubServices {
                 Map.entry("outboxRelay", new OutboxRelay(outbox, initial.regency().code())),
                 Map.entry("stockKeeper", stock),
                 Map.entry("allocationIntake", allocationIntake),
+                Map.entry("packetResultIntake", packetResultIntake),
                 Map.entry("deviceWatch", deviceWatch),
                 Map.entry("hubStatusReport", status),
                 Map.entry("statusView", statusView),

@@ -75,15 +75,17 @@ public final class FollowUps {
 
     /**
      * A resident's later packet was enrolled: their open DUPLICATE and REJECTED follow-ups are
-     * done. Found by the keyed NIK hash, so only with {@code privacy.nikKeyFile}. The packet ids closed.
+     * done. The resident is recognised by the keyed NIK hash, so only with {@code privacy.nikKeyFile}.
+     * The packet ids closed.
      */
-    public List<String> closeEarlierOf(String nikHash, String enrolledPacketId, Instant now) {
+    public List<String> closeEarlierOf(String enrolledPacketId, Instant now) {
         return store.transact(c -> {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT f.packet_id FROM followup f JOIN packet p ON p.packet_id = f.packet_id
-                    WHERE p.nik_hash = ? AND f.packet_id <> ? AND f.closed_at IS NULL AND f.kind IN ('DUPLICATE', 'REJECTED')""")) {
-                ps.setString(1, nikHash);
+                    WHERE p.nik_hash = (SELECT nik_hash FROM packet WHERE packet_id = ?) AND f.packet_id <> ?
+                      AND f.closed_at IS NULL AND f.kind IN ('DUPLICATE', 'REJECTED')""")) {
+                ps.setString(1, enrolledPacketId);
                 ps.setString(2, enrolledPacketId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -131,7 +131,7 @@ class ResidentJourneyStoreTest {
         // The resident records again and is enrolled: the follow-up is done.
         String again = "331005-CWS01-20261210081500-0003";
         forward(again, NIK);
-        assertEquals(List.of(ID), followUps.closeEarlierOf(NikIndex.of(NikKey.of(KEY)).hash(NIK), again, clock.instant()));
+        assertEquals(List.of(ID), followUps.closeEarlierOf(again, clock.instant()));
         assertEquals(List.of(), followUps.open());
     }
 
