@@ -55,6 +55,7 @@ import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger;
 import id.ektp.hub.up.OutboundQueue;
 import id.ektp.hub.up.PacketForwarding;
+import id.ektp.hub.up.DeviceReceipts;
 import id.ektp.hub.up.PacketInspector;
 import id.ektp.hub.up.PacketIntake;
 import id.ektp.hub.up.PacketQuarantine;
@@ -179,6 +180,7 @@ public final class HubServices {
                 Map.entry("packetValidation", new PacketValidation(spool, packets, packetQuarantine,
                         inspector, outboundQueue)),
                 Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue)),
+                Map.entry("deviceReceipts", new DeviceReceipts(receipts, messages, deviceLinks, clock)),
                 Map.entry("outboxRelay", new OutboxRelay(outbox, initial.regency().code())),
                 Map.entry("stockKeeper", stock),
                 Map.entry("allocationIntake", allocationIntake),

@@ -65,6 +65,30 @@ public final class DeviceConnector {
         TEMPLATE_PARAMETERS = List.copyOf(names);
     }
 
+    /**
+     * Where the hub writes a device's receipts (ICD §1): its {@code receiptsDir}, created when
+     * missing ({@code autoCreate}). Each file goes up as {@code .<name>.part} and is renamed
+     * ({@code tempFileName}), replacing the packet's previous receipt ({@code fileExist=Override};
+     * the old one is removed only just before the rename, not before the upload). One connect
+     * attempt per write ({@code maximumReconnectAttempts=0}): a device that is down fails the write
+     * at once, and the receipts route waits, with backoff, on its own thread.
+     */
+    public static final String RECEIPTS = SftpOptions.secure(SftpOptions.placeholders(""), "{{receiptsDir}}")
+            + "&autoCreate=true&maximumReconnectAttempts=0"
+            + "&tempFileName=.${file:name}.part&fileExist=Override&eagerDeleteTargetFile=false";
+
+    /** The parameters {@link #RECEIPTS} needs in a route template, with how often it looks for receipts to write. */
+    public static final List<String> RECEIPT_PARAMETERS;
+
+    static {
+        List<String> names = new ArrayList<>(List.of("deviceKey", "receiptsDir", "receiptsMillis"));
+        names.addAll(SftpOptions.PARAMETERS);
+        RECEIPT_PARAMETERS = List.copyOf(names);
+    }
+
+    /** How often a device's receipts route looks for receipts it owes. */
+    public static final long RECEIPTS_MILLIS = 1000;
+
     private final Links links;
 
     public DeviceConnector(Clock clock) {
@@ -91,6 +115,16 @@ public final class DeviceConnector {
         SftpOptions.parameters(p, "", device.sftp());
         p.put("outboxDir", device.outboxDir());
         p.put("pollMillis", String.valueOf(device.pollInterval().toMillis()));
+        return p;
+    }
+
+    /** The receipts template's parameters for one device ({@link #RECEIPTS}). */
+    public static Map<String, String> receiptParameters(Device device) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("deviceKey", device.key());
+        SftpOptions.parameters(p, "", device.sftp());
+        p.put("receiptsDir", device.receiptsDir());
+        p.put("receiptsMillis", String.valueOf(RECEIPTS_MILLIS));
         return p;
     }
 }
