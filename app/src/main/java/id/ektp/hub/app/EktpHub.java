@@ -16,17 +16,19 @@ public final class EktpHub {
     static final int BAD_CONFIG = 2;
     static final int USAGE = 64;
 
-    private static final Map<String, Command> COMMANDS = Map.of(
-            "run", new RunCommand(),
-            "validate", new ValidateCommand(),
-            "sandbox", new SandboxCommand(),
-            "quarantine", new QuarantineCommand(),
-            "outbox", new OutboxCommand(),
-            "status", new StatusCommand(),
-            "stock-arrival", AdminCommand.stockArrival(),
-            "stock-request", AdminCommand.stockRequest(),
-            "destruction", AdminCommand.destruction(),
-            "requeue-jobs", AdminCommand.requeueJobs());
+    private static final Map<String, Command> COMMANDS = Map.ofEntries(
+            Map.entry("run", new RunCommand()),
+            Map.entry("validate", new ValidateCommand()),
+            Map.entry("sandbox", new SandboxCommand()),
+            Map.entry("quarantine", new QuarantineCommand()),
+            Map.entry("outbox", new OutboxCommand()),
+            Map.entry("status", new StatusCommand()),
+            Map.entry("followups", new FollowupsCommand()),
+            Map.entry("lookup", new LookupCommand()),
+            Map.entry("stock-arrival", AdminCommand.stockArrival()),
+            Map.entry("stock-request", AdminCommand.stockRequest()),
+            Map.entry("destruction", AdminCommand.destruction()),
+            Map.entry("requeue-jobs", AdminCommand.requeueJobs()));
 
     private EktpHub() {}
 
@@ -77,6 +79,8 @@ public final class EktpHub {
                   status --config FILE | --url URL
                                              what the running hub says of its devices, backlogs,
                                              links, stock, quarantine and configuration
+                  followups --config FILE    residents who must come in (duplicate, rejected) and
+                                             packets overdue at the ministry, by kecamatan
 
                 admin calls to the running hub (its HTTP API, with the token in http.adminTokenFile):
                   stock-arrival --config FILE --allocation ID --received N
@@ -89,6 +93,8 @@ public final class EktpHub {
                   requeue-jobs --config FILE --printer ID --reason TEXT
                                              queue again the jobs left QUEUED on a printer taken out
                                              of the configuration (only if it will not print them)
+                  lookup --config FILE       where is a resident's e-KTP: the NIK is read from standard
+                                             input or a prompt, never from the command line
 
                 exit codes: 0 ok, 1 failed, 2 bad configuration, 64 bad usage""");
     }

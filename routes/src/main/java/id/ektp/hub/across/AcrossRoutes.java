@@ -24,7 +24,8 @@ import org.apache.camel.builder.RouteBuilder;
  *   <li><b>Packet results</b> ({@value #RESULTS}): the ministry's answer for each forwarded
  *       packet, taken the same way by {@link PacketResultIntake}.</li>
  *   <li><b>Schedules</b>: the stock check ({@value #STOCK_CHECK}, Quartz cron
- *       {@code stock.checkSchedule}), the device watch ({@value #DEVICE_WATCH}, every 2 s) and the
+ *       {@code stock.checkSchedule}), the device watch ({@value #DEVICE_WATCH}, every 2 s), the
+ *       overdue check ({@value #PACKET_OVERDUE}, {@link OverdueWatch}) and the
  *       hub status report ({@value #HUB_STATUS}, every {@code reports.statusInterval}). The two
  *       configured ones come from templates, so a config reload replaces them the way it
  *       replaces a device's route.</li>
@@ -37,13 +38,16 @@ public final class AcrossRoutes extends RouteBuilder {
     public static final String STOCK_CHECK = "across-stock-check";
     public static final String DEVICE_WATCH = "across-device-watch";
     public static final String HUB_STATUS = "across-hub-status";
+    public static final String PACKET_OVERDUE = "across-packet-overdue";
 
     private final String stockCron;
     private final long statusIntervalMillis;
+    private final long overdueCheckMillis;
 
-    public AcrossRoutes(String stockCron, long statusIntervalMillis) {
+    public AcrossRoutes(String stockCron, long statusIntervalMillis, long overdueCheckMillis) {
         this.stockCron = stockCron;
         this.statusIntervalMillis = statusIntervalMillis;
+        this.overdueCheckMillis = overdueCheckMillis;
     }
 
     /** The {@value #STOCK_CHECK} template's parameters: also what a config reload replaces the route with. */
@@ -94,6 +98,10 @@ public final class AcrossRoutes extends RouteBuilder {
         from("timer:device-watch?period=2000&delay=2000")
                 .routeId(DEVICE_WATCH)
                 .bean("deviceWatch", "check");
+
+        from("timer:packet-overdue?period=" + overdueCheckMillis + "&delay=" + overdueCheckMillis)
+                .routeId(PACKET_OVERDUE)
+                .bean("overdueWatch", "check");
 
         routeTemplate(HUB_STATUS).templateParameter("intervalMillis")
                 .from("timer:hub-status?period={{intervalMillis}}&delay={{intervalMillis}}")

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
@@ -125,7 +126,7 @@ public final class PacketResultIntake {
                     + " here, never forwarded to the ministry; its " + r.status() + " result is kept until it is"));
         }
         Optional<PacketResults.Result> current = results.find(r.packetId());
-        String at = r.at().toString();
+        String at = r.at().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         if (current.isPresent() && current.get().isFinal()) {
             if (current.get().status().equals(r.status())) {
                 results.ignored(r.packetId(), r.status(), at, "repeated", now);

@@ -9,6 +9,7 @@ import id.ektp.hub.up.UpRoutes;
 import id.ektp.hub.connectors.link.Links;
 import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
 import id.ektp.hub.across.HubStatusReport;
+import id.ektp.hub.across.OverdueWatch;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.observe.ConfigState;
@@ -89,7 +90,7 @@ public final class Hub implements AutoCloseable {
         main.configure().addRoutesBuilder(new UpRoutes(config.devices()));
         main.configure().addRoutesBuilder(new DownRoutes(config.printers()));
         main.configure().addRoutesBuilder(new AcrossRoutes(config.stock().checkSchedule(),
-                config.reports().statusInterval().toMillis()));
+                config.reports().statusInterval().toMillis(), OverdueWatch.checkMillis(config.reports().packetOverdueAfter())));
         main.configure().addRoutesBuilder(new AdminRoutes());
         main.configure().addRoutesBuilder(new StatusRoute());
         HubProperties.of(config, spool).forEach(main::addInitialProperty);

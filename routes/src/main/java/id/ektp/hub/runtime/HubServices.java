@@ -11,10 +11,14 @@ import id.ektp.hub.connectors.printer.ResultsPolls;
 import id.ektp.hub.connectors.printer.SettledSinceLastPoll;
 import id.ektp.hub.down.DownRoutes;
 import id.ektp.hub.admin.AdminApi;
+import id.ektp.hub.admin.JourneyApi;
+import id.ektp.hub.admin.PersonalDataHeaders;
+import id.ektp.hub.store.ResidentJourneys;
 import id.ektp.hub.admin.QuarantineDesk;
 import id.ektp.hub.across.AllocationIntake;
 import id.ektp.hub.across.PacketResultIntake;
 import id.ektp.hub.across.DeviceWatch;
+import id.ektp.hub.across.OverdueWatch;
 import id.ektp.hub.across.FailureReports;
 import id.ektp.hub.across.HubStatusReport;
 import id.ektp.hub.across.Messages;
@@ -38,6 +42,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import id.ektp.hub.status.StatusView;
+import id.ektp.hub.status.FollowUpView;
 import id.ektp.hub.store.PrintJobs;
 import java.util.function.Predicate;
 import id.ektp.hub.config.HubConfig.Device;
@@ -126,8 +131,9 @@ public final class HubServices {
         this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()),
                 peerLinks);
         this.batchIntake = new BatchIntake(spool, printJobs, initial.dataDir());
+        FollowUpView followUpView = new FollowUpView(config::get, messages, followUps);
         this.statusView = new StatusView(config::get, messages, deviceLinks, peerLinks, configState, packets, printJobs,
-                strandedJobs, diskFloor, outbox, stock, ledger, quarantine);
+                strandedJobs, diskFloor, outbox, stock, ledger, quarantine, followUpView);
         Predicate<String> configuredKecamatan = k -> config.get().devices().stream().anyMatch(d -> d.kecamatan().equals(k));
 
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
@@ -152,6 +158,8 @@ public final class HubServices {
                         ? packetResultIntake.release(entry, file) : allocationIntake.release(entry, file)));
         DeviceWatch deviceWatch = new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                 devices, initial.reports().deviceDownAfter());
+        OverdueWatch overdueWatch = new OverdueWatch(store, followUps, reports, messages, clock,
+                initial.reports().packetOverdueAfter());
         AdminApi adminApi = new AdminApi(stock, quarantineDesk, strandedJobs, outbox,
                 initial.http().adminTokenFile());
         // Health and metrics (id.ektp.hub.observe). The meter registry is ours, bound under the
@@ -162,7 +170,10 @@ public final class HubServices {
                 () -> strandedJobs.list().stream().mapToLong(j -> j.queued().count()).sum(), config::get, clock);
         metrics.bindTo(meters);
         this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, peerLinks, adminApi,
-                strandedJobs, metrics::follow);
+                strandedJobs, applied -> {
+                    metrics.follow(applied);
+                    overdueWatch.after(applied.reports().packetOverdueAfter());
+                });
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),
                 Map.entry("deviceLinks", deviceLinks),
@@ -186,9 +197,14 @@ public final class HubServices {
                 Map.entry("allocationIntake", allocationIntake),
                 Map.entry("packetResultIntake", packetResultIntake),
                 Map.entry("deviceWatch", deviceWatch),
+                Map.entry("overdueWatch", overdueWatch),
                 Map.entry("hubStatusReport", status),
                 Map.entry("statusView", statusView),
+                Map.entry("followUpView", followUpView),
                 Map.entry("adminApi", adminApi),
+                Map.entry(PersonalDataHeaders.BEAN, new PersonalDataHeaders()),
+                Map.entry("journeyApi", new JourneyApi(new ResidentJourneys(store, packets, packetResults, receipts,
+                        followUps, printJobs), nikIndex, messages, config::get)),
                 Map.entry("quarantineDesk", quarantineDesk),
                 Map.entry("configReload", configReload),
                 Map.entry("batchIntake", batchIntake),

@@ -8,7 +8,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The read-only status calls on the hub's HTTP server ({@code http.host:http.port}), no token
- * needed: {@code GET /api/status}, the {@link StatusView} document, and {@code GET /}, the status
+ * needed: {@code GET /api/status}, the {@link StatusView} document, {@code GET /api/followups}
+ * ({@link FollowUpView}), and {@code GET /}, the status
  * page: one static HTML file with its CSS and script inline (nothing to build, nothing fetched
  * from elsewhere: the hub may be offline) that reads {@code /api/status} every 10 seconds
  * ({@code /?refresh=N} for N seconds).
@@ -25,6 +26,14 @@ public final class StatusRoute extends RouteBuilder {
                 .routeId("status-api")
                 .removeHeaders("*")
                 .bean("statusView", "json")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setHeader("Cache-Control", constant("no-store"));
+
+        // Who must come in, by kecamatan (FollowUpView): NIKs masked, so no token, like the status.
+        from("platform-http:/api/followups?httpMethodRestrict=GET")
+                .routeId("status-followups")
+                .removeHeaders("*")
+                .bean("followUpView", "json")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .setHeader("Cache-Control", constant("no-store"));
 
