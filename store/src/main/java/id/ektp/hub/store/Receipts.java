@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,7 +48,7 @@ public final class Receipts {
             ps.setString(1, packetId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && (FINAL.contains(rs.getString(1))
-                        || rs.getString(1).equals(state) && java.util.Objects.equals(rs.getString(2), masked))) {
+                        || rs.getString(1).equals(state) && Objects.equals(rs.getString(2), masked))) {
                     return;
                 }
             }

@@ -69,12 +69,14 @@ public final class DeviceConnector {
      * Where the hub writes a device's receipts (ICD §1): its {@code receiptsDir}, created when
      * missing ({@code autoCreate}). Each file goes up as {@code .<name>.part} and is renamed
      * ({@code tempFileName}), replacing the packet's previous receipt ({@code fileExist=Override};
-     * the old one is removed only just before the rename, not before the upload). One connect
+     * the old one is removed only just before the rename, not before the upload), each existence
+     * check a {@code stat} ({@code fastExistsCheck}: otherwise camel-ftp lists the whole folder,
+     * which holds a receipt per packet ever recorded there, once or twice per receipt). One connect
      * attempt per write ({@code maximumReconnectAttempts=0}): a device that is down fails the write
      * at once, and the receipts route waits, with backoff, on its own thread.
      */
     public static final String RECEIPTS = SftpOptions.secure(SftpOptions.placeholders(""), "{{receiptsDir}}")
-            + "&autoCreate=true&maximumReconnectAttempts=0"
+            + "&autoCreate=true&maximumReconnectAttempts=0&fastExistsCheck=true"
             + "&tempFileName=.${file:name}.part&fileExist=Override&eagerDeleteTargetFile=false";
 
     /** The parameters {@link #RECEIPTS} needs in a route template, with how often it looks for receipts to write. */
