@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * it is tried again after 1 s, doubling up to {@value #MAX_DELAY_MINUTES} minutes, and at once
  * when its intake polls find it up again (its link, fed by intake alone). Only the newest state
  * of each packet is written: a state raised while an older one was being written is written at
- * the next pass.
+ * the next pass. A HELD receipt is written only once the packet has been held for
+ * {@link #HELD_SETTLES}: the usual packet, forwarded within a few seconds, costs its device one
+ * write (FORWARDED), not two.
  */
 public final class DeviceReceipts {
     private static final Logger LOG = LoggerFactory.getLogger("ektp.receipts");
@@ -36,6 +38,8 @@ public final class DeviceReceipts {
     static final int PER_PASS = 100;
     static final long MAX_DELAY_MINUTES = 5;
     private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
+    /** A HELD receipt waits this long: most packets are forwarded by then, and get their FORWARDED one only. */
+    static final Duration HELD_SETTLES = Duration.ofSeconds(5);
     private static final String RECEIPT = "ektpReceipt";
 
     /** A device not written to since {@code failedAt}: the next try, and the delay that led to it. */
@@ -60,7 +64,7 @@ public final class DeviceReceipts {
         if (w != null && clock.instant().isBefore(w.nextTry()) && !backSince(deviceKey, w.failedAt())) {
             return List.of();
         }
-        return receipts.unsent(deviceKey, PER_PASS);
+        return receipts.unsent(deviceKey, clock.instant().minus(HELD_SETTLES), PER_PASS);
     }
 
     /** Turns one receipt into its file: {@code <packetId>.receipt.json}, ICD §1's fields and nothing else. */
