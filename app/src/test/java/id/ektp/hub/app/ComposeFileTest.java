@@ -173,8 +173,9 @@ class ComposeFileTest {
         assertTrue(mounted.containsAll(names), "config names " + names + ", the hub container gets " + mounted);
         for (String name : names) {
             Path file = secrets.resolve(name);
+            // At least 32 bytes: the NIK key is refused shorter.
             Files.writeString(file, name.equals("known_hosts") ? "ministry-sftp ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF\n"
-                    : "not-a-real-" + name + "\n");
+                    : "not-a-real-" + name + "-but-32-bytes-long\n");
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         }
         // The container's paths, moved under a temporary folder; nothing else changes.
@@ -184,6 +185,8 @@ class ComposeFileTest {
                 .replace("/var/lib/ektp-printers/", dir.resolve("lib/ektp-printers") + "/"));
         List<ConfigProblem> problems = ConfigLoader.check(config);
         assertEquals(List.of(), problems);
+        assertTrue(ConfigLoader.load(config).privacy().keyFile().isPresent(),
+                "the compose hub answers the counter's lookups: privacy.nikKeyFile is set");
 
         // The same check does see a configuration the hub would refuse.
         Files.writeString(config, Files.readString(config).replace("pollInterval: 30s\n  broker", "pollIntervall: 30s\n  broker"));
