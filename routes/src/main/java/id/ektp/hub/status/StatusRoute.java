@@ -1,5 +1,6 @@
 package id.ektp.hub.status;
 
+import id.ektp.hub.admin.PersonalDataHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,7 +34,8 @@ public final class StatusRoute extends RouteBuilder {
                 .setHeader("Cache-Control", constant("no-store"));
 
         // Who must come in, by kecamatan (FollowUpView): NIKs masked, so no token, like the status.
-        from("platform-http:/api/followups?httpMethodRestrict=GET")
+        // It names residents all the same: no-store, through the filter that lets Cache-Control out.
+        from("platform-http:/api/followups?httpMethodRestrict=GET&headerFilterStrategy=#" + PersonalDataHeaders.BEAN)
                 .routeId("status-followups")
                 .removeHeaders("*")
                 .bean("followUpView", "json")
