@@ -81,6 +81,9 @@ public final class EktpHub {
                                              links, stock, quarantine and configuration
                   followups --config FILE    residents who must come in (duplicate, rejected) and
                                              packets overdue at the ministry, by kecamatan
+                  followups --config FILE close PACKET-ID --reason TEXT
+                                             close one by hand (settled at the office): it leaves the
+                                             list, the reason is kept in the packet's audit trail
 
                 admin calls to the running hub (its HTTP API, with the token in http.adminTokenFile):
                   stock-arrival --config FILE --allocation ID --received N

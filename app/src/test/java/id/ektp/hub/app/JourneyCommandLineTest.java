@@ -81,6 +81,44 @@ class JourneyCommandLineTest {
         assertTrue(stopped.out().contains(spec.packetId()), "the same list from the store: " + stopped.out());
     }
 
+    @Test
+    void anOfficerClosesAFollowUpByHandWithAReasonAndItLeavesTheList() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        EmbeddedBroker broker = env.withBroker();
+        Hub hub = env.startHub();
+        String config = root.resolve("hub.yaml").toString();
+        PacketSpec spec = PacketSpec.builder().sequence(1).nik(NIK).build();
+        env.drop(spec);
+        await().atMost(Duration.ofSeconds(40)).until(() -> hub.packets().find(spec.packetId())
+                .map(r -> r.state() == PacketState.FORWARDED).orElse(false));
+        broker.send("EKTP.PACKET.RESULTS.3310", "{\"schema\":\"ektp.packet-result/1\",\"packetId\":\"" + spec.packetId()
+                + "\",\"regencyCode\":\"33.10\",\"status\":\"REJECTED\",\"at\":\"2026-11-25T10:02:00+07:00\","
+                + "\"reason\":\"BIOMETRIC_QUALITY\"}", Map.of("EktpMessageId", UUID.randomUUID().toString()));
+        await().atMost(Duration.ofSeconds(40)).until(() -> hub.followUps().open().size() == 1);
+
+        CommandLineTest.Result noReason = CommandLineTest.run("followups", "--config", config, "close", spec.packetId());
+        assertEquals(64, noReason.exit(), noReason.err());
+        assertTrue(noReason.err().contains("--reason is required"), noReason.err());
+        assertEquals(64, CommandLineTest.run("followups", "--config", config, "close").exit(), "the packet id is needed");
+
+        CommandLineTest.Result closed = CommandLineTest.run("followups", "--config", config, "close", spec.packetId(),
+                "--reason", "recorded again at the regency office on 2026-11-30");
+        assertEquals(0, closed.exit(), closed.err());
+        assertTrue(closed.out().contains("by hand") && closed.out().contains("recorded again at the regency office"),
+                closed.out());
+        assertTrue(hub.followUps().find(spec.packetId()).orElseThrow().closedAt() != null);
+
+        CommandLineTest.Result list = CommandLineTest.run("followups", "--config", config);
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().contains("Follow-ups: 0"), list.out());
+        assertFalse(list.out().contains(spec.packetId()), "closed ones leave the list: " + list.out());
+
+        CommandLineTest.Result again = CommandLineTest.run("followups", "--config", config, "close", spec.packetId(),
+                "--reason", "twice");
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("already closed"), again.err());
+    }
+
     private record Result(int exit, String out, String err) {}
 
     /** {@code lookup} with {@code stdin} as its standard input and no terminal (as when piped). */

@@ -25,7 +25,8 @@ public final class AdminApiPolicy extends RouteConfigurationBuilder {
         policy.onException(AdminApi.BadRequest.class, StockKeeper.Refused.class).handled(true)
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(400))
                 .to(ERROR);
-        policy.onException(StrandedJobs.StillConfigured.class, AdminApi.NotParked.class).handled(true)
+        policy.onException(StrandedJobs.StillConfigured.class, AdminApi.NotParked.class, JourneyApi.AlreadyClosed.class)
+                .handled(true)
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(409))
                 .to(ERROR);
         policy.onException(QuarantineDesk.NotFound.class, StrandedJobs.NothingQueued.class, AdminApi.NoSuchMessage.class,

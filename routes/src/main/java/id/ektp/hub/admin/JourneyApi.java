@@ -7,6 +7,7 @@ import id.ektp.hub.across.Messages;
 import id.ektp.hub.across.ResidentAdvice;
 import id.ektp.hub.codes.Codes;
 import id.ektp.hub.codes.Nik;
+import id.ektp.hub.codes.UntrustedText;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.store.Audit;
@@ -19,13 +20,16 @@ import id.ektp.hub.store.ResidentJourneys;
 import id.ektp.hub.store.ResidentJourneys.Packet;
 import id.ektp.hub.store.ResidentJourneys.PrintJobView;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The two calls that name a resident (ICD §4), both behind the admin token: {@code GET
+ * The calls that name a resident (ICD §4), behind the admin token: {@code GET
  * /api/packets/{packetId}}, one packet's history, and {@code POST /api/lookup {"nik"}}, "where is
  * my e-KTP?": every packet recorded for the NIK and every print-ready record made for it, found
  * by the keyed NIK hash ({@link NikIndex}), never by a NIK kept in clear. The NIK comes in the
@@ -39,16 +43,30 @@ public final class JourneyApi {
         }
     }
 
+    /** 409: a follow-up closed already (by hand, or by the ministry's answer). */
+    public static final class AlreadyClosed extends RuntimeException {
+        AlreadyClosed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger("ektp.results");
+
     static final String NO_KEY = "this regency has not set privacy.nikKeyFile: the hub keeps no NIK hash, so it cannot"
             + " look a resident up by NIK (see config/README.md, privacy)";
 
     private final ResidentJourneys journeys;
+    private final FollowUps followUps;
     private final NikIndex nikIndex;
     private final Messages messages;
     private final Supplier<HubConfig> config;
+    private final Clock clock;
 
-    public JourneyApi(ResidentJourneys journeys, NikIndex nikIndex, Messages messages, Supplier<HubConfig> config) {
+    public JourneyApi(ResidentJourneys journeys, FollowUps followUps, NikIndex nikIndex, Messages messages,
+                      Supplier<HubConfig> config, Clock clock) {
         this.journeys = journeys;
+        this.followUps = followUps;
+        this.clock = clock;
         this.nikIndex = nikIndex;
         this.messages = messages;
         this.config = config;
@@ -62,6 +80,34 @@ public final class JourneyApi {
         Packet packet = journeys.packet(packetId)
                 .orElseThrow(() -> new NotFound("no packet " + packetId + " has come to this hub"));
         return Messages.text(packet(packet));
+    }
+
+    /**
+     * {@code POST /api/followups/{packetId}/close {"reason"}}: an officer closes a follow-up the
+     * hub cannot close itself (the resident settled it at the office, the ministry answered by
+     * letter). The reason goes into the packet's audit trail, NIK-shaped numbers masked; the
+     * follow-up leaves the list. 404 for a packet without one, 409 once it is closed.
+     */
+    public String closeFollowUp(@Header("packetId") String packetId, @Body String body) {
+        if (packetId == null || !Codes.matches(Codes.PACKET_ID, packetId)) {
+            throw new AdminApi.BadRequest("packetId must be a packet id (KKKKKK-DEVICE-yyyyMMddHHmmss-NNNN)");
+        }
+        String reason = Nik.maskAll(UntrustedText.sentence(AdminApi.text(AdminApi.object(body), "reason").strip()));
+        FollowUps.FollowUp open = followUps.find(packetId)
+                .orElseThrow(() -> new NotFound("no follow-up for packet " + packetId));
+        String by = "by hand (admin API): " + reason;
+        if (open.closedAt() != null || !followUps.close(packetId, by, clock.instant())) {
+            throw new AlreadyClosed("the follow-up of packet " + packetId + " is already closed"
+                    + (open.closedBy() == null ? "" : " (" + open.closedBy() + ")"));
+        }
+        FollowUps.FollowUp closed = followUps.find(packetId).orElseThrow();
+        LOG.info("packet {}: {} follow-up closed {}", packetId, closed.kind(), by);
+        ObjectNode answer = Messages.json().createObjectNode();
+        answer.put("packetId", packetId);
+        answer.put("kind", closed.kind());
+        answer.put("closedAt", messages.time(closed.closedAt()));
+        answer.put("closedBy", closed.closedBy());
+        return Messages.text(answer);
     }
 
     /** {@code POST /api/lookup {"nik"}}. */

@@ -204,7 +204,7 @@ public final class HubServices {
                 Map.entry("adminApi", adminApi),
                 Map.entry(PersonalDataHeaders.BEAN, new PersonalDataHeaders()),
                 Map.entry("journeyApi", new JourneyApi(new ResidentJourneys(store, packets, packetResults, receipts,
-                        followUps, printJobs), nikIndex, messages, config::get)),
+                        followUps, printJobs), followUps, nikIndex, messages, config::get, clock)),
                 Map.entry("quarantineDesk", quarantineDesk),
                 Map.entry("configReload", configReload),
                 Map.entry("batchIntake", batchIntake),

@@ -101,7 +101,11 @@ class JourneyApiTest {
     }
 
     private HttpResponse<String> lookup(String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + "/api/lookup"))
+        return post("/api/lookup", body, token);
+    }
+
+    private HttpResponse<String> post(String path, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + path))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -140,7 +144,10 @@ class JourneyApiTest {
         });
         await().atMost(PATIENCE).until(() -> hub.followUps().open().size() == 3);
 
-        JsonNode list = json(get("/api/followups", null), 200);
+        HttpResponse<String> followups = get("/api/followups", null);
+        JsonNode list = json(followups, 200);
+        assertEquals("no-store", followups.headers().firstValue("Cache-Control").orElse(""),
+                "the list names residents (masked): " + followups.headers().map());
         assertEquals(3, list.get("count").asInt());
         assertEquals(Map.of("DUPLICATE", 1, "REJECTED", 1, "OVERDUE", 1), counts(list.get("byKind")));
         JsonNode cawas = list.get("kecamatan").get(0);
@@ -187,7 +194,9 @@ class JourneyApiTest {
         assertTrue(json(get("/api/packets/331005-CWS01-20261123081500-0777", env.adminToken()), 404).get("error").asText()
                 .contains("no packet 331005-CWS01-20261123081500-0777"));
 
-        JsonNode packet = json(get("/api/packets/" + packetId, env.adminToken()), 200);
+        HttpResponse<String> history = get("/api/packets/" + packetId, env.adminToken());
+        JsonNode packet = json(history, 200);
+        assertEquals("no-store", history.headers().firstValue("Cache-Control").orElse(""), history.headers().map().toString());
         assertEquals("331005******0001", packet.get("nik").asText());
         assertEquals("FORWARDED", packet.get("state").asText());
         List<String> events = texts(packet.get("history"), "event");
@@ -260,6 +269,52 @@ class JourneyApiTest {
             assertEquals(List.of(), holding(logs, NIK), "the NIK in clear in a log line");
             assertEquals(List.of(), holding(logs, "3310054513900001"));
         }
+    }
+
+    @Test
+    void aFollowUpIsClosedByHandWithAnAuditedReasonAndLeavesTheList() throws Exception {
+        Hub hub = start(false, "");
+        String packetId = forward(hub, cawas(1, NIK));
+        String other = forward(hub, trucuk(2));
+        result(packetId, "REJECTED");
+        result(other, "DUPLICATE");
+        await().atMost(PATIENCE).until(() -> hub.followUps().open().size() == 2);
+        String close = "/api/followups/" + packetId + "/close";
+        String reason = "{\"reason\":\"recorded again at Cawas on 2026-11-30 (NIK " + NIK + ")\"}";
+
+        assertEquals(401, post(close, reason, null).statusCode());
+        assertEquals(401, post(close, reason, "wrong").statusCode());
+        assertTrue(json(post(close, "{}", env.adminToken()), 400).get("error").asText().contains("reason"));
+        assertTrue(json(post(close, "{\"reason\":\"  \"}", env.adminToken()), 400).get("error").asText().contains("reason"));
+        assertTrue(json(post("/api/followups/not-a-packet/close", reason, env.adminToken()), 400).get("error").asText()
+                .contains("packetId"));
+        assertTrue(json(post("/api/followups/331005-CWS01-20261123081500-0777/close", reason, env.adminToken()), 404)
+                .get("error").asText().contains("no follow-up"));
+        assertEquals(2, hub.followUps().open().size(), "refusals close nothing");
+
+        HttpResponse<String> closed = post(close, reason, env.adminToken());
+        JsonNode answer = json(closed, 200);
+        assertEquals("no-store", closed.headers().firstValue("Cache-Control").orElse(""), closed.headers().map().toString());
+        assertEquals(packetId, answer.get("packetId").asText());
+        assertEquals("REJECTED", answer.get("kind").asText());
+        assertTrue(answer.get("closedBy").asText().contains("by hand"), answer.toString());
+        assertTrue(answer.get("closedBy").asText().contains("recorded again at Cawas"), answer.toString());
+        assertFalse(closed.body().contains(NIK), "the reason's NIK is masked: " + closed.body());
+
+        JsonNode list = json(get("/api/followups", null), 200);
+        assertEquals(1, list.get("count").asInt());
+        assertEquals(List.of(other), texts(list.at("/kecamatan/0/items"), "packetId"), "the closed one left the list");
+        assertEquals(Map.of("DUPLICATE", 1, "REJECTED", 0, "OVERDUE", 0),
+                counts(json(get("/api/status", null), 200).get("followups")));
+        JsonNode history = json(get("/api/packets/" + packetId, env.adminToken()), 200);
+        assertFalse(history.at("/followUp/open").asBoolean());
+        JsonNode last = history.get("history").get(history.get("history").size() - 1);
+        assertEquals("FOLLOW_UP_CLOSED", last.get("event").asText());
+        assertTrue(last.get("detail").asText().contains("recorded again at Cawas"), last.toString());
+        assertFalse(last.get("detail").asText().contains(NIK), "the audit trail keeps the NIK masked");
+
+        JsonNode again = json(post(close, reason, env.adminToken()), 409);
+        assertTrue(again.get("error").asText().contains("already closed"), again.toString());
     }
 
     @Test
