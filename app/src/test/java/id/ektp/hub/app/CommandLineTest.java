@@ -61,6 +61,7 @@ class CommandLineTest {
             secret(secrets.resolve(name), "secret\n");
         }
         secret(secrets.resolve("known_hosts"), "10.33.10.5 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG\n");
+        secret(secrets.resolve("nik.key"), "a NIK key of at least thirty-two bytes\n"); // the sample's privacy.nikKeyFile
 
         Result result = run("validate", "--config", config.toString());
 
