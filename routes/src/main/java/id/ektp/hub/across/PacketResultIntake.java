@@ -1,5 +1,7 @@
 package id.ektp.hub.across;
 
+import id.ektp.hub.codes.Nik;
+import id.ektp.hub.codes.UntrustedText;
 import id.ektp.hub.spool.SecureFiles;
 import id.ektp.hub.store.FollowUps;
 import id.ektp.hub.store.HubStore;
@@ -10,6 +12,9 @@ import id.ektp.hub.store.PacketState;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.Receipts;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +24,6 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.apache.camel.Body;
-import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,20 +73,39 @@ public final class PacketResultIntake {
         this.clock = clock;
     }
 
-    public void receive(@Body String text, @Header("JMSMessageID") String jmsMessageId,
-                        @Header(Queues.MESSAGE_ID) String ektpMessageId) throws IOException {
-        String messageId = ektpMessageId != null ? ektpMessageId : jmsMessageId == null ? "unknown" : jmsMessageId;
+    /**
+     * The JMS message itself (the endpoint does not map it, as for allocations): no body a sender
+     * chose, of whatever type, can fail the exchange before it is quarantined and come back for ever.
+     */
+    public void receive(@Body Message message) throws IOException {
+        String messageId = AllocationIntake.messageId(message);
+        String malformedId = ID_PREFIX + UntrustedText.fileName(messageId);
+        String shownId = messageId == null ? "(none)" : UntrustedText.forLog(messageId);
+        if (!(message instanceof TextMessage textMessage)) {
+            hold(malformedId, shownId, AllocationIntake.nonTextContent(message), new Refusal(MALFORMED_RESULT,
+                    "a " + AllocationIntake.type(message) + ", not a text message: a result is JSON text (ICD §3)"));
+            return;
+        }
+        String text;
+        try {
+            text = textMessage.getText();
+        } catch (JMSException e) {
+            hold(malformedId, shownId, new byte[0], new Refusal(MALFORMED_RESULT, "its text cannot be read: "
+                    + e.getMessage()));
+            return;
+        }
+        byte[] kept = (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
         PacketResult result;
         try {
             result = PacketResult.parse(text, regencyCode);
         } catch (PacketResult.Malformed e) {
-            hold(ID_PREFIX + safe(messageId), messageId, text, new Refusal(MALFORMED_RESULT, e.getMessage()));
+            hold(malformedId, shownId, kept, new Refusal(MALFORMED_RESULT, e.getMessage()));
             return;
         }
         Optional<Refusal> refused = store.transact(c -> take(result));
         if (refused.isPresent()) {
             // The same result again is the same item: held (and logged) once.
-            hold(ID_PREFIX + result.packetId() + "~" + result.status(), result.packetId(), text, refused.get());
+            hold(ID_PREFIX + result.packetId() + "~" + result.status(), result.packetId(), kept, refused.get());
         }
     }
 
@@ -167,22 +190,24 @@ public final class PacketResultIntake {
         return Optional.empty();
     }
 
-    private void hold(String id, String subject, String text, Refusal refusal) throws IOException {
+    /**
+     * Keeps the message's content under {@code id} (a safe name: a parsed packet id, or the
+     * message id hashed by {@link UntrustedText#fileName} when it is not one) with the reason; its
+     * detail, which may quote the sender's text, is bounded, escaped and NIK-masked.
+     */
+    private void hold(String id, String subject, byte[] content, Refusal refusal) throws IOException {
         Optional<QuarantineEntry> known = quarantine.find(id);
         if (known.isPresent() && known.get().state().equals(QuarantineEntry.HELD)) {
             return; // sent again: already held and reported
         }
+        String detail = Nik.maskAll(UntrustedText.sentence(refusal.detail()));
         Path file = quarantineDir.resolve(id + ".json");
         Files.deleteIfExists(file);
         SecureFiles.createOwnerOnlyFile(file);
-        Files.writeString(file, text == null ? "" : text, StandardCharsets.UTF_8);
+        Files.write(file, content);
         SecureFiles.fsync(file);
         quarantine.hold(id, AllocationIntake.FLOW, subject, "messages/" + file.getFileName(), "ministry broker",
-                refusal.reason(), refusal.detail());
-        LOG.warn("packet result {} QUARANTINED {}: {} (kept in {})", subject, refusal.reason(), refusal.detail(), file);
-    }
-
-    private static String safe(String id) {
-        return id.replaceAll("[^A-Za-z0-9._-]", "_");
+                refusal.reason(), detail);
+        LOG.warn("packet result {} QUARANTINED {}: {} (kept in {})", subject, refusal.reason(), detail, file);
     }
 }

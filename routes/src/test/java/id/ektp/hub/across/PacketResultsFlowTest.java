@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import id.ektp.hub.codes.UntrustedText;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.broker.EmbeddedBroker;
 import id.ektp.hub.sandbox.packets.PacketSpec;
@@ -12,14 +13,27 @@ import id.ektp.hub.store.PacketResults;
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.testing.HubTestEnvironment;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.Session;
+import java.io.Serializable;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -140,6 +154,74 @@ class PacketResultsFlowTest {
         assertEquals(neverSent, unknown.subjectId());
         assertTrue(unknown.detail().contains("never had packet " + neverSent), unknown.detail());
         assertTrue(hub.quarantine().held().stream().anyMatch(e -> e.detail().contains("reason BAD_LIGHT is not one of")));
+    }
+
+    /** An object message's body, of a class the hub's broker client does not trust to deserialize. */
+    record Untrusted(String packetId) implements Serializable {}
+
+    /**
+     * What a sender can get wrong beyond the text: an id no file may be named after, and bodies
+     * that are not text (bytes, map, an object no one may deserialize). Each is quarantined and
+     * consumed, and the good result behind them is taken: none comes back for ever.
+     */
+    @Test
+    void noMessageBodyOrIdHoldsTheResultsBehindIt() throws Exception {
+        String known = forwarded(1);
+        String longId = "../../" + "x".repeat(4990) + "\nEND";
+        broker.send(QUEUE, "{not json", Map.of(Queues.MESSAGE_ID, longId));
+        sendNonText(session -> {
+            BytesMessage m = session.createBytesMessage();
+            m.writeBytes(result(known, "ENROLLED").getBytes(StandardCharsets.UTF_8));
+            m.setStringProperty(Queues.MESSAGE_ID, "bytes-1");
+            return m;
+        });
+        sendNonText(session -> {
+            MapMessage m = session.createMapMessage();
+            m.setString("packetId", known);
+            m.setStringProperty(Queues.MESSAGE_ID, "map-1");
+            return m;
+        });
+        sendNonText(session -> {
+            ObjectMessage m = session.createObjectMessage(new Untrusted(known));
+            m.setStringProperty(Queues.MESSAGE_ID, "object-1");
+            return m;
+        });
+        send(result(known, "ENROLLED"));
+
+        await().atMost(PATIENCE).until(() -> "ENROLLED".equals(status(known)));
+        await().atMost(PATIENCE).until(() -> hub.quarantine().held().size() == 4);
+        await().atMost(PATIENCE).until(() -> broker.queueSize(QUEUE) == 0);
+        Map<String, QuarantineEntry> bySubject = hub.quarantine().held().stream()
+                .collect(Collectors.toMap(e -> e.subjectId().substring(0, Math.min(8, e.subjectId().length())), e -> e));
+        assertEquals(Set.of("../../xx", "bytes-1", "map-1", "object-1"), bySubject.keySet());
+        bySubject.values().forEach(e -> assertEquals(PacketResultIntake.MALFORMED_RESULT, e.reason(), e.toString()));
+        assertTrue(bySubject.get("object-1").detail().contains("not a text message"), bySubject.get("object-1").detail());
+        QuarantineEntry longOne = bySubject.get("../../xx");
+        assertTrue(longOne.subjectId().length() <= UntrustedText.NAME_LIMIT && !longOne.subjectId().contains("\n"),
+                longOne.subjectId());
+        assertTrue(longOne.quarantineId().matches("packet-result~sha256~[0-9a-f]{32}"), longOne.quarantineId());
+        for (QuarantineEntry e : hub.quarantine().held()) {
+            Path file = env.dataDir().resolve("quarantine").resolve(e.fileName());
+            assertTrue(Files.isRegularFile(file), "kept: " + file);
+            assertEquals(env.dataDir().resolve("quarantine/messages"), file.getParent());
+        }
+        assertEquals(result(known, "ENROLLED"), Files.readString(env.dataDir().resolve("quarantine")
+                .resolve(bySubject.get("bytes-1").fileName())), "a bytes message's bytes are kept, to be released");
+    }
+
+    /** Sends a message the sandbox broker's text-only helper cannot: built by {@code make}, persistent. */
+    private void sendNonText(MessageMaker make) throws Exception {
+        try (Connection connection = broker.connectionFactory().createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue(QUEUE))) {
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            producer.send(make.make(session));
+        }
+    }
+
+    @FunctionalInterface
+    private interface MessageMaker {
+        Message make(Session session) throws JMSException;
     }
 
     @Test

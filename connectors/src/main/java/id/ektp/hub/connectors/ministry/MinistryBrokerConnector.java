@@ -37,9 +37,11 @@ public final class MinistryBrokerConnector {
             + "?transacted=true&mapJmsMessage=false";
     /**
      * The ministry's results for this regency's packets ({@code ektp.packet-result/1}), consumed
-     * like allocations: the local JMS transaction commits once the result is stored or quarantined.
+     * like allocations: the local JMS transaction commits once the result is stored or quarantined,
+     * and the body is the JMS message itself for the same reason.
      */
-    public static final String RESULTS = COMPONENT + ":queue:EKTP.PACKET.RESULTS.{{hub.regency.compact}}?transacted=true";
+    public static final String RESULTS = COMPONENT + ":queue:EKTP.PACKET.RESULTS.{{hub.regency.compact}}"
+            + "?transacted=true&mapJmsMessage=false";
     /** A failover URL without a timeout would block a send forever while the broker is down. */
     static final int FAILOVER_TIMEOUT_MILLIS = 30_000;
 
