@@ -41,6 +41,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             QuarantineCommand.class,
             OutboxCommand.class,
             StatusCommand.class,
+            FollowupsCommand.class,
+            LookupCommand.class,
             AdminCommand.StockArrival.class,
             AdminCommand.StockRequest.class,
             AdminCommand.Destruction.class,
@@ -63,10 +65,15 @@ public final class EktpHub implements Runnable {
     }
 
     static int execute(String[] args, PrintStream out, PrintStream err) {
+        return execute(args, out, err, CommandLine.defaultFactory());
+    }
+
+    /** With the commands made by {@code factory}: a test's way to give a command its own stdin. */
+    static int execute(String[] args, PrintStream out, PrintStream err, CommandLine.IFactory factory) {
         PrintWriter o = new PrintWriter(out, true);
         PrintWriter e = new PrintWriter(err, true);
         try {
-            return commandLine(o, e).execute(args);
+            return commandLine(o, e, factory).execute(args);
         } finally {
             o.flush();
             e.flush();
@@ -74,7 +81,11 @@ public final class EktpHub implements Runnable {
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return new CommandLine(new EktpHub())
+        return commandLine(out, err, CommandLine.defaultFactory());
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+        return new CommandLine(new EktpHub(), factory)
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(EktpHub::usageError)

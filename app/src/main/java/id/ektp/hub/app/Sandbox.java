@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -31,6 +32,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,12 +56,15 @@ final class Sandbox implements AutoCloseable {
         static final Ports DEFAULT = new Ports(2222, 2223, 8080, 61616);
     }
 
-    /** How lively the simulation is. */
+    /** How lively the simulation is; {@code resultAfter}: about how long the ministry takes to answer a packet. */
     record Pace(Duration packetEvery, double faultRatio, Duration linkUpFor, Duration linkDownFor,
-                Duration deviceOutageEvery, Duration deviceOutageFor) {
+                Duration deviceOutageEvery, Duration deviceOutageFor, Duration resultAfter) {
         static final Pace DEFAULT = new Pace(Duration.ofSeconds(4), 0.08, Duration.ofSeconds(90), Duration.ofSeconds(20),
-                Duration.ofMinutes(3), Duration.ofSeconds(75));
+                Duration.ofMinutes(3), Duration.ofSeconds(75), Duration.ofSeconds(15));
     }
+
+    /** Residents listed in {@code residents.txt}, newest first: NIKs a newcomer can try at the counter. */
+    static final int RESIDENTS_LISTED = 30;
 
     /** Blanks the sandbox regency starts with: enough for a minute or two, so a stock request soon goes out. */
     static final int STARTING_STOCK = 120;
@@ -72,6 +79,7 @@ final class Sandbox implements AutoCloseable {
     private final EmbeddedBroker broker;
     private final Hub hub;
     private final ScheduledExecutorService scheduler;
+    private final Deque<DeviceSimulator.Recorded> residents = new ConcurrentLinkedDeque<>();
 
     private Sandbox(Path dir, HubConfig config, EmbeddedSftpServer deviceServer, EmbeddedSftpServer ministryServer,
                     MinistrySimulator ministry, List<DeviceSimulator> devices, List<PrinterSimulator> printers,
@@ -95,6 +103,7 @@ final class Sandbox implements AutoCloseable {
         PublicKey hubKey = SshKeys.loadOrGenerate(secrets.resolve("hub_key")).getPublic();
         writeSecretIfAbsent(secrets.resolve("admin.token"));
         writeSecretIfAbsent(secrets.resolve("broker.password"));
+        writeSecretIfAbsent(secrets.resolve("nik.key"));
 
         EmbeddedSftpServer deviceServer = EmbeddedSftpServer.builder().host("127.0.0.1").port(ports.devices())
                 .hostKeyFile(secrets.resolve("device_server_host_key")).start();
@@ -140,7 +149,8 @@ final class Sandbox implements AutoCloseable {
                     String.format("BLK2026S%07d", STARTING_STOCK), "2026-11-01T08:00:00+07:00", clock.instant(), null, null));
             hub.stock().confirmArrival("ALLOC-SANDBOX-START", STARTING_STOCK);
         }
-        MinistrySimulator ministry = new MinistrySimulator(ministryServer, inbox, outbox, config.regency().code());
+        MinistrySimulator ministry = new MinistrySimulator(ministryServer, inbox, outbox, config.regency().code())
+                .publishingResults(broker, pace.resultAfter(), seed++);
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, "sandbox-simulators");
             t.setDaemon(true);
@@ -148,6 +158,11 @@ final class Sandbox implements AutoCloseable {
         });
         Sandbox sandbox = new Sandbox(dir, config, deviceServer, ministryServer, ministry, simulators, printers, broker,
                 hub, scheduler);
+        for (int i = 0; i < simulators.size(); i++) {
+            Device device = config.devices().get(i);
+            simulators.get(i).withReceipts(dir.resolve("sftp/devices").resolve(device.sftp().username())
+                    .resolve(device.receiptsDir()), sandbox::recorded);
+        }
         sandbox.schedule(pace, new MinistryDesk(broker, config.regency().code(), scheduler));
         return sandbox;
     }
@@ -165,6 +180,8 @@ final class Sandbox implements AutoCloseable {
             scheduler.scheduleAtFixedRate(ministry::linkUp, cycle, cycle, TimeUnit.MILLISECONDS);
         }
         scheduler.scheduleWithFixedDelay(ministry::issueBatch, 10, 10, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(ministry::publishResults, 1, 1, TimeUnit.SECONDS);
+        devices.forEach(d -> scheduler.scheduleWithFixedDelay(d::readReceipts, 3, 3, TimeUnit.SECONDS));
         scheduler.scheduleWithFixedDelay(desk, 2, 2, TimeUnit.SECONDS);
         printers.forEach(p -> scheduler.scheduleWithFixedDelay(p, 2, 2, TimeUnit.SECONDS));
         scheduler.scheduleWithFixedDelay(this::operatorConfirmsArrivals, 5, 5, TimeUnit.SECONDS);
@@ -201,6 +218,32 @@ final class Sandbox implements AutoCloseable {
         }
     }
 
+    private void recorded(DeviceSimulator.Recorded resident) {
+        if (!resident.deliberatelyBad()) {
+            residents.addFirst(resident);
+            while (residents.size() > RESIDENTS_LISTED) {
+                residents.pollLast();
+            }
+        }
+    }
+
+    /**
+     * {@code residents.txt}: the newest residents recorded, for the counter page. Synthetic NIKs
+     * of the sandbox only, in an owner-only file; the hub itself never writes a NIK down.
+     */
+    private void writeResidents() throws IOException {
+        StringBuilder text = new StringBuilder("# Residents recorded in the sandbox, newest first: look one up at"
+                + " http://127.0.0.1:" + config.http().port() + "/counter\n# NIK              packet id                          kecamatan\n");
+        residents.forEach(r -> text.append(r.nik()).append("  ").append(r.packetId()).append("  ")
+                .append(r.kecamatanCode()).append('\n'));
+        Path file = dir.resolve("residents.txt");
+        Path temp = dir.resolve(".residents.txt.part");
+        Files.deleteIfExists(temp);
+        SecureFiles.createOwnerOnlyFile(temp);
+        Files.writeString(temp, text);
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** One line a newcomer can follow: packets recorded, waiting, delivered, rejected. */
     void logStatus() {
         try {
@@ -220,7 +263,20 @@ final class Sandbox implements AutoCloseable {
                     jobs.get(PrintJobState.PRINTED).count(), jobs.get(PrintJobState.FAILED).count(),
                     stock.onHand(), stock.daysOfCoverOrNull() == null ? "unlimited" : stock.daysOfCoverOrNull(),
                     hub.outbox().backlog().count());
-        } catch (RuntimeException e) {
+            Map<String, Long> results = hub.packetResults().forwardedByStatus();
+            Map<String, Long> followUps = hub.followUps().openByKind();
+            Map<String, Integer> read = new TreeMap<>();
+            devices.forEach(d -> d.receiptsByState().forEach((state, n) -> read.merge(state, n, Integer::sum)));
+            LOG.info("JOURNEY: ministry results enrolled {}, duplicate {}, rejected {}, in its intake {}, none yet {} |"
+                            + " receipts waiting on the hub {}, read by devices {} | follow-ups: come to the regency office"
+                            + " {}, record again {}, overdue at the ministry {} (see /counter, residents.txt)",
+                    results.getOrDefault("ENROLLED", 0L), results.getOrDefault("DUPLICATE", 0L),
+                    results.getOrDefault("REJECTED", 0L), results.getOrDefault("RECEIVED", 0L),
+                    results.getOrDefault("NONE", 0L),
+                    hub.receipts().unsentByDevice().values().stream().mapToLong(Backlog::count).sum(), read,
+                    followUps.get("DUPLICATE"), followUps.get("REJECTED"), followUps.get("OVERDUE"));
+            writeResidents();
+        } catch (IOException | RuntimeException e) {
             LOG.warn("status: {}", e.toString());
         }
     }

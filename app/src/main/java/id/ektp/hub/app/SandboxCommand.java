@@ -32,10 +32,16 @@ final class SandboxCommand extends HubCommand {
                 ektp-hub sandbox is running in %1$s  (Ctrl-C stops it; the folder is kept)
                   configuration   %1$s/config/sandbox.yaml
                   device outboxes %1$s/sftp/devices/<device>/outbox     (SFTP 127.0.0.1:%2$d)
+                  device receipts %1$s/sftp/devices/<device>/receipts   (what became of each packet)
                   ministry inbox  %1$s/sftp/ministry/inbox              (SFTP 127.0.0.1:%3$d, drops now and then)
                   hub data        %1$s/data   (spool/, quarantine/, state/hub.db)
                   quarantine      java -jar app/target/ektp-hub.jar quarantine --config %1$s/config/sandbox.yaml
-                """.formatted(sandbox.dir(), Sandbox.Ports.DEFAULT.devices(), Sandbox.Ports.DEFAULT.ministry()));
+                  status page     http://127.0.0.1:%4$d/   ("Perlu tindak lanjut": who must come in)
+                  counter         http://127.0.0.1:%4$d/counter   (a resident's journey: take a NIK from
+                                  %1$s/residents.txt, the token from %1$s/secrets/admin.token)
+                  follow-ups      java -jar app/target/ektp-hub.jar followups --config %1$s/config/sandbox.yaml
+                """.formatted(sandbox.dir(), Sandbox.Ports.DEFAULT.devices(), Sandbox.Ports.DEFAULT.ministry(),
+                Sandbox.Ports.DEFAULT.http()));
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -294,6 +294,7 @@ class CommandLineTest {
             knownHosts.append(host.group(1)).append(' ').append(SshKeys.authorizedKeyLine(key)).append('\n');
         }
         secret(secrets.resolve("known_hosts"), knownHosts.toString());
+        secret(secrets.resolve("nik.key"), "a NIK key of at least thirty-two bytes\n"); // the samples' privacy.nikKeyFile
     }
 
     private static void secret(Path file, String content) throws IOException {

@@ -182,12 +182,15 @@ class ComposeFileTest {
         for (String name : names) {
             Path file = secrets.resolve(name);
             if (!Files.exists(file)) {
-                Files.writeString(file, "not-a-real-" + name + "\n");
+                // At least 32 bytes: the NIK key is refused shorter.
+                Files.writeString(file, "not-a-real-" + name + "-but-32-bytes-long\n");
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             }
         }
         List<ConfigProblem> problems = ConfigLoader.check(config);
         assertEquals(List.of(), problems);
+        assertTrue(ConfigLoader.load(config).privacy().keyFile().isPresent(),
+                "the compose hub answers the counter's lookups: privacy.nikKeyFile is set");
 
         // The same check does see a configuration the hub would refuse.
         Files.writeString(config, Files.readString(config).replace("pollInterval: 30s\n  broker", "pollIntervall: 30s\n  broker"));

@@ -42,6 +42,12 @@ final class HubProcess implements AutoCloseable {
         kill();
     }
 
+    /** Waits until {@code condition} holds (polled every 20 ms) while the hub runs, then kills it. */
+    void killOnceRunning(Callable<Boolean> condition) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(condition);
+        kill();
+    }
+
     /** SIGKILL, now. */
     void kill() throws InterruptedException {
         assertTrue(process.isAlive(), "the hub was running when it was to be killed");

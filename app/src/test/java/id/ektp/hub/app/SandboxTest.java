@@ -1,12 +1,17 @@
 package id.ektp.hub.app;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.store.PrintJobState;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -24,7 +29,7 @@ class SandboxTest {
     void packetsFlowFromSimulatedDevicesToTheSimulatedMinistryAndBadOnesAreQuarantined() throws Exception {
         Sandbox.Ports ports = new Sandbox.Ports(freePort(), freePort(), freePort(), freePort());
         Sandbox.Pace pace = new Sandbox.Pace(Duration.ofMillis(300), 0.3, Duration.ofSeconds(4), Duration.ofSeconds(2),
-                Duration.ofSeconds(6), Duration.ZERO);
+                Duration.ofSeconds(6), Duration.ZERO, Duration.ofSeconds(1));
         try (Sandbox sandbox = Sandbox.start(dir, ports, pace)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.ministry().received() >= 5
                     && !sandbox.hub().quarantine().held().isEmpty());
@@ -44,9 +49,29 @@ class SandboxTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.hub().printJobs()
                     .inState(PrintJobState.PRINTED, 10_000).stream().anyMatch(j -> "DKC-2".equals(j.printerId())));
 
+            // The journey: the ministry answers, devices get receipts, residents who must come in are
+            // followed up, and a resident listed in residents.txt can be looked up at the counter.
+            await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.hub().packetResults().forwardedByStatus()
+                    .getOrDefault("ENROLLED", 0L) >= 3 && !sandbox.hub().followUps().open().isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.devices().stream()
+                    .anyMatch(d -> d.receiptsByState().getOrDefault("ENROLLED", 0) > 0));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("residents.txt")));
+            String nik = Files.readAllLines(dir.resolve("residents.txt")).stream().filter(l -> !l.startsWith("#"))
+                    .map(l -> l.substring(0, 16)).findFirst().orElseThrow();
+            String token = Files.readString(dir.resolve("secrets/admin.token")).strip();
+            HttpResponse<String> journey = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.http() + "/api/lookup"))
+                            .header("Authorization", "Bearer " + token)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"nik\":\"" + nik + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, journey.statusCode(), journey.body());
+            assertTrue(journey.body().contains("\"found\":true"), journey.body());
+
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir.resolve("secrets/admin.token"));
             assertTrue(!perms.contains(PosixFilePermission.OTHERS_READ) && !perms.contains(PosixFilePermission.GROUP_READ),
                     "generated secrets are owner-only: " + perms);
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(dir.resolve("residents.txt")), "the residents' NIKs are owner-only");
         }
     }
 

@@ -10,6 +10,7 @@ import id.ektp.hub.config.HubConfig.Ministry;
 import id.ektp.hub.config.HubConfig.MinistrySftp;
 import id.ektp.hub.config.HubConfig.Printer;
 import id.ektp.hub.config.HubConfig.Printing;
+import id.ektp.hub.config.HubConfig.Privacy;
 import id.ektp.hub.config.HubConfig.Regency;
 import id.ektp.hub.config.HubConfig.Reports;
 import id.ektp.hub.config.HubConfig.SftpAccount;
@@ -34,7 +35,7 @@ final class ConfigValidator {
     static final long MIN_MAX_PACKET_BYTES = 4L * 1024 * 1024;
 
     private static final List<String> ROOT_KEYS = List.of("regency", "dataDir", "http", "ministry",
-            "devices", "printers", "stock", "printing", "reports", "limits");
+            "devices", "printers", "stock", "printing", "reports", "limits", "privacy");
 
     private final Path source;
     /** Relative paths in the file are relative to the file's folder (ICD section 4). */
@@ -79,10 +80,11 @@ final class ConfigValidator {
         Printing printing = printing(root.get("printing"));
         Reports reports = reports(root.get("reports"));
         Limits limits = limits(root.get("limits"));
+        Privacy privacy = privacy(root.get("privacy"));
         List<ConfigProblem> found = problems.list();
         HubConfig config = found.isEmpty()
                 ? new HubConfig(source, regency, dataDir, http, ministry, devices.devices(), printers, stock, printing,
-                        reports, limits)
+                        reports, limits, privacy)
                 : null;
         return new ConfigLoader.Checked(config, found, problems.warnings());
     }
@@ -254,12 +256,26 @@ final class ConfigValidator {
 
     private Reports reports(ConfigNode node) {
         int mark = problems.mark();
-        if (!node.optionalMap(List.of("deviceDownAfter", "statusInterval"))) {
+        if (!node.optionalMap(List.of("deviceDownAfter", "statusInterval", "packetOverdueAfter"))) {
             return null;
         }
         Duration deviceDownAfter = node.get("deviceDownAfter").duration(Duration.ofMinutes(10));
         Duration statusInterval = node.get("statusInterval").duration(Duration.ofMinutes(15));
-        return problems.noneSince(mark) ? new Reports(deviceDownAfter, statusInterval) : null;
+        Duration packetOverdueAfter = node.get("packetOverdueAfter").duration(Duration.ofDays(14));
+        return problems.noneSince(mark) ? new Reports(deviceDownAfter, statusInterval, packetOverdueAfter) : null;
+    }
+
+    /** Optional: without it no NIK is hashed and no lookup answered; with it, the key must be a real secret. */
+    private Privacy privacy(ConfigNode node) {
+        int mark = problems.mark();
+        if (node.isAbsent()) {
+            return Privacy.NONE;
+        }
+        if (!node.optionalMap(List.of("nikKeyFile"))) {
+            return null;
+        }
+        Path keyFile = node.get("nikKeyFile").file(baseDir, FileRule.SECRET_KEY);
+        return problems.noneSince(mark) ? new Privacy(keyFile) : null;
     }
 
     private Limits limits(ConfigNode node) {

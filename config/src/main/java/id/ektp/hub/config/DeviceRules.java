@@ -86,14 +86,20 @@ final class DeviceRules {
         ConfigNode sftp = item.get("sftp");
         SftpAccount account = null;
         String outboxDir = null;
-        if (sftp.requireMap(SftpAccounts.keysPlus("outboxDir"))) {
+        String receiptsDir = null;
+        if (sftp.requireMap(SftpAccounts.keysPlus("outboxDir", "receiptsDir"))) {
             account = SftpAccounts.read(sftp, baseDir, problems, ssh);
             outboxDir = sftp.get("outboxDir").text("outbox");
+            receiptsDir = sftp.get("receiptsDir").text("receipts");
+            if (outboxDir != null && outboxDir.equals(receiptsDir)) {
+                sftp.get("receiptsDir").report("must not be the outboxDir '" + outboxDir
+                        + "': receipts would be taken for packets");
+            }
         }
         Duration pollInterval = item.get("pollInterval").duration(Duration.ofSeconds(30));
         List<String> neighbours = neighbours(item.get("neighbours"), kecamatan, configured);
         return problems.noneSince(mark)
-                ? new Device(kecamatan, name, deviceId, account, outboxDir, pollInterval, neighbours)
+                ? new Device(kecamatan, name, deviceId, account, outboxDir, receiptsDir, pollInterval, neighbours)
                 : null;
     }
 

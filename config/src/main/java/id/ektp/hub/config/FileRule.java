@@ -26,8 +26,15 @@ enum FileRule {
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE),
             "chmod 600"),
+    /**
+     * {@code privacy.nikKeyFile}: owner only, like a private key, and at least
+     * {@value #MIN_KEY_BYTES} bytes, as HMAC-SHA256 wants a key as long as its output.
+     */
+    SECRET_KEY(OWNER_ONLY.forbidden, "chmod 600"),
     /** A known_hosts file: public, but every entry must look like {@code hosts keytype key}. */
     KNOWN_HOSTS(EnumSet.noneOf(PosixFilePermission.class), null);
+
+    static final int MIN_KEY_BYTES = 32;
 
     private final Set<PosixFilePermission> forbidden;
     private final String fix;
@@ -54,6 +61,9 @@ enum FileRule {
                 problems.add("is empty: " + file);
             } else if (this == KNOWN_HOSTS) {
                 problems.addAll(knownHostsProblems(file));
+            } else if (this == SECRET_KEY && Files.size(file) < MIN_KEY_BYTES) {
+                problems.add("holds " + Files.size(file) + " bytes, a key needs at least " + MIN_KEY_BYTES
+                        + " (e.g. head -c 32 /dev/urandom > " + file.getFileName() + "): " + file);
             }
             permissionProblem(file).ifPresent(problems::add);
         } catch (IOException e) {
@@ -74,7 +84,7 @@ enum FileRule {
             return Optional.empty();
         }
         return Optional.of("permissions " + PosixFilePermissions.toString(perms)
-                + " are too open" + (this == OWNER_ONLY ? " (group or others have access)" : " (others have access)")
+                + " are too open" + (this != NO_ACCESS_BY_OTHERS ? " (group or others have access)" : " (others have access)")
                 + ": " + fix + " " + file);
     }
 

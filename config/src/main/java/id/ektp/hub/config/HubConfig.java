@@ -22,7 +22,8 @@ public record HubConfig(
         Stock stock,
         Printing printing,
         Reports reports,
-        Limits limits) {
+        Limits limits,
+        Privacy privacy) {
 
     public HubConfig {
         devices = List.copyOf(devices);
@@ -75,9 +76,12 @@ public record HubConfig(
     public record SftpAccount(String host, int port, String username, Path privateKeyFile,
                               Path knownHostsFile, Duration connectTimeout, Duration readTimeout) {}
 
-    /** One kecamatan enrollment device; {@code (kecamatan, deviceId)} is unique. */
+    /**
+     * One kecamatan enrollment device; {@code (kecamatan, deviceId)} is unique. {@code receiptsDir}
+     * (ICD §1, default {@code receipts}) is where the hub writes what became of its packets.
+     */
     public record Device(String kecamatan, String name, String deviceId, SftpAccount sftp,
-                         String outboxDir, Duration pollInterval, List<String> neighbours) {
+                         String outboxDir, String receiptsDir, Duration pollInterval, List<String> neighbours) {
         public Device {
             neighbours = List.copyOf(neighbours);
         }
@@ -117,8 +121,11 @@ public record HubConfig(
     /** {@code printing: {maxAttempts: 3}}. */
     public record Printing(int maxAttempts) {}
 
-    /** {@code reports: {deviceDownAfter: 10m, statusInterval: 15m}}. */
-    public record Reports(Duration deviceDownAfter, Duration statusInterval) {}
+    /**
+     * {@code reports: {deviceDownAfter: 10m, statusInterval: 15m, packetOverdueAfter: 14d}}:
+     * PACKET_OVERDUE once a forwarded packet has had no final result from the ministry this long.
+     */
+    public record Reports(Duration deviceDownAfter, Duration statusInterval, Duration packetOverdueAfter) {}
 
     /**
      * {@code limits: {maxPacketBytes: 67108864, minFreeBytes: 1073741824}}: total uncompressed
@@ -126,4 +133,16 @@ public record HubConfig(
      * packets and batches (they wait on the devices and at the ministry) until space is freed.
      */
     public record Limits(long maxPacketBytes, long minFreeBytes) {}
+
+    /**
+     * {@code privacy: {nikKeyFile}}: the secret keying the hash a NIK is looked up by. The section
+     * may be left out ({@code nikKeyFile} null): the hub then keeps no NIK hash and answers no lookup.
+     */
+    public record Privacy(Path nikKeyFile) {
+        public static final Privacy NONE = new Privacy(null);
+
+        public Optional<Path> keyFile() {
+            return Optional.ofNullable(nikKeyFile);
+        }
+    }
 }

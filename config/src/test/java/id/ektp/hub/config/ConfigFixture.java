@@ -72,10 +72,10 @@ final class ConfigFixture {
     }
 
     /**
-     * The four secret files the sample configurations name, owner-only: a real private key
-     * without a passphrase (made here by JSch, the hub's SSH client) and a known_hosts with a
-     * host key for every peer the samples and these tests name (the ministry, 10.33.10.1-255 on
-     * port 22, 10.33.10.201 on port 2222 and {@code h}).
+     * The five secret files the sample configurations name, owner-only: a real private key
+     * without a passphrase (made here by JSch, the hub's SSH client), a known_hosts with a host
+     * key for every peer the samples and these tests name (the ministry, 10.33.10.1-255 on port
+     * 22, 10.33.10.201 on port 2222 and {@code h}), and the NIK key.
      */
     static void writeSecrets(Path dir) {
         secret(dir, "admin.token", "s3cret-admin-token\n", "rw-------");
@@ -88,6 +88,7 @@ final class ConfigFixture {
         hosts.forEach(host -> knownHosts.append(host).append(' ').append(HOST_KEY).append('\n'));
         secret(dir, "known_hosts", knownHosts.toString(), "rw-------");
         secret(dir, "broker.password", "s3cret-broker-password\n", "rw-------");
+        secret(dir, "nik.key", "0123456789abcdef0123456789abcdef\n", "rw-------");
     }
 
     /** A host key as known_hosts writes it: {@code ssh-ed25519 AAAA...} (a real key, base64). */

@@ -96,7 +96,8 @@ class ConfigLoaderTest {
                 .set("devices[0].sftp.outboxDir", "export/packets")
                 .set("devices[0].pollInterval", "500ms")
                 .set("printing", "{maxAttempts: 5}")
-                .set("reports", "{deviceDownAfter: 1h, statusInterval: 1d}")
+                .set("reports", "{deviceDownAfter: 1h, statusInterval: 1d, packetOverdueAfter: 3d}")
+                .set("devices[0].sftp.receiptsDir", "import/receipts")
                 .set("limits", "{maxPacketBytes: 4194304}")
                 .set("stock.neighbourRegencies", "[\"33.09\", \"34.04\"]")
                 .set("printers[1]", "{id: DKC-2, serves: [\"33.10.06\"], folder: /mnt/printers/DKC-2}")
@@ -111,7 +112,8 @@ class ConfigLoaderTest {
         assertEquals("export/packets", config.devices().get(0).outboxDir());
         assertEquals(Duration.ofMillis(500), config.devices().get(0).pollInterval());
         assertEquals(5, config.printing().maxAttempts());
-        assertEquals(new HubConfig.Reports(Duration.ofHours(1), Duration.ofDays(1)), config.reports());
+        assertEquals(new HubConfig.Reports(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(3)), config.reports());
+        assertEquals("import/receipts", config.devices().get(0).receiptsDir());
         assertEquals(4_194_304, config.limits().maxPacketBytes());
         assertEquals(List.of("33.09", "34.04"), config.stock().neighbourRegencies());
         HubConfig.Printer dkc2 = config.printers().get(1);

@@ -25,7 +25,7 @@ class ConfigRulesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource({"unknownKeys", "types", "regencyAndDataDir", "http", "ministry", "sshFiles", "devices", "printers",
-            "stock", "optionalSections"})
+            "stock", "optionalSections", "privacy"})
     void reportsExactlyTheBrokenKey(Consumer<ConfigFixture> breakIt, String key, String fragment) {
         ConfigFixture fixture = new ConfigFixture(tmp);
         breakIt.accept(fixture);
@@ -388,7 +388,32 @@ class ConfigRulesTest {
                         f -> f.set("limits", "{maxPacketBytes: 99999999999999999999}")),
                 row("limits.minFreeBytes", "must be at least 0, found -1", f -> f.set("limits", "{minFreeBytes: -1}")),
                 row("limits.minFreeBytes", "must be a whole number, found the text '1GB'",
-                        f -> f.set("limits", "{minFreeBytes: 1GB}")));
+                        f -> f.set("limits", "{minFreeBytes: 1GB}")),
+                row("reports.packetOverdueAfter", "'two weeks' is not a duration",
+                        f -> f.set("reports", "{packetOverdueAfter: two weeks}")),
+                row("devices[0].sftp.receiptsDir", "must not be the outboxDir 'outbox'",
+                        f -> f.set("devices[0].sftp.receiptsDir", "outbox")),
+                row("devices[0].sftp.receiptsDir", "must not be empty", f -> f.set("devices[0].sftp.receiptsDir", "\"\"")));
+    }
+
+    static Stream<Arguments> privacy() {
+        return Stream.of(
+                row("privacy.nikKeyFile", "is required", f -> f.set("privacy", "{}")),
+                row("privacy.nikKey", "unknown key; expected one of: nikKeyFile", f -> f.set("privacy", "{nikKeyFile: ../secrets/nik.key, nikKey: abc}")),
+                row("privacy.nikKeyFile", "file not found", f -> f.set("privacy", "{nikKeyFile: ../secrets/none.key}")),
+                row("privacy.nikKeyFile", "holds 16 bytes, a key needs at least 32",
+                        f -> f.secret("nik.key", "0123456789abcdef", "rw-------")
+                                .set("privacy", "{nikKeyFile: ../secrets/nik.key}")),
+                row("privacy.nikKeyFile", "permissions rw-r----- are too open (group or others have access): chmod 600",
+                        f -> f.secret("nik.key", "0123456789abcdef0123456789abcdef", "rw-r-----")
+                                .set("privacy", "{nikKeyFile: ../secrets/nik.key}")));
+    }
+
+    @Test
+    void withoutAPrivacySectionNoKeyIsConfiguredAndWithOneItIsAbsolute() throws Exception {
+        assertEquals(HubConfig.Privacy.NONE, new ConfigFixture(tmp).load().privacy());
+        HubConfig keyed = new ConfigFixture(tmp).set("privacy", "{nikKeyFile: ../secrets/nik.key}").load();
+        assertEquals(tmp.resolve("secrets/nik.key"), keyed.privacy().keyFile().orElseThrow());
     }
 
     /** Read as JSch, the hub's SSH client, will read them at night; the fixture's are good. */

@@ -100,6 +100,7 @@ class KlatenSampleTest {
             assertEquals(Duration.ofSeconds(10), d.sftp().connectTimeout());
             assertEquals(Duration.ofSeconds(60), d.sftp().readTimeout());
             assertEquals("outbox", d.outboxDir());
+            assertEquals("receipts", d.receiptsDir());
             assertEquals(Duration.ofSeconds(30), d.pollInterval());
         }
         assertEquals(Duration.ofMinutes(5), hub.ministry().sftp().retryMaxDelay());
@@ -127,7 +128,8 @@ class KlatenSampleTest {
         assertEquals(new HubConfig.Stock(7, 30, 2, "0 0 7 * * ?", List.of("33.09", "33.11", "34.03", "34.04")),
                 hub.stock());
         assertEquals(3, hub.printing().maxAttempts());
-        assertEquals(new HubConfig.Reports(Duration.ofMinutes(10), Duration.ofMinutes(15)), hub.reports());
+        assertEquals(new HubConfig.Reports(Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofDays(14)), hub.reports());
+        assertEquals(tmp.resolve("secrets/nik.key"), hub.privacy().nikKeyFile());
         assertEquals(67_108_864L, hub.limits().maxPacketBytes());
         assertEquals(1_073_741_824L, hub.limits().minFreeBytes());
     }

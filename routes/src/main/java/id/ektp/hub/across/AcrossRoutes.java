@@ -22,9 +22,12 @@ import org.apache.camel.builder.RouteBuilder;
  *   <li><b>Allocations</b> ({@value #ALLOCATIONS}): shipments the ministry announces, in a local
  *       JMS transaction committed only after {@link AllocationIntake} stored (or quarantined) the
  *       message.</li>
+ *   <li><b>Packet results</b> ({@value #RESULTS}): the ministry's answer for each forwarded
+ *       packet, taken the same way by {@link PacketResultIntake}.</li>
  *   <li><b>Schedules</b>: the stock check ({@value #STOCK_CHECK}, Quartz cron
  *       {@code stock.checkSchedule} in the regency's zone, {@code regency.timeZone}: a container's
- *       JVM runs in UTC, and "07:00" must not fire at 14:00 WIB), the device watch ({@value #DEVICE_WATCH}, every 2 s) and the
+ *       JVM runs in UTC, and "07:00" must not fire at 14:00 WIB), the device watch ({@value #DEVICE_WATCH}, every 2 s), the
+ *       overdue check ({@value #PACKET_OVERDUE}, {@link OverdueWatch}) and the
  *       hub status report ({@value #HUB_STATUS}, every {@code reports.statusInterval}). The two
  *       configured ones come from templates, so a config reload replaces them the way it
  *       replaces a device's route.</li>
@@ -33,18 +36,22 @@ import org.apache.camel.builder.RouteBuilder;
 public final class AcrossRoutes extends RouteBuilder {
     public static final String OUTBOX = "across-outbox";
     public static final String ALLOCATIONS = "across-allocations";
+    public static final String RESULTS = "across-packet-results";
     public static final String STOCK_CHECK = "across-stock-check";
     public static final String DEVICE_WATCH = "across-device-watch";
     public static final String HUB_STATUS = "across-hub-status";
+    public static final String PACKET_OVERDUE = "across-packet-overdue";
 
     private final String stockCron;
     private final ZoneId zone;
     private final long statusIntervalMillis;
+    private final long overdueCheckMillis;
 
-    public AcrossRoutes(String stockCron, ZoneId zone, long statusIntervalMillis) {
+    public AcrossRoutes(String stockCron, ZoneId zone, long statusIntervalMillis, long overdueCheckMillis) {
         this.stockCron = stockCron;
         this.zone = zone;
         this.statusIntervalMillis = statusIntervalMillis;
+        this.overdueCheckMillis = overdueCheckMillis;
     }
 
     /** The {@value #STOCK_CHECK} template's parameters: also what a config reload replaces the route with. */
@@ -83,6 +90,10 @@ public final class AcrossRoutes extends RouteBuilder {
                 .routeId(ALLOCATIONS)
                 .bean("allocationIntake", "receive");
 
+        from(MinistryBrokerConnector.RESULTS)
+                .routeId(RESULTS)
+                .bean("packetResultIntake", "receive");
+
         routeTemplate(STOCK_CHECK).templateParameter("cron").templateParameter("zone")
                 .from("quartz://ektp/stock-check?cron={{cron}}&trigger.timeZone={{zone}}")
                 .bean("stockKeeper", "check");
@@ -91,6 +102,10 @@ public final class AcrossRoutes extends RouteBuilder {
         from("timer:device-watch?period=2000&delay=2000")
                 .routeId(DEVICE_WATCH)
                 .bean("deviceWatch", "check");
+
+        from("timer:packet-overdue?period=" + overdueCheckMillis + "&delay=" + overdueCheckMillis)
+                .routeId(PACKET_OVERDUE)
+                .bean("overdueWatch", "check");
 
         routeTemplate(HUB_STATUS).templateParameter("intervalMillis")
                 .from("timer:hub-status?period={{intervalMillis}}&delay={{intervalMillis}}")

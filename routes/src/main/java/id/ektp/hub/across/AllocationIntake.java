@@ -115,7 +115,7 @@ public final class AllocationIntake {
     }
 
     /** {@code EktpMessageId}, or the broker's {@code JMSMessageID} when the sender gave none. */
-    private static String messageId(Message message) {
+    static String messageId(Message message) {
         try {
             String id = message.getStringProperty(Queues.MESSAGE_ID);
             return id != null ? id : String.valueOf(message.getJMSMessageID());
@@ -124,7 +124,7 @@ public final class AllocationIntake {
         }
     }
 
-    private static String type(Message message) {
+    static String type(Message message) {
         for (Class<?> kind : List.of(BytesMessage.class, MapMessage.class, ObjectMessage.class, StreamMessage.class)) {
             if (kind.isInstance(message)) {
                 return kind.getSimpleName();
@@ -138,7 +138,7 @@ public final class AllocationIntake {
      * JSON as bytes can be released once looked at), a map message's entries as text; of the
      * other kinds only what they are, as their content cannot be read without trusting it.
      */
-    private static byte[] nonTextContent(Message message) {
+    static byte[] nonTextContent(Message message) {
         try {
             if (message instanceof BytesMessage bytes) {
                 byte[] content = new byte[(int) Math.min(bytes.getBodyLength(), MAX_KEPT_BYTES)];

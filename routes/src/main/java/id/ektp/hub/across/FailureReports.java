@@ -32,6 +32,15 @@ public final class FailureReports {
         return raise(report);
     }
 
+    /** Forwarded at {@code forwardedAt} and no final result from the ministry since: once per packet. */
+    public String packetOverdue(String packetId, String kecamatanCode, Instant forwardedAt) {
+        ObjectNode report = start("PACKET_OVERDUE");
+        report.put("packetId", packetId);
+        report.put("kecamatanCode", kecamatanCode);
+        report.put("forwardedAt", messages.time(forwardedAt));
+        return raise(report);
+    }
+
     public String printFailure(String prrId, String printerId, String reason, String blankSerial) {
         ObjectNode report = start("PRINT_FAILURE");
         report.put("prrId", UntrustedText.forLog(prrId));

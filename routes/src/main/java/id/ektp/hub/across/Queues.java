@@ -17,6 +17,7 @@ public final class Queues {
     public static final String HUB_STATUS_SCHEMA = "ektp.hub-status/1";
     public static final String PICKUP_NOTICE = "ektp.pickup-notice/1";
     public static final String STOCK_LOAN_REQUEST = "ektp.stock-loan-request/1";
+    public static final String PACKET_RESULT = "ektp.packet-result/1";
 
     /** JMS properties every message carries (ICD §3). */
     public static final String MESSAGE_ID = "EktpMessageId";
@@ -28,6 +29,11 @@ public final class Queues {
     /** {@code EKTP.STOCK.ALLOCATIONS.3310}: where the ministry announces our shipments. */
     public static String allocations(String compactRegency) {
         return "EKTP.STOCK.ALLOCATIONS." + compactRegency;
+    }
+
+    /** {@code EKTP.PACKET.RESULTS.3310}: where the ministry publishes the results of our packets. */
+    public static String packetResults(String compactRegency) {
+        return "EKTP.PACKET.RESULTS." + compactRegency;
     }
 
     /** {@code EKTP.STOCK.LOANS.3309}: a neighbouring regency hub's loan queue. */

@@ -290,7 +290,7 @@ public final class AdminApi {
         return json(Map.of("error", message));
     }
 
-    private static JsonNode object(String body) {
+    static JsonNode object(String body) {
         try {
             JsonNode node = Messages.json().readTree(body == null ? "" : body);
             if (node == null || !node.isObject()) {
@@ -302,7 +302,7 @@ public final class AdminApi {
         }
     }
 
-    private static String text(JsonNode in, String field) {
+    static String text(JsonNode in, String field) {
         JsonNode value = in.path(field);
         if (!value.isTextual() || value.asText().isBlank()) {
             throw new BadRequest(field + " is required (text)");

@@ -87,6 +87,31 @@ public final class AdminRoutes extends RouteBuilder {
                 .convertBodyTo(String.class)
                 .bean("adminApi", "requeueStranded")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+
+        // The calls that name a resident (JourneyApi), behind the token even to read. The NIK
+        // of a lookup travels in the body, never in a URL; neither answer may be cached.
+        from("platform-http:/api/packets/{packetId}?httpMethodRestrict=GET&headerFilterStrategy=#" + PersonalDataHeaders.BEAN)
+                .routeId("api-packet").routeConfigurationId(AdminApiPolicy.ID)
+                .bean("adminApi", "authorize")
+                .bean("journeyApi", "packet")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setHeader("Cache-Control", constant("no-store"));
+        from("platform-http:/api/lookup?httpMethodRestrict=POST&headerFilterStrategy=#" + PersonalDataHeaders.BEAN)
+                .routeId("api-lookup").routeConfigurationId(AdminApiPolicy.ID)
+                .bean("adminApi", "authorize")
+                .convertBodyTo(String.class)
+                .bean("journeyApi", "lookup")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setHeader("Cache-Control", constant("no-store"));
+        // A follow-up closed by hand, with the officer's reason (audited): it names a packet of a resident.
+        from("platform-http:/api/followups/{packetId}/close?httpMethodRestrict=POST&headerFilterStrategy=#"
+                + PersonalDataHeaders.BEAN)
+                .routeId("api-followup-close").routeConfigurationId(AdminApiPolicy.ID)
+                .bean("adminApi", "authorize")
+                .convertBodyTo(String.class)
+                .bean("journeyApi", "closeFollowUp")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setHeader("Cache-Control", constant("no-store"));
     }
 
     private void post(String path, String routeId, String method) {

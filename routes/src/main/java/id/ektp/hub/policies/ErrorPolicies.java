@@ -24,6 +24,9 @@ import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
  *       nothing behind it overtakes; every failed attempt of the peer itself (not a local one)
  *       marks its link down, for the status page and the metrics. A {@link StepAside} is not
  *       retried at all: it fails at once and the next poll starts again from the true head.</li>
+ *   <li>{@value #WAIT_FOR_THE_DEVICE}: a device's receipts route. A failed write is handled by
+ *       the route's own bean (its {@code failed} method: the receipts stay in the store and the
+ *       device is tried again with backoff), never redelivered on the spot, never a stack trace.</li>
  *   <li>{@value #FAIL_TO_CALLER}: a step that another route calls ({@code direct:}), with no
  *       error handling of its own: its failure goes back to the caller, whose policy retries the
  *       call from the top, so a check at the start of the step runs again on every attempt
@@ -35,6 +38,7 @@ public final class ErrorPolicies extends RouteConfigurationBuilder {
     public static final String UNTIL_MINISTRY_SFTP_TAKES_IT = "until-ministry-sftp-takes-it";
     public static final String UNTIL_BROKER_TAKES_IT = "until-broker-takes-it";
     public static final String FAIL_TO_CALLER = "fail-to-caller";
+    public static final String WAIT_FOR_THE_DEVICE = "wait-for-the-device";
 
     private final long sftpRetryMaxDelayMillis;
     private final long brokerRetryMaxDelayMillis;
@@ -60,6 +64,11 @@ public final class ErrorPolicies extends RouteConfigurationBuilder {
                         .onExceptionOccurred(MinistryBrokerConnector.unreachableOnFailure())));
 
         routeConfiguration(FAIL_TO_CALLER).errorHandler(noErrorHandler());
+
+        routeConfiguration(WAIT_FOR_THE_DEVICE)
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(0).logStackTrace(false))
+                .onException(Exception.class).handled(true).logHandled(false).logExhausted(false)
+                .bean("deviceReceipts", "failed");
     }
 
     private DefaultErrorHandlerDefinition untilTaken(long maxDelayMillis) {

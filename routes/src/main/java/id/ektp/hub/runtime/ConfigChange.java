@@ -15,7 +15,7 @@ import java.util.function.Function;
  * printer routes to add, remove or replace, policies to swap, schedules to restart, and the
  * keys that only take effect at the next start (the regency, dataDir, the HTTP server, the
  * ministry links, the packet size limit: those are built into the store, the server, the
- * connections and the packet inspector).
+ * connections and the packet inspector; the NIK key, which every stored hash depends on).
  *
  * <p>{@link #running()} is the configuration the hub runs after the edit: the new one, except
  * that the restart-only sections keep their running values until the restart.
@@ -41,11 +41,13 @@ public record ConfigChange(
         note(restart, "ministry.sftp", before.ministry().sftp(), edited.ministry().sftp());
         note(restart, "ministry.broker", before.ministry().broker(), edited.ministry().broker());
         note(restart, "limits.maxPacketBytes", before.limits().maxPacketBytes(), edited.limits().maxPacketBytes());
+        note(restart, "privacy.nikKeyFile", before.privacy(), edited.privacy());
 
         HubConfig running = new HubConfig(edited.source(), before.regency(), before.dataDir(),
                 new HubConfig.Http(before.http().host(), before.http().port(), edited.http().adminTokenFile()),
                 before.ministry(), edited.devices(), edited.printers(), edited.stock(), edited.printing(),
-                edited.reports(), new HubConfig.Limits(before.limits().maxPacketBytes(), edited.limits().minFreeBytes()));
+                edited.reports(), new HubConfig.Limits(before.limits().maxPacketBytes(), edited.limits().minFreeBytes()),
+                before.privacy());
 
         return new ConfigChange(running,
                 missingFrom(oldDevices, newDevices), missingFrom(newDevices, oldDevices), changed(oldDevices, newDevices),

@@ -150,10 +150,12 @@ public final class ConfigReload {
         }
         for (Device device : change.devicesRemoved()) {
             removeRoute(context, UpRoutes.intakeRouteId(device));
+            removeRoute(context, UpRoutes.receiptsRouteId(device));
             deviceLinks.forget(device.key());
         }
         for (Device device : change.devicesChanged()) {
             removeRoute(context, UpRoutes.intakeRouteId(device));
+            removeRoute(context, UpRoutes.receiptsRouteId(device));
         }
         for (Printer printer : change.printersRemoved()) {
             removeRoute(context, DownRoutes.resultsRouteId(printer));
@@ -201,6 +203,8 @@ public final class ConfigReload {
 
     private static void addDeviceRoute(CamelContext context, Device device) throws Exception {
         replaceRoute(context, UpRoutes.INTAKE_TEMPLATE, UpRoutes.intakeRouteId(device), DeviceConnector.parameters(device));
+        replaceRoute(context, UpRoutes.RECEIPTS_TEMPLATE, UpRoutes.receiptsRouteId(device),
+                DeviceConnector.receiptParameters(device));
     }
 
     private void addPrinterRoute(CamelContext context, Printer printer) throws Exception {

@@ -9,6 +9,7 @@ import id.ektp.hub.up.UpRoutes;
 import id.ektp.hub.connectors.link.Links;
 import id.ektp.hub.connectors.ministry.MinistryBrokerConnector;
 import id.ektp.hub.across.HubStatusReport;
+import id.ektp.hub.across.OverdueWatch;
 import id.ektp.hub.across.StockKeeper;
 import id.ektp.hub.config.HubConfig;
 import id.ektp.hub.observe.ConfigState;
@@ -20,6 +21,9 @@ import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecords;
+import id.ektp.hub.store.PacketResults;
+import id.ektp.hub.store.FollowUps;
+import id.ektp.hub.store.Receipts;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger;
 import java.io.IOException;
@@ -75,6 +79,7 @@ public final class Hub implements AutoCloseable {
             LOG.info("Removed {} unfinished download(s) from the last run; their devices still hold them", stale);
         }
         HubServices services = new HubServices(config, store, spool, clock);
+        services.nikIndex.start(store, clock);
         Main main = new Main();
         services.beans().forEach(main::bind);
         MinistryBrokerConnector.beans(config.ministry().broker()).forEach(main::bind);
@@ -85,7 +90,7 @@ public final class Hub implements AutoCloseable {
         main.configure().addRoutesBuilder(new UpRoutes(config.devices()));
         main.configure().addRoutesBuilder(new DownRoutes(config.printers()));
         main.configure().addRoutesBuilder(new AcrossRoutes(config.stock().checkSchedule(), config.regency().timeZone(),
-                config.reports().statusInterval().toMillis()));
+                config.reports().statusInterval().toMillis(), OverdueWatch.checkMillis(config.reports().packetOverdueAfter())));
         main.configure().addRoutesBuilder(new AdminRoutes());
         main.configure().addRoutesBuilder(new StatusRoute());
         HubProperties.of(config, spool).forEach(main::addInitialProperty);
@@ -176,6 +181,18 @@ public final class Hub implements AutoCloseable {
 
     public DiskFloor diskFloor() {
         return services.diskFloor;
+    }
+
+    public PacketResults packetResults() {
+        return services.packetResults;
+    }
+
+    public FollowUps followUps() {
+        return services.followUps;
+    }
+
+    public Receipts receipts() {
+        return services.receipts;
     }
 
     @Override

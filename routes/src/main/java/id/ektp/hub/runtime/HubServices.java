@@ -12,9 +12,14 @@ import id.ektp.hub.connectors.printer.ResultsPolls;
 import id.ektp.hub.connectors.printer.SettledSinceLastPoll;
 import id.ektp.hub.down.DownRoutes;
 import id.ektp.hub.admin.AdminApi;
+import id.ektp.hub.admin.JourneyApi;
+import id.ektp.hub.admin.PersonalDataHeaders;
+import id.ektp.hub.store.ResidentJourneys;
 import id.ektp.hub.admin.QuarantineDesk;
 import id.ektp.hub.across.AllocationIntake;
+import id.ektp.hub.across.PacketResultIntake;
 import id.ektp.hub.across.DeviceWatch;
+import id.ektp.hub.across.OverdueWatch;
 import id.ektp.hub.across.FailureReports;
 import id.ektp.hub.across.HubStatusReport;
 import id.ektp.hub.across.Messages;
@@ -38,6 +43,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import id.ektp.hub.status.StatusView;
+import id.ektp.hub.status.FollowUpView;
 import id.ektp.hub.store.PrintJobs;
 import java.util.function.Predicate;
 import id.ektp.hub.config.HubConfig.Device;
@@ -46,10 +52,16 @@ import id.ektp.hub.store.DeviceStates;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;
 import id.ektp.hub.store.PacketRecords;
+import id.ektp.hub.store.NikIndex;
+import id.ektp.hub.store.PacketResults;
+import id.ektp.hub.store.FollowUps;
+import id.ektp.hub.store.Receipts;
+import id.ektp.hub.codes.NikKey;
 import id.ektp.hub.store.QuarantineRecords;
 import id.ektp.hub.store.StockLedger;
 import id.ektp.hub.up.OutboundQueue;
 import id.ektp.hub.up.PacketForwarding;
+import id.ektp.hub.up.DeviceReceipts;
 import id.ektp.hub.up.PacketInspector;
 import id.ektp.hub.up.PacketIntake;
 import id.ektp.hub.up.PacketQuarantine;
@@ -88,13 +100,21 @@ public final class HubServices {
     final StatusView statusView;
     /** The hub's own SFTP client (device intake, ministry upload); closed with the hub. */
     final SftpSessions sftp = new SftpSessions();
+    final NikIndex nikIndex;
+    final PacketResults packetResults;
+    final FollowUps followUps;
+    final Receipts receipts;
     private final Map<String, Object> beans;
 
     HubServices(HubConfig initial, HubStore store, Spool spool, Clock clock) throws IOException {
         this.config = new AtomicReference<>(initial);
         this.store = store;
         this.spool = spool;
-        this.packets = new PacketRecords(store, clock);
+        this.nikIndex = nikIndex(initial);
+        this.packets = new PacketRecords(store, clock, nikIndex);
+        this.packetResults = new PacketResults(store);
+        this.followUps = new FollowUps(store);
+        this.receipts = new Receipts(store);
         this.quarantine = new QuarantineRecords(store, clock);
         this.outbox = new Outbox(store, clock);
         this.ledger = new StockLedger(store);
@@ -109,13 +129,14 @@ public final class HubServices {
         java.util.function.Supplier<List<Device>> devices = () -> config.get().devices();
         this.status = new HubStatusReport(messages, packets, outbox, deviceLinks, stock, devices);
 
-        this.printJobs = new PrintJobs(store, clock);
+        this.printJobs = new PrintJobs(store, clock, nikIndex);
         StrandedJobs strandedJobs = new StrandedJobs(printJobs, config::get);
         this.dispatcher = new JobDispatcher(printJobs, messages, () -> new Printers(config.get().printers()),
                 peerLinks);
         this.batchIntake = new BatchIntake(spool, printJobs, initial.dataDir());
+        FollowUpView followUpView = new FollowUpView(config::get, messages, followUps);
         this.statusView = new StatusView(config::get, messages, deviceLinks, peerLinks, configState, packets, printJobs,
-                strandedJobs, diskFloor, outbox, stock, ledger, quarantine);
+                strandedJobs, diskFloor, outbox, stock, ledger, quarantine, followUpView);
         Predicate<String> configuredKecamatan = k -> config.get().devices().stream().anyMatch(d -> d.kecamatan().equals(k));
 
         PacketQuarantine packetQuarantine = new PacketQuarantine(store, packets, quarantine, spool, reports);
@@ -129,13 +150,19 @@ public final class HubServices {
                 configuredKecamatan, initial.dataDir());
         PrintResultIntake printResultIntake = new PrintResultIntake(store, printJobs, stock, reports, outbox, messages,
                 quarantine, () -> config.get().printing().maxAttempts(), initial.dataDir());
+        PacketResultIntake packetResultIntake = new PacketResultIntake(store, packets, packetResults, followUps,
+                quarantine, initial.dataDir(), initial.regency().code(), clock);
         QuarantineDesk quarantineDesk = new QuarantineDesk(quarantine, initial.dataDir(), Map.of(
                 "packets", new PacketRelease(store, packets, quarantine, spool, inspector, outboundQueue)::release,
                 "batches", batchProcessor::release,
                 "results", printResultIntake::release,
-                "messages", allocationIntake::release));
+                // Both kinds of ministry message keep their text there; the id says which.
+                "messages", (entry, file) -> entry.quarantineId().startsWith(PacketResultIntake.ID_PREFIX)
+                        ? packetResultIntake.release(entry, file) : allocationIntake.release(entry, file)));
         DeviceWatch deviceWatch = new DeviceWatch(deviceLinks, new DeviceStates(store), reports, store, clock,
                 devices, initial.reports().deviceDownAfter());
+        OverdueWatch overdueWatch = new OverdueWatch(store, followUps, reports, messages, clock,
+                initial.reports().packetOverdueAfter());
         AdminApi adminApi = new AdminApi(stock, quarantineDesk, strandedJobs, outbox,
                 initial.http().adminTokenFile());
         // Health and metrics (id.ektp.hub.observe). The meter registry is ours, bound under the
@@ -147,7 +174,10 @@ public final class HubServices {
                 configState, clock);
         metrics.bindTo(meters);
         this.configReload = new ConfigReload(config, configState, clock, stock, deviceWatch, deviceLinks, peerLinks, adminApi,
-                strandedJobs, metrics::follow);
+                strandedJobs, applied -> {
+                    metrics.follow(applied);
+                    overdueWatch.after(applied.reports().packetOverdueAfter());
+                });
         this.beans = Map.ofEntries(
                 Map.entry("hubStore", store),
                 Map.entry("deviceLinks", deviceLinks),
@@ -165,13 +195,20 @@ public final class HubServices {
                         inspector, outboundQueue)),
                 Map.entry("packetForwarding", new PacketForwarding(packets, outboundQueue,
                         new MinistryInbox(sftp, () -> config.get().ministry().sftp(), spool.uploads()))),
+                Map.entry("deviceReceipts", new DeviceReceipts(receipts, messages, deviceLinks, clock)),
                 Map.entry("outboxRelay", new OutboxRelay(outbox, initial.regency().code())),
                 Map.entry("stockKeeper", stock),
                 Map.entry("allocationIntake", allocationIntake),
+                Map.entry("packetResultIntake", packetResultIntake),
                 Map.entry("deviceWatch", deviceWatch),
+                Map.entry("overdueWatch", overdueWatch),
                 Map.entry("hubStatusReport", status),
                 Map.entry("statusView", statusView),
+                Map.entry("followUpView", followUpView),
                 Map.entry("adminApi", adminApi),
+                Map.entry(PersonalDataHeaders.BEAN, new PersonalDataHeaders()),
+                Map.entry("journeyApi", new JourneyApi(new ResidentJourneys(store, packets, packetResults, receipts,
+                        followUps, printJobs), followUps, nikIndex, messages, config::get, clock)),
                 Map.entry("quarantineDesk", quarantineDesk),
                 Map.entry("configReload", configReload),
                 Map.entry("batchIntake", batchIntake),
@@ -183,5 +220,11 @@ public final class HubServices {
 
     Map<String, Object> beans() {
         return beans;
+    }
+
+    /** The keyed NIK hash, when {@code privacy.nikKeyFile} is configured (read once: a key change needs a restart). */
+    private static NikIndex nikIndex(HubConfig config) throws IOException {
+        return config.privacy().keyFile().isPresent()
+                ? NikIndex.of(NikKey.load(config.privacy().keyFile().get())) : NikIndex.NONE;
     }
 }

@@ -81,10 +81,11 @@ public final class StatusView {
     private final StockKeeper stock;
     private final StockLedger ledger;
     private final QuarantineRecords quarantine;
+    private final FollowUpView followUps;
 
     public StatusView(Supplier<HubConfig> config, Messages messages, Links deviceLinks, Links peerLinks,
                       ConfigState configState, PacketRecords packets, PrintJobs printJobs, StrandedJobs stranded, DiskFloor disk, Outbox outbox,
-                      StockKeeper stock, StockLedger ledger, QuarantineRecords quarantine) {
+                      StockKeeper stock, StockLedger ledger, QuarantineRecords quarantine, FollowUpView followUps) {
         this.config = config;
         this.messages = messages;
         this.deviceLinks = deviceLinks;
@@ -98,6 +99,7 @@ public final class StatusView {
         this.stock = stock;
         this.ledger = ledger;
         this.quarantine = quarantine;
+        this.followUps = followUps;
     }
 
     /** The document as text, for the route. */
@@ -119,6 +121,7 @@ public final class StatusView {
         links(status.putArray("links"), cfg.printers(), now);
         stock(status.putObject("stock"), cfg.stock(), now);
         quarantine(status.putObject("quarantine"), now);
+        followUps.summary(status.putObject("followups"));
         failureReports(status.putArray("failureReports"), now);
         config(status.putObject("config"));
         BuildInfo build = BuildInfo.current();
@@ -344,6 +347,10 @@ public final class StatusView {
                     body.path("nearestWorking").forEach(k -> working.add(k.asText()));
                     detail = body.path("cause").asText("")
                             + (kind.equals("DEVICE_DOWN") ? "; nearestWorking " + working : "");
+                }
+                case "PACKET_OVERDUE" -> {
+                    subject = body.path("packetId").asText();
+                    detail = "forwarded " + body.path("forwardedAt").asText() + ", no result from the ministry";
                 }
                 case "PRINT_FAILURE" -> {
                     subject = body.path("prrId").asText();

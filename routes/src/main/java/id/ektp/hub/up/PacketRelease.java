@@ -85,7 +85,7 @@ public final class PacketRelease {
         String outboundName = PacketValidation.outboundName(manifest);
         store.transact(c -> {
             quarantine.release(entry.quarantineId(), "checked again: valid; to the ministry as " + outboundName);
-            packets.markOutbound(packetId, manifest.capturedAt().toInstant());
+            packets.markOutbound(packetId, manifest.capturedAt().toInstant(), manifest.nik());
             return null;
         });
         spool.place(file, spool.outbound().resolve(outboundName));

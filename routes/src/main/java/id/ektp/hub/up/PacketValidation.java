@@ -49,7 +49,7 @@ public final class PacketValidation {
         }
         inspection.notes().forEach(note -> PacketLog.note(packetId, device, Nik.maskAll(note)));
         Manifest manifest = inspection.manifest();
-        packets.markOutbound(packetId, manifest.capturedAt().toInstant());
+        packets.markOutbound(packetId, manifest.capturedAt().toInstant(), manifest.nik());
         String outboundName = outboundName(manifest);
         spool.place(file, spool.outbound().resolve(outboundName));
         queue.added(outboundName);

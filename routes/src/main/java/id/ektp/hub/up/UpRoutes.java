@@ -3,6 +3,7 @@ package id.ektp.hub.up;
 import static id.ektp.hub.policies.ErrorPolicies.FAIL_TO_CALLER;
 import static id.ektp.hub.policies.ErrorPolicies.LEAVE_AT_SOURCE;
 import static id.ektp.hub.policies.ErrorPolicies.UNTIL_MINISTRY_SFTP_TAKES_IT;
+import static id.ektp.hub.policies.ErrorPolicies.WAIT_FOR_THE_DEVICE;
 
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.connectors.device.DeviceConnector;
@@ -26,12 +27,21 @@ import org.apache.camel.model.RouteTemplateDefinition;
  *   <li><b>Forward</b> ({@value #FORWARD}, {@value #UPLOAD}): oldest capture first, byte-identical,
  *       to the ministry's inbox, for as long as it takes (see {@link OutboundQueue} for why the
  *       upload is a step of its own).</li>
+ *   <li><b>Receipts</b> ({@code up-receipts-<device key>}, one route per device from the
+ *       {@value #RECEIPTS_TEMPLATE} template): what became of each packet (held, quarantined,
+ *       forwarded, the ministry's result) back to its device, by {@link DeviceReceipts}. A route
+ *       of its own per device, on its own scheduler thread, as intake: a device that is down holds
+ *       up only its own receipts, never intake, and a config reload adds and removes it with the
+ *       device's intake route.</li>
  * </ol>
  */
 public final class UpRoutes extends RouteBuilder {
     public static final String INTAKE_TEMPLATE = "device-intake";
     /** Intake route ids are this prefix and the device key: {@code up-intake-331005-CWS01}. */
     public static final String INTAKE_PREFIX = "up-intake-";
+    public static final String RECEIPTS_TEMPLATE = "device-receipts";
+    /** Receipts route ids are this prefix and the device key: {@code up-receipts-331005-CWS01}. */
+    public static final String RECEIPTS_PREFIX = "up-receipts-";
     public static final String VALIDATE = "up-validate";
     public static final String FORWARD = "up-forward";
     public static final String UPLOAD = "up-upload";
@@ -47,6 +57,10 @@ public final class UpRoutes extends RouteBuilder {
         return INTAKE_PREFIX + device.key();
     }
 
+    public static String receiptsRouteId(Device device) {
+        return RECEIPTS_PREFIX + device.key();
+    }
+
     @Override
     public void configure() {
         RouteTemplateDefinition intake = routeTemplate(INTAKE_TEMPLATE);
@@ -57,6 +71,24 @@ public final class UpRoutes extends RouteBuilder {
                 .bean("deviceIntake", "poll");
         for (Device device : devices) {
             templatedRoute(INTAKE_TEMPLATE).routeId(intakeRouteId(device)).parameters(DeviceConnector.parameters(device));
+        }
+
+        // Receipts: each pass writes what the device is owed, a bounded number; a failed write
+        // leaves the rest in the store for a later pass (WAIT_FOR_THE_DEVICE).
+        RouteTemplateDefinition receipts = routeTemplate(RECEIPTS_TEMPLATE);
+        DeviceConnector.RECEIPT_PARAMETERS.forEach(receipts::templateParameter);
+        receipts.from("scheduler:receipts-{{deviceKey}}?delay={{receiptsMillis}}&initialDelay={{receiptsMillis}}")
+                .routeConfigurationId(WAIT_FOR_THE_DEVICE)
+                .setHeader(DeviceConnector.DEVICE_HEADER, constant("{{deviceKey}}"))
+                .bean("deviceReceipts", "due")
+                .split(body()).stopOnException()
+                    .bean("deviceReceipts", "file")
+                    .to(DeviceConnector.RECEIPTS)
+                    .bean("deviceReceipts", "written")
+                .end();
+        for (Device device : devices) {
+            templatedRoute(RECEIPTS_TEMPLATE).routeId(receiptsRouteId(device))
+                    .parameters(DeviceConnector.receiptParameters(device));
         }
 
         // The processor moves the file itself (durably), so the consumer leaves it alone (noop)

@@ -100,6 +100,7 @@ public final class HubTestEnvironment implements AutoCloseable {
     private final int httpPort = freePort();
     private String ministryExtra = "retryMaxDelay: 2s";
     private int ministryPort;
+    private String privacyYaml = "";
 
     private HubTestEnvironment(Path root) throws IOException {
         this.root = root;
@@ -185,6 +186,18 @@ public final class HubTestEnvironment implements AutoCloseable {
     /** Extra top-level YAML appended to the config (e.g. a limits section). */
     public HubTestEnvironment withExtraYaml(String yaml) {
         this.extraYaml = yaml;
+        return this;
+    }
+
+    /**
+     * Gives the hub a NIK key ({@code privacy.nikKeyFile}, 32 bytes, owner-only): packets and
+     * print jobs then carry the keyed NIK hash, and {@code POST /api/lookup} answers.
+     */
+    public HubTestEnvironment withPrivacyKey() throws IOException {
+        Path key = secrets.resolve("nik.key");
+        Files.writeString(key, "0123456789abcdef0123456789abcdef");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        privacyYaml = "privacy: {nikKeyFile: secrets/nik.key}\n";
         return this;
     }
 
@@ -331,6 +344,7 @@ public final class HubTestEnvironment implements AutoCloseable {
                 : extraYaml.contains("limits: {") ? extraYaml.replace("limits: {", "limits: {minFreeBytes: 0, ")
                 : extraYaml + "limits: {minFreeBytes: 0}\n";
         yaml.append(extra);
+        yaml.append(privacyYaml);
         Path file = root.resolve("hub.yaml");
         rewrite(file, yaml.toString());
         return ConfigLoader.load(file);

@@ -2,8 +2,11 @@ package id.ektp.hub.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The append-only audit trail: every state change and operator action, kept after the
@@ -23,5 +26,22 @@ public final class Audit {
             ps.setString(4, detail);
             ps.executeUpdate();
         }
+    }
+
+    /** One line of a subject's trail. */
+    public record Line(Instant at, String event, String detail) {}
+
+    /** Every line of {@code subject} ({@code packet:<id>}, {@code prr:<id>}), oldest first. */
+    public static List<Line> trail(Connection c, String subject) throws SQLException {
+        List<Line> lines = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT at, event, detail FROM audit WHERE subject = ? ORDER BY seq")) {
+            ps.setString(1, subject);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(new Line(Instant.parse(rs.getString(1)), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return lines;
     }
 }

@@ -169,6 +169,54 @@ public final class HubStore implements AutoCloseable {
             """
             ALTER TABLE outbox ADD COLUMN parked_at TEXT;
             ALTER TABLE outbox ADD COLUMN dropped_at TEXT;
+            """,
+            // A resident's journey: the ministry's result of each packet, the receipt each device is
+            // owed (newest state only), who must come in, and the keyed NIK hash a lookup finds rows
+            // by. Rows from before this version get no hash (their NIK was never kept): see NikIndex.
+            """
+            ALTER TABLE packet ADD COLUMN nik_hash TEXT;
+            ALTER TABLE packet ADD COLUMN nik_masked TEXT;
+            ALTER TABLE packet ADD COLUMN forwarded_at TEXT;
+            ALTER TABLE packet ADD COLUMN result_status TEXT;
+            ALTER TABLE packet ADD COLUMN result_at TEXT;
+            ALTER TABLE packet ADD COLUMN result_detail TEXT;
+            ALTER TABLE packet ADD COLUMN result_recorded_at TEXT;
+            UPDATE packet SET forwarded_at = updated_at WHERE state = 'FORWARDED';
+            CREATE INDEX packet_by_nik ON packet(nik_hash) WHERE nik_hash IS NOT NULL;
+            CREATE INDEX packet_awaiting_result ON packet(forwarded_at)
+              WHERE forwarded_at IS NOT NULL AND (result_status IS NULL OR result_status = 'RECEIVED');
+            ALTER TABLE print_job ADD COLUMN nik_hash TEXT;
+            ALTER TABLE print_job ADD COLUMN nik_masked TEXT;
+            UPDATE print_job SET nik_masked = substr(nik, 1, 6) || '******' || substr(nik, 13) WHERE length(nik) = 16;
+            CREATE INDEX print_job_by_nik ON print_job(nik_hash) WHERE nik_hash IS NOT NULL;
+            CREATE INDEX print_result_by_prr ON print_result(prr_id);
+            CREATE INDEX outbox_pickup_by_prr ON outbox(json_extract(body, '$.prrId'))
+              WHERE queue = 'EKTP.NOTIFY.PICKUP';
+            CREATE TABLE receipt (
+              packet_id  TEXT PRIMARY KEY,
+              device_key TEXT NOT NULL,
+              state      TEXT NOT NULL,
+              at         TEXT NOT NULL,
+              detail     TEXT,
+              sent_at    TEXT
+            );
+            CREATE INDEX receipt_unsent ON receipt(device_key, at) WHERE sent_at IS NULL;
+            CREATE TABLE followup (
+              packet_id TEXT PRIMARY KEY,
+              kind      TEXT NOT NULL,
+              kecamatan TEXT NOT NULL,
+              since     TEXT NOT NULL,
+              detail    TEXT,
+              raised_at TEXT NOT NULL,
+              closed_at TEXT,
+              closed_by TEXT
+            );
+            CREATE INDEX followup_open ON followup(kecamatan, since) WHERE closed_at IS NULL;
+            CREATE TABLE nik_key (
+              id          INTEGER PRIMARY KEY CHECK (id = 1),
+              fingerprint TEXT NOT NULL,
+              since       TEXT NOT NULL
+            );
             """);
 
     private final Path file;

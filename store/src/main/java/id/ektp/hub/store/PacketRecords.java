@@ -9,18 +9,33 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The packet table: which packet ids the hub has seen, their content hash and state. */
+/**
+ * The packet table: which packet ids the hub has seen, their content hash and state. Every
+ * state a device is told of (held, quarantined, forwarded) raises its receipt in the same
+ * transaction ({@link Receipts}): this is the one place a packet's state changes.
+ */
 public final class PacketRecords {
+    static final String HELD_DETAIL = "safe on the hub's disk: it is checked, then forwarded to the ministry";
+    static final String RELEASED_DETAIL = "released from quarantine by the regency office: on its way to the ministry";
+    static final String FORWARDED_DETAIL = "in the ministry's inbox, waiting for its result";
+
     private final HubStore store;
     private final Clock clock;
+    private final NikIndex nikIndex;
 
     public PacketRecords(HubStore store, Clock clock) {
+        this(store, clock, NikIndex.NONE);
+    }
+
+    public PacketRecords(HubStore store, Clock clock, NikIndex nikIndex) {
         this.store = store;
         this.clock = clock;
+        this.nikIndex = nikIndex;
     }
 
     public Optional<PacketRecord> find(String packetId) {
@@ -71,6 +86,8 @@ public final class PacketRecords {
                 ps.setString(2, packetId);
                 if (ps.executeUpdate() == 1) {
                     Audit.append(c, now, "packet:" + packetId, PacketState.RECEIVED.name(), null);
+                    PacketRecord packet = find(c, packetId).orElseThrow();
+                    Receipts.raise(c, now, packetId, deviceKey(packet), Receipts.HELD, HELD_DETAIL);
                 }
             }
             return null;
@@ -83,7 +100,27 @@ public final class PacketRecords {
      * see {@code ALLOWED_FROM}.
      */
     public void markOutbound(String packetId, Instant capturedAt) {
-        transition(packetId, PacketState.OUTBOUND, capturedAt, null);
+        markOutbound(packetId, capturedAt, null);
+    }
+
+    /**
+     * As {@link #markOutbound(String, Instant)}, keeping the manifest's NIK as the store keeps
+     * one: masked, and its keyed hash when {@code privacy.nikKeyFile} is configured.
+     */
+    public void markOutbound(String packetId, Instant capturedAt, String nik) {
+        store.transact(c -> {
+            transition(packetId, PacketState.OUTBOUND, capturedAt, null);
+            if (nik != null) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE packet SET nik_hash = ?, nik_masked = ? WHERE packet_id = ?")) {
+                    ps.setString(1, nikIndex.hash(nik));
+                    ps.setString(2, NikIndex.masked(nik));
+                    ps.setString(3, packetId);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
     }
 
     public void markForwarded(String packetId) {
@@ -159,16 +196,20 @@ public final class PacketRecords {
         Set<PacketState> from = ALLOWED_FROM.get(state);
         String placeholders = String.join(", ", Collections.nCopies(from.size(), "?"));
         store.transact(c -> {
+            PacketState before = find(c, packetId).map(PacketRecord::state).orElse(null);
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE packet SET state = ?, updated_at = ?,
-                      captured_at = COALESCE(?, captured_at), detail = COALESCE(?, detail)
+                      captured_at = COALESCE(?, captured_at), detail = COALESCE(?, detail),
+                      forwarded_at = CASE WHEN ? THEN COALESCE(forwarded_at, ?) ELSE forwarded_at END
                     WHERE packet_id = ? AND state IN (%s)""".formatted(placeholders))) {
                 ps.setString(1, state.name());
                 ps.setString(2, now.toString());
                 ps.setString(3, capturedAt == null ? null : capturedAt.toString());
                 ps.setString(4, detail);
-                ps.setString(5, packetId);
-                int i = 6;
+                ps.setBoolean(5, state == PacketState.FORWARDED);
+                ps.setString(6, now.toString());
+                ps.setString(7, packetId);
+                int i = 8;
                 for (PacketState s : from) {
                     ps.setString(i++, s.name());
                 }
@@ -179,8 +220,32 @@ public final class PacketRecords {
                 }
             }
             Audit.append(c, now, "packet:" + packetId, state.name(), detail);
+            String receipt = switch (state) {
+                case QUARANTINED -> Receipts.QUARANTINED;
+                case FORWARDED -> Receipts.FORWARDED;
+                case OUTBOUND -> before == PacketState.QUARANTINED ? Receipts.HELD : null;
+                default -> null;
+            };
+            if (receipt != null) {
+                String text = switch (state) {
+                    case QUARANTINED -> "kept in the hub's quarantine: " + detail;
+                    case FORWARDED -> FORWARDED_DETAIL;
+                    default -> RELEASED_DETAIL;
+                };
+                Receipts.raise(c, now, packetId, deviceKey(find(c, packetId).orElseThrow()), receipt, text);
+            }
             return null;
         });
+    }
+
+    /** {@code 331005-CWS01}: the device a packet came from, as receipts and links name it. */
+    static String deviceKey(PacketRecord packet) {
+        return packet.kecamatan().replace(".", "") + "-" + packet.deviceId();
+    }
+
+    /** The packet's trail, oldest first: each state with its time, the ministry's results among them. */
+    public List<Audit.Line> history(String packetId) {
+        return store.read(c -> Audit.trail(c, "packet:" + packetId));
     }
 
     private static Optional<PacketRecord> find(Connection c, String packetId) throws SQLException {

@@ -23,10 +23,17 @@ import java.util.TreeMap;
 public final class PrintJobs {
     private final HubStore store;
     private final Clock clock;
+    private final NikIndex nikIndex;
 
     public PrintJobs(HubStore store, Clock clock) {
+        this(store, clock, NikIndex.NONE);
+    }
+
+    /** {@code nikIndex}: each job also keeps its NIK masked and keyed-hashed, for lookup by NIK. */
+    public PrintJobs(HubStore store, Clock clock, NikIndex nikIndex) {
         this.store = store;
         this.clock = clock;
+        this.nikIndex = nikIndex;
     }
 
     /** The state of a batch by content hash, if it was seen before. */
@@ -177,8 +184,9 @@ public final class PrintJobs {
         Instant now = clock.instant();
         return store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO print_job(prr_id, batch_id, pickup_kecamatan, nik, record, state, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?) ON CONFLICT(prr_id) DO NOTHING""")) {
+                    INSERT INTO print_job(prr_id, batch_id, pickup_kecamatan, nik, record, state, created_at, updated_at,
+                                          nik_hash, nik_masked)
+                    VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?) ON CONFLICT(prr_id) DO NOTHING""")) {
                 ps.setString(1, prrId);
                 ps.setString(2, batchId);
                 ps.setString(3, pickupKecamatan);
@@ -186,6 +194,8 @@ public final class PrintJobs {
                 ps.setString(5, recordJson);
                 ps.setString(6, now.toString());
                 ps.setString(7, now.toString());
+                ps.setString(8, nikIndex.hash(nik));
+                ps.setString(9, NikIndex.masked(nik));
                 return ps.executeUpdate() == 1;
             }
         });

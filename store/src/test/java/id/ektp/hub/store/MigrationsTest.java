@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MigrationsTest {
     /** Every table the store's classes read or write, written out here rather than taken from the migrations. */
-    private static final List<String> TABLES = List.of("allocation", "audit", "device_state", "outbox", "packet",
-            "print_job", "print_result", "prr_batch", "prr_batch_rejected", "quarantine", "stock_event", "stock_request");
+    private static final List<String> TABLES = List.of("allocation", "audit", "device_state", "followup", "nik_key",
+            "outbox", "packet", "print_job", "print_result", "prr_batch", "prr_batch_rejected", "quarantine", "receipt",
+            "stock_event", "stock_request");
 
     @TempDir
     Path dataDir;
@@ -49,7 +50,9 @@ class MigrationsTest {
             assertFalse(Sql.tables(old).contains("outbox"), "a version 1 store has no outbox yet");
             PacketRecords packets = new PacketRecords(old, clock);
             packets.beginReceiving("331005-CWS01-20260302T011500-0001", "33.10.05", "CWS01", "a".repeat(64), 1234);
-            packets.markReceived("331005-CWS01-20260302T011500-0001");
+            // As a version 1 hub marked it: today's markReceived also raises a receipt, a later table.
+            old.transact(c -> c.createStatement().executeUpdate(
+                    "UPDATE packet SET state = 'RECEIVED' WHERE packet_id = '331005-CWS01-20260302T011500-0001'"));
             new QuarantineRecords(old, clock).hold("q-1", "UP", "p-1", "packets/q-1.zip", "33.10.05/CWS01",
                     "CHECKSUM_MISMATCH", "kept from version 1");
         }
@@ -91,6 +94,56 @@ class MigrationsTest {
             assertEquals(95, new StockLedger(store).onHand());
             assertEquals("DOWN", new DeviceStates(store).all().get("33.10.05/CWS01").state());
             assertTrue(new PrintJobs(store, clock).create("PRR-3310-000000001", "b-1", "33.10.05", "3310050101900001", "{}"));
+        }
+    }
+
+    @Test
+    void aStoreLeftByAVersion5HubGainsTheJourneyTablesAndKeepsItsPacketsPrintJobsAndParkedMessages() throws Exception {
+        String forwarded = "331005-CWS01-20260302T011500-0001";
+        String parkedId;
+        try (HubStore old = HubStore.open(dataDir, HubStore.migrations().subList(0, 5))) {
+            assertEquals(5, Sql.schemaVersion(old));
+            assertFalse(Sql.tables(old).contains("receipt"), "a version 5 store has no receipts yet");
+            // As a version 5 hub left them: rows written by its SQL, not today's (which fills version 6's columns).
+            old.transact(c -> c.createStatement().executeUpdate("""
+                    INSERT INTO packet(packet_id, kecamatan, device_id, sha256, size, state, captured_at, received_at,
+                                       updated_at)
+                    VALUES ('%s', '33.10.05', 'CWS01', '%s', 1234, 'FORWARDED', '2026-03-02T01:15:00Z',
+                            '2026-03-02T01:20:00Z', '2026-03-02T01:21:00Z')""".formatted(forwarded, "a".repeat(64))));
+            old.transact(c -> c.createStatement().executeUpdate("""
+                    INSERT INTO print_job(prr_id, batch_id, pickup_kecamatan, nik, record, state, created_at, updated_at)
+                    VALUES ('PRR-3310-000000001', 'b-1', '33.10.05', '3310050101900001', '{}', 'PENDING',
+                            '2026-03-02T01:00:00Z', '2026-03-02T01:00:00Z')"""));
+            Outbox outbox = new Outbox(old, clock);
+            parkedId = outbox.raise("EKTP.STOCK.LOANS.3311", "LOAN_REQUEST", "{\"quantity\":50}");
+            outbox.park(outbox.pending(10).get(0).seq(), "not authorized to write to EKTP.STOCK.LOANS.3311");
+        }
+
+        try (HubStore store = HubStore.open(dataDir)) {
+            assertEquals(6, Sql.schemaVersion(store));
+            assertEquals(TABLES, Sql.tables(store));
+            PacketRecord packet = new PacketRecords(store, clock).find(forwarded).orElseThrow();
+            assertEquals(PacketState.FORWARDED, packet.state());
+            assertEquals(1234, packet.size());
+            // The upgrade dates a forwarded packet's forwarding (its last change), so the overdue check sees it.
+            assertEquals(1, Sql.count(store, "SELECT COUNT(*) FROM packet WHERE packet_id = ? AND forwarded_at = ?",
+                    forwarded, "2026-03-02T01:21:00Z"));
+            FollowUps followUps = new FollowUps(store);
+            assertEquals(List.of(forwarded), followUps.overdue(java.time.Instant.parse("2026-04-01T00:00:00Z"), 10).stream()
+                    .map(FollowUps.Overdue::packetId).toList());
+            PrintJob job = new PrintJobs(store, clock).find("PRR-3310-000000001").orElseThrow();
+            assertEquals("3310050101900001", job.nik(), "the printer's record is kept");
+            assertEquals(1, Sql.count(store, "SELECT COUNT(*) FROM print_job WHERE nik_masked = ? AND nik_hash IS NULL",
+                    "331005******0001"), "masked by the upgrade; hashed only at a start with a key");
+            List<Outbox.Raised> parked = new Outbox(store, clock).parked(10);
+            assertEquals(List.of(parkedId), parked.stream().map(Outbox.Raised::messageId).toList());
+            assertTrue(parked.get(0).lastError().contains("not authorized"), parked.get(0).lastError());
+            // and the tables the upgrade added work
+            store.transact(c -> {
+                Receipts.raise(c, clock.instant(), forwarded, "331005-CWS01", Receipts.FORWARDED, "in the ministry's inbox");
+                return null;
+            });
+            assertEquals(Receipts.FORWARDED, new Receipts(store).find(forwarded).orElseThrow().state());
         }
     }
 

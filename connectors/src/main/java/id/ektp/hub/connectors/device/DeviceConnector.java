@@ -5,6 +5,7 @@ import id.ektp.hub.connectors.link.Links;
 import id.ektp.hub.connectors.sftp.PeerFailure;
 import id.ektp.hub.connectors.sftp.RemoteFile;
 import id.ektp.hub.connectors.sftp.SftpLink;
+import id.ektp.hub.connectors.sftp.SftpOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,6 +55,32 @@ public final class DeviceConnector {
     /** The parameters {@link #OUTBOX} needs in a route template. */
     public static final List<String> TEMPLATE_PARAMETERS = List.of("deviceKey", "tickMillis");
 
+    /**
+     * Where the hub writes a device's receipts (ICD §1): its {@code receiptsDir}, created when
+     * missing ({@code autoCreate}). Each file goes up as {@code .<name>.part} and is renamed
+     * ({@code tempFileName}), replacing the packet's previous receipt ({@code fileExist=Override};
+     * the old one is removed only just before the rename, not before the upload), each existence
+     * check a {@code stat} ({@code fastExistsCheck}: otherwise camel-ftp lists the whole folder,
+     * which holds a receipt per packet ever recorded there, once or twice per receipt). One connect
+     * attempt per write ({@code maximumReconnectAttempts=0}): a device that is down fails the write
+     * at once, and the receipts route waits, with backoff, on its own thread.
+     */
+    public static final String RECEIPTS = SftpOptions.secure(SftpOptions.placeholders(""), "{{receiptsDir}}")
+            + "&autoCreate=true&maximumReconnectAttempts=0&fastExistsCheck=true"
+            + "&tempFileName=.${file:name}.part&fileExist=Override&eagerDeleteTargetFile=false";
+
+    /** The parameters {@link #RECEIPTS} needs in a route template, with how often it looks for receipts to write. */
+    public static final List<String> RECEIPT_PARAMETERS;
+
+    static {
+        List<String> names = new ArrayList<>(List.of("deviceKey", "receiptsDir", "receiptsMillis"));
+        names.addAll(SftpOptions.PARAMETERS);
+        RECEIPT_PARAMETERS = List.copyOf(names);
+    }
+
+    /** How often a device's receipts route looks for receipts it owes. */
+    public static final long RECEIPTS_MILLIS = 1000;
+
     private final Links links;
 
     public DeviceConnector(Clock clock) {
@@ -96,5 +123,15 @@ public final class DeviceConnector {
         packets.sort(Comparator.comparing(RemoteFile::name));
         return new Outbox(packets.size() > MAX_PER_POLL ? List.copyOf(packets.subList(0, MAX_PER_POLL)) : packets,
                 orphans, listing.truncated());
+    }
+
+    /** The receipts template's parameters for one device ({@link #RECEIPTS}). */
+    public static Map<String, String> receiptParameters(Device device) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("deviceKey", device.key());
+        SftpOptions.parameters(p, "", device.sftp());
+        p.put("receiptsDir", device.receiptsDir());
+        p.put("receiptsMillis", String.valueOf(RECEIPTS_MILLIS));
+        return p;
     }
 }

@@ -35,6 +35,13 @@ public final class MinistryBrokerConnector {
      */
     public static final String ALLOCATIONS = COMPONENT + ":queue:EKTP.STOCK.ALLOCATIONS.{{hub.regency.compact}}"
             + "?transacted=true&mapJmsMessage=false";
+    /**
+     * The ministry's results for this regency's packets ({@code ektp.packet-result/1}), consumed
+     * like allocations: the local JMS transaction commits once the result is stored or quarantined,
+     * and the body is the JMS message itself for the same reason.
+     */
+    public static final String RESULTS = COMPONENT + ":queue:EKTP.PACKET.RESULTS.{{hub.regency.compact}}"
+            + "?transacted=true&mapJmsMessage=false";
     /** A failover URL without a timeout would block a send forever while the broker is down. */
     static final int FAILOVER_TIMEOUT_MILLIS = 30_000;
 
@@ -64,7 +71,7 @@ public final class MinistryBrokerConnector {
         // Consumers and producers on this connection need no advisory topics (a network of
         // brokers' own bridges use them, not the clients).
         factory.setWatchTopicAdvisories(false);
-        // An allocation we could not store is redelivered to us, never dead-lettered on the ministry side.
+        // An allocation or result we could not store is redelivered to us, never dead-lettered on the ministry side.
         RedeliveryPolicy redelivery = factory.getRedeliveryPolicy();
         redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
         redelivery.setInitialRedeliveryDelay(1000);

@@ -79,6 +79,8 @@ public final class MinistryDesk implements Runnable {
                     + m.path("nearestWorking");
             case "DEVICE_UP" -> m.path("kecamatanCode").asText() + "/" + m.path("deviceId").asText() + " back";
             case "PACKET_REJECTED" -> m.path("packetId").asText() + ": " + m.path("reason").asText();
+            case "PACKET_OVERDUE" -> m.path("packetId").asText() + " forwarded " + m.path("forwardedAt").asText()
+                    + " and not answered: the ministry looks for it";
             case "PRINT_FAILURE" -> m.path("prrId").asText() + " on " + m.path("printerId").asText() + ": " + m.path("reason").asText();
             default -> m.toString();
         };
