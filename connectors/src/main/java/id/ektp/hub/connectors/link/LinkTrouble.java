@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What a link's raw error ({@link Link#lastError()}: "GenericFileOperationFailedException: Auth
- * fail for methods 'publickey'", "Connection refused") means to an operator, in plain words: what
+ * What a link's raw error ({@link Link#lastError()}: camel-ftp's "GenericFileOperationFailedException:
+ * Auth fail for methods 'publickey'", the hub's own SFTP client's "upload of X: writing: line cut
+ * (...) at byte N of M", "Connection refused") means to an operator, in plain words: what
  * happened and what to do, in Bahasa Indonesia with the English beside it. The one place raw
  * errors are read this way; the status document ({@code /api/status}), the page and the
  * {@code status} command show these words, with the raw error kept one click away.
@@ -14,14 +15,14 @@ import java.util.Locale;
  * (a changed host key before a dropped connection).
  */
 public enum LinkTrouble {
-    HOST_KEY_CHANGED(List.of("hostkey has been changed", "host key has been changed", "changedhostkey"),
+    HOST_KEY_CHANGED(List.of("hostkey has been changed", "host key has been changed", "changedhostkey", "has changed (now"),
             "Kunci host %s berubah: mesinnya diganti, atau ada pihak lain di tengah jalur.",
             "The host key of %s changed: the machine was replaced, or someone is in the middle.",
             "Jangan langsung dipercaya. Tanyakan ke pengelolanya apakah mesin itu diganti, cocokkan sidik jarinya"
                     + " (ssh-keygen -lf), baru ganti barisnya di known_hosts. Sampai itu, hub tidak mengambil apa pun darinya.",
             "Do not simply accept it. Ask its administrator whether the machine was replaced, compare the fingerprint"
                     + " (ssh-keygen -lf), and only then replace its line in known_hosts. Until then the hub takes nothing from it."),
-    HOST_KEY_UNKNOWN(List.of("unknownhostkey", "reject hostkey", "unknown host key"),
+    HOST_KEY_UNKNOWN(List.of("unknownhostkey", "reject hostkey", "unknown host key", "refused (strict host-key checking)"),
             "Kunci host %s belum ada di known_hosts, jadi hub menolaknya.",
             "The host key of %s is not in known_hosts, so the hub refuses it.",
             "Ambil kuncinya (ssh-keyscan), cocokkan sidik jarinya dengan pengelolanya, lalu tambahkan ke known_hosts.",
@@ -46,13 +47,14 @@ public enum LinkTrouble {
             "%s is off, or its line is down.",
             "Periksa apakah mesinnya menyala dan jaringannya tersambung. Hub terus mencoba sendiri; tidak ada data yang hilang.",
             "Check that the machine is on and its network connected. The hub keeps trying by itself; nothing is lost."),
-    TIMED_OUT(List.of("timed out", "timeout", "socket is not established"),
+    TIMED_OUT(List.of("timed out", "timeout", "socket is not established", "no answer within", "longer than its deadline"),
             "%s tidak menjawab tepat waktu: jaringannya lambat atau mesinnya macet.",
             "%s did not answer in time: a slow line, or a machine that is stuck.",
             "Periksa jaringannya; bila mesinnya macet, nyalakan ulang. Hub terus mencoba sendiri; tidak ada data yang hilang.",
             "Check the line; if the machine is stuck, restart it. The hub keeps trying by itself; nothing is lost."),
     CONNECTION_DROPPED(List.of("closed by foreign host", "end of io stream", "pipe closed", "inputstream is closed",
-            "connection reset", "broken pipe", "session is down", "connection is closed"),
+            "connection reset", "broken pipe", "session is down", "connection is closed", "line cut", "the line broke",
+            "ended during the login"),
             "Sambungan ke %s terputus di tengah jalan.",
             "The connection to %s broke off halfway.",
             "Biasanya hanya sesaat: hub mencoba lagi. Bila terus terjadi, periksa mutu jaringannya.",

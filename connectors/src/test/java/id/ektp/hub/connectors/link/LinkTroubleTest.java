@@ -37,7 +37,19 @@ class LinkTroubleTest {
         "SftpException: No such file | FOLDER_MISSING",
         "SftpException: Permission denied | PERMISSION_DENIED",
         "SSLHandshakeException: PKIX path building failed: unable to find valid certification path | TLS_UNTRUSTED",
-        "IllegalStateException: something nobody foresaw | OTHER"})
+        "IllegalStateException: something nobody foresaw | OTHER",
+        // The hub's own SFTP client (connectors.sftp), as SftpSessions and SftpLink word them.
+        "Auth fail: 127.0.0.1:2222 refused the login of cws01 with key hub_ed25519 | LOGIN_REFUSED",
+        "HostKey of /127.0.0.1:2222 (SHA256:x) is not in /etc/ektp/known_hosts: refused (strict host-key checking) | HOST_KEY_UNKNOWN",
+        "HostKey of /127.0.0.1:2222 has changed (now SHA256:y, known_hosts has SHA256:x): refused until an operator who checked the new fingerprint puts it in /etc/ektp/known_hosts | HOST_KEY_CHANGED",
+        "connect to 127.0.0.1:2222 failed: Connection refused | UNREACHABLE",
+        "connect to 10.33.10.5:22 timed out after PT10S | TIMED_OUT",
+        "upload of 331005-CWS01-20261223080001-0001.zip: writing: line cut (Channel is being closed) at byte 360448 of 2097612 | CONNECTION_DROPPED",
+        "download of X.zip: reading: no answer within readTimeout (30 s) at byte 0 of 10 | TIMED_OUT",
+        "the download of X.zip took longer than its deadline of 95 s | TIMED_OUT",
+        "session with 127.0.0.1:2222 ended during the login: closed | CONNECTION_DROPPED",
+        "removing packets the hub holds: the line broke | CONNECTION_DROPPED",
+        "listing outbox: the server answered No such file (SSH_FX_NO_SUCH_FILE) | FOLDER_MISSING"})
     void eachRawErrorIsOneKindOfTrouble(String raw, LinkTrouble expected) {
         assertEquals(expected, LinkTrouble.of(raw));
     }
