@@ -65,6 +65,12 @@ final class Sandbox implements AutoCloseable {
 
     /** Residents listed in {@code residents.txt}, newest first: NIKs a newcomer can try at the counter. */
     static final int RESIDENTS_LISTED = 30;
+    /**
+     * Residents remembered to choose the listed ones from: the newest are often still on their
+     * device or waiting for the ministry, and the counter finds a resident only once the hub has
+     * checked the packet.
+     */
+    private static final int RESIDENTS_KEPT = 1000;
 
     /** Blanks the sandbox regency starts with: enough for a minute or two, so a stock request soon goes out. */
     static final int STARTING_STOCK = 120;
@@ -221,21 +227,25 @@ final class Sandbox implements AutoCloseable {
     private void recorded(DeviceSimulator.Recorded resident) {
         if (!resident.deliberatelyBad()) {
             residents.addFirst(resident);
-            while (residents.size() > RESIDENTS_LISTED) {
+            while (residents.size() > RESIDENTS_KEPT) {
                 residents.pollLast();
             }
         }
     }
 
     /**
-     * {@code residents.txt}: the newest residents recorded, for the counter page. Synthetic NIKs
+     * {@code residents.txt}: the newest residents whose packets the hub has forwarded (so the
+     * counter page finds them), for the counter page. Synthetic NIKs
      * of the sandbox only, in an owner-only file; the hub itself never writes a NIK down.
      */
     private void writeResidents() throws IOException {
         StringBuilder text = new StringBuilder("# Residents recorded in the sandbox, newest first: look one up at"
                 + " http://127.0.0.1:" + config.http().port() + "/counter\n# NIK              packet id                          kecamatan\n");
-        residents.forEach(r -> text.append(r.nik()).append("  ").append(r.packetId()).append("  ")
-                .append(r.kecamatanCode()).append('\n'));
+        residents.stream()
+                .filter(r -> hub.packets().find(r.packetId()).map(p -> p.state() == PacketState.FORWARDED).orElse(false))
+                .limit(RESIDENTS_LISTED)
+                .forEach(r -> text.append(r.nik()).append("  ").append(r.packetId()).append("  ")
+                        .append(r.kecamatanCode()).append('\n'));
         Path file = dir.resolve("residents.txt");
         Path temp = dir.resolve(".residents.txt.part");
         Files.deleteIfExists(temp);

@@ -99,7 +99,7 @@ class JourneyCommandLineTest {
 
         CommandLineTest.Result noReason = CommandLineTest.run("followups", "--config", config, "close", spec.packetId());
         assertEquals(64, noReason.exit(), noReason.err());
-        assertTrue(noReason.err().contains("--reason is required"), noReason.err());
+        assertTrue(noReason.err().contains("close needs --reason TEXT"), noReason.err());
         assertEquals(64, CommandLineTest.run("followups", "--config", config, "close").exit(), "the packet id is needed");
 
         CommandLineTest.Result closed = CommandLineTest.run("followups", "--config", config, "close", spec.packetId(),
