@@ -1,8 +1,11 @@
 package id.ektp.hub.status;
 
+import id.ektp.hub.across.Messages;
+import id.ektp.hub.codes.UntrustedText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -11,15 +14,23 @@ import org.apache.camel.builder.RouteBuilder;
  * needed: {@code GET /api/status}, the {@link StatusView} document, and {@code GET /}, the status
  * page: one static HTML file with its CSS and script inline (nothing to build, nothing fetched
  * from elsewhere: the hub may be offline) that reads {@code /api/status} every 10 seconds
- * ({@code /?refresh=N} for N seconds).
+ * ({@code /?refresh=N} for N seconds). Beside them the contracts others code against
+ * ({@code docs/icd-extensions.md}): {@code GET /api/openapi.json}, the OpenAPI description of
+ * {@code /api/*}, and {@code GET /api/schemas/<name>.schema.json}, the JSON Schemas it and the
+ * ICD's documents refer to; both straight from the class path ({@value #CONTRACTS}).
  */
 public final class StatusRoute extends RouteBuilder {
     /** The page, on the class path. */
     public static final String PAGE = "status/index.html";
+    /** The OpenAPI description and, in {@code schemas/}, the JSON Schemas, on the class path. */
+    public static final String CONTRACTS = "contracts/";
+    /** A schema's name: only these are looked up, so a path cannot reach another resource. */
+    private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z0-9-]{1,64}\\.schema\\.json");
 
     @Override
     public void configure() {
         byte[] page = page();
+        byte[] openApi = resource(CONTRACTS + "openapi.json");
 
         from("platform-http:/api/status?httpMethodRestrict=GET")
                 .routeId("status-api")
@@ -34,12 +45,47 @@ public final class StatusRoute extends RouteBuilder {
                 .setBody(exchange -> page)
                 .setHeader(Exchange.CONTENT_TYPE, constant("text/html; charset=utf-8"))
                 .setHeader("Cache-Control", constant("no-cache"));
+
+        from("platform-http:/api/openapi.json?httpMethodRestrict=GET")
+                .routeId("api-openapi")
+                .removeHeaders("*")
+                .setBody(exchange -> openApi)
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+
+        from("platform-http:/api/schemas/{name}?httpMethodRestrict=GET")
+                .routeId("api-schemas")
+                .process(exchange -> {
+                    String name = exchange.getMessage().getHeader("name", String.class);
+                    byte[] schema = schema(name);
+                    exchange.getMessage().removeHeaders("*");
+                    if (schema == null) {
+                        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
+                        exchange.getMessage().setBody(Messages.text(Messages.json().createObjectNode().put("error",
+                                "no schema named " + UntrustedText.quoted(name) + "; /api/openapi.json refers to those there are")));
+                    } else {
+                        exchange.getMessage().setBody(schema);
+                    }
+                })
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
     }
 
     static byte[] page() {
-        try (InputStream in = StatusRoute.class.getClassLoader().getResourceAsStream(PAGE)) {
+        return resource(PAGE);
+    }
+
+    /** A schema of {@value #CONTRACTS}{@code schemas/}, or null when there is none of that name. */
+    static byte[] schema(String name) {
+        if (name == null || !SCHEMA_NAME.matcher(name).matches()
+                || StatusRoute.class.getClassLoader().getResource(CONTRACTS + "schemas/" + name) == null) {
+            return null;
+        }
+        return resource(CONTRACTS + "schemas/" + name);
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = StatusRoute.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException(PAGE + " is missing from the class path");
+                throw new IllegalStateException(path + " is missing from the class path");
             }
             return in.readAllBytes();
         } catch (IOException e) {
