@@ -75,6 +75,25 @@ class ContractsTest {
         assertReferencesResolve(Contracts.OPENAPI, api);
     }
 
+    /** The schemas hold the hub's promise that a NIK shows in clear only where its reader needs it (a print job). */
+    @Test
+    void aNikInClearWhereTheHubMasksItIsRefused() {
+        String notice = """
+                {"schema": "ektp.pickup-notice/1", "noticeId": "n-1", "prrId": "PRR-3310-000001729", "nik": "%s",
+                 "pickupKecamatanCode": "33.10.05", "at": "2026-11-23T09:02:11+07:00"}""";
+        assertEquals(List.of(), Contracts.errors("schemas/pickup-notice.schema.json", notice.formatted("331005******0001")));
+        assertFalse(Contracts.errors("schemas/pickup-notice.schema.json", notice.formatted("3310054507900001")).isEmpty());
+        String report = """
+                {"schema": "ektp.failure-report/1", "reportId": "r-1", "regencyCode": "33.10", "kind": "PACKET_REJECTED",
+                 "at": "2026-11-23T09:02:11+07:00", "packetId": "331005-CWS01-20261123081500-0001",
+                 "kecamatanCode": "33.10.05", "reason": "NIK_MISMATCH: manifest nik %s is not the file's"}""";
+        assertEquals(List.of(), Contracts.errors("schemas/failure-report.schema.json", report.formatted("331005******0001")));
+        assertFalse(Contracts.errors("schemas/failure-report.schema.json", report.formatted("3310054507900001")).isEmpty());
+        String withoutItsFields = report.formatted("x").replace("\"packetId\"", "\"subject\"");
+        assertFalse(Contracts.errors("schemas/failure-report.schema.json", withoutItsFields).isEmpty(),
+                "a PACKET_REJECTED needs its packetId");
+    }
+
     /** Each document type the hub sends on a queue, the print job and the status answer have a schema, and no file is a stray. */
     @Test
     void everyDocumentTheHubSendsHasItsSchemaFile() throws Exception {
