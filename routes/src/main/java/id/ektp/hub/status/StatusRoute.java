@@ -1,7 +1,6 @@
 package id.ektp.hub.status;
 
 import id.ektp.hub.across.Messages;
-import id.ektp.hub.codes.UntrustedText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,8 +59,9 @@ public final class StatusRoute extends RouteBuilder {
                     exchange.getMessage().removeHeaders("*");
                     if (schema == null) {
                         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
+                        // The name is not echoed: whoever asks is told where the names are instead.
                         exchange.getMessage().setBody(Messages.text(Messages.json().createObjectNode().put("error",
-                                "no schema named " + UntrustedText.quoted(name) + "; /api/openapi.json refers to those there are")));
+                                "no such schema; /api/openapi.json refers to each there is")));
                     } else {
                         exchange.getMessage().setBody(schema);
                     }
