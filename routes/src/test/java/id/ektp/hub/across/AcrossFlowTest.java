@@ -16,6 +16,7 @@ import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.QuarantineEntry;
 import id.ektp.hub.store.StockLedger.Allocation;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
@@ -80,7 +81,7 @@ class AcrossFlowTest {
             got.addAll(broker.receiveAll(queue, Duration.ofMillis(200)));
             return got.size() >= count;
         });
-        return got;
+        return Contracts.assertSent(got);
     }
 
     private List<String> outboxIds(Path dataDir, String queue) {
@@ -191,6 +192,20 @@ class AcrossFlowTest {
         await().atMost(PATIENCE).until(() -> hub.outbox().backlog().count() == 0);
         assertTrue(broker.receiveAll(Queues.STOCK_REQUESTS, Duration.ofMillis(300)).isEmpty(), "one request per shortage");
         assertTrue(broker.receiveAll(Queues.loans("33.09"), Duration.ofMillis(300)).isEmpty(), "one loan request per spell");
+    }
+
+    /** ektp.hub-status/1 every reports.statusInterval: backlogs, each device's state, stock (ICD section 3). */
+    @Test
+    void theHubsStatusIsReportedEveryInterval() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        broker = env.withBroker();
+        env.withExtraYaml("reports: {statusInterval: 1s}\n");
+        env.startHub();
+        List<ReceivedMessage> reports = awaitMessages(Queues.HUB_STATUS, 2); // each checked against its schema
+        JsonNode status = json(reports.get(0));
+        assertEquals("33.10", status.get("regencyCode").asText());
+        assertEquals(2, status.get("devices").size());
+        assertEquals(Queues.HUB_STATUS_SCHEMA, reports.get(1).property(Queues.TYPE));
     }
 
     @Test

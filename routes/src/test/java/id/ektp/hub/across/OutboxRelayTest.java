@@ -12,9 +12,9 @@ import id.ektp.hub.sandbox.broker.EmbeddedBroker;
 import id.ektp.hub.sandbox.broker.EmbeddedBroker.ReceivedMessage;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.Outbox;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -88,7 +88,7 @@ class OutboxRelayTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+        return Contracts.http() // every /api call checked against openapi.json
                 .send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 

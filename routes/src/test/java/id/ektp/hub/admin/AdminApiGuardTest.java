@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.store.StockLedger.Allocation;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,7 +38,7 @@ class AdminApiGuardTest {
     HubTestEnvironment env;
     Hub hub;
     Path tokenFile;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient http = Contracts.http(); // every /api call checked against openapi.json
 
     @BeforeAll
     void start() throws Exception {

@@ -10,6 +10,7 @@ import id.ektp.hub.across.Queues;
 import id.ektp.hub.runtime.Hub;
 import id.ektp.hub.sandbox.broker.EmbeddedBroker;
 import id.ektp.hub.store.StockLedger.Allocation;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +37,7 @@ class AdminApiTest {
     HubTestEnvironment env;
     EmbeddedBroker broker;
     Hub hub;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // see AdminClient
+    final HttpClient http = Contracts.http(); // every /api call checked against openapi.json
 
     @BeforeAll
     void start() throws Exception {
@@ -121,7 +122,8 @@ class AdminApiTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> broker.queueSize(Queues.STOCK_REQUESTS) == 1
                 && broker.queueSize(Queues.FAILURES) == 1);
-        JsonNode sent = Messages.json().readTree(broker.browse(Queues.STOCK_REQUESTS).get(0).text());
+        Contracts.assertSent(broker.browse(Queues.FAILURES)); // the DESTRUCTION report
+        JsonNode sent = Messages.json().readTree(Contracts.assertSent(broker.browse(Queues.STOCK_REQUESTS).get(0)).text());
         assertEquals(requestId, sent.get("requestId").asText());
         assertEquals("MANUAL", sent.get("reason").asText());
         assertEquals("school enrollment drive", sent.get("note").asText());

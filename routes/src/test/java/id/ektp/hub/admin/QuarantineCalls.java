@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import id.ektp.hub.across.Messages;
+import id.ektp.hub.testing.Contracts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,7 @@ import java.util.function.IntSupplier;
 
 /** The quarantine calls of ICD section 4 as the tests make them, over real HTTP, and readings of their answers. */
 final class QuarantineCalls {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // see AdminClient
+    private final HttpClient http = Contracts.http(); // every /api call checked against openapi.json
     private final IntSupplier port;
 
     QuarantineCalls(IntSupplier port) {

@@ -23,6 +23,7 @@ import id.ektp.hub.sandbox.prr.PrrBatchFactory;
 import id.ektp.hub.store.PrintJob;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.QuarantineEntry;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.net.http.HttpResponse;
@@ -343,7 +344,7 @@ class QuarantineReleaseFlowsTest {
         });
         List<JsonNode> result = new ArrayList<>();
         for (ReceivedMessage m : got) {
-            result.add(Messages.json().readTree(m.text()));
+            result.add(Messages.json().readTree(Contracts.assertSent(m).text()));
         }
         return result;
     }

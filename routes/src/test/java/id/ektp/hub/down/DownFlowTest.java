@@ -19,6 +19,7 @@ import id.ektp.hub.sandbox.packets.PacketFactory;
 import id.ektp.hub.sandbox.prr.PrinterSimulator;
 import id.ektp.hub.sandbox.prr.PrrBatchFactory;
 import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ class DownFlowTest {
         });
         List<JsonNode> result = new ArrayList<>();
         for (ReceivedMessage m : got) {
-            result.add(Messages.json().readTree(m.text()));
+            result.add(Messages.json().readTree(Contracts.assertSent(m).text()));
         }
         return result;
     }
@@ -128,6 +129,9 @@ class DownFlowTest {
         assertEquals("prr-3310-20261123-0001", receipt.get("batchId").asText());
         assertEquals(3, receipt.get("accepted").asInt());
         assertEquals(0, receipt.get("rejected").size());
+        for (String name : names(queue())) {
+            Contracts.assertPrintJob(Files.readString(queue().resolve(name)));
+        }
         JsonNode job = Messages.json().readTree(Files.readString(queue().resolve("PRR-3310-A000001.json")));
         assertEquals("prr-3310-20261123-0001", job.get("batchId").asText());
         assertTrue(job.hasNonNull("queuedAt"));

@@ -21,6 +21,7 @@ import id.ektp.hub.sandbox.sftp.HangingServer;
 import id.ektp.hub.store.HubStore;
 import id.ektp.hub.store.PrintJobState;
 import id.ektp.hub.store.PrintJobs;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestSftpPrinter;
@@ -104,7 +105,7 @@ class SftpPrinterTest {
         });
         List<JsonNode> result = new ArrayList<>();
         for (EmbeddedBroker.ReceivedMessage m : got) {
-            result.add(Messages.json().readTree(m.text()));
+            result.add(Messages.json().readTree(Contracts.assertSent(m).text()));
         }
         return result;
     }
@@ -138,6 +139,7 @@ class SftpPrinterTest {
         assertEquals(List.of("PRR-3310-H000001.json", "PRR-3310-H000002.json", "PRR-3310-H000003.json"), names(queue),
                 "no temp file left behind");
         Path job = queue.resolve("PRR-3310-H000001.json");
+        Contracts.assertPrintJob(Files.readString(job)); // as the printer read it over SFTP
         JsonNode document = Messages.json().readTree(Files.readString(job));
         assertEquals("prr-3310-20261123-0401", document.get("batchId").asText());
         assertTrue(document.hasNonNull("queuedAt"));

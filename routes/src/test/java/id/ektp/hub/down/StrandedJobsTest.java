@@ -13,6 +13,7 @@ import id.ektp.hub.sandbox.prr.PrinterSimulator;
 import id.ektp.hub.sandbox.prr.PrrBatchFactory;
 import id.ektp.hub.store.PrintJob;
 import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.net.URI;
@@ -45,7 +46,7 @@ class StrandedJobsTest {
     @TempDir
     Path root;
     HubTestEnvironment env;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient http = Contracts.http(); // every /api call checked against openapi.json
 
     @AfterEach
     void stop() {

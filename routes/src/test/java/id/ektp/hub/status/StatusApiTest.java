@@ -14,6 +14,7 @@ import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.store.StockLedger.Allocation;
 import id.ektp.hub.store.StockLedger.Kind;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.Exchanges;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.HubTestEnvironment.TestDevice;
@@ -47,7 +48,7 @@ class StatusApiTest {
     static Path root;
     HubTestEnvironment env;
     Hub hub;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // see AdminClient
+    final HttpClient http = Contracts.http(); // every /api call checked against openapi.json
 
     @BeforeAll
     void start() throws Exception {
