@@ -12,6 +12,7 @@ import id.ektp.hub.store.FollowUps;
 import id.ektp.hub.store.PacketResults;
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.store.QuarantineEntry;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.HubTestEnvironment;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -24,7 +25,6 @@ import jakarta.jms.ObjectMessage;
 import jakarta.jms.Session;
 import java.io.Serializable;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -244,7 +244,7 @@ class PacketResultsFlowTest {
     }
 
     private HttpResponse<String> release(String id) throws Exception {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        return Contracts.http().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.httpPort() + "/api/quarantine/" + id + "/release"))
                         .header("Authorization", "Bearer " + env.adminToken())
                         .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20)).build(),

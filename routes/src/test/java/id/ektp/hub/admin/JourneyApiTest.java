@@ -15,6 +15,7 @@ import id.ektp.hub.sandbox.prr.PrinterSimulator;
 import id.ektp.hub.sandbox.prr.PrrBatchFactory;
 import id.ektp.hub.store.PacketState;
 import id.ektp.hub.store.PrintJobState;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.HubTestEnvironment;
 import id.ektp.hub.testing.LogCapture;
 import java.net.URI;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JourneyApiTest {
     private static final Duration PATIENCE = Duration.ofSeconds(40);
     private static final String NIK = "3310054507900001";
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = Contracts.http(); // every /api call checked against openapi.json
 
     @TempDir
     Path root;

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ContractsTest {
     private static final Path SCHEMAS = classpathFolder("contracts/schemas");
-    private static final Pattern ROUTE = Pattern.compile("platform-http://?(/api/[^?]*)(?:\\?httpMethodRestrict=([A-Z,]+))?");
+    /** An /api route's path, and the methods of its {@code httpMethodRestrict} wherever it is in the query. */
+    private static final Pattern ROUTE = Pattern.compile("platform-http://?(/api/[^?]*)(?:\\?(?:.*&)?httpMethodRestrict=([A-Z,]+).*|\\?.*)?");
 
     @TempDir
     Path root;
@@ -98,7 +99,8 @@ class ContractsTest {
     @Test
     void everyDocumentTheHubSendsHasItsSchemaFile() throws Exception {
         Set<String> expected = new TreeSet<>(Contracts.SCHEMA_FILES.values());
-        expected.addAll(List.of(Contracts.PRINT_JOB, "hub-api-status.schema.json", "codes.schema.json"));
+        expected.addAll(List.of(Contracts.PRINT_JOB, Contracts.RECEIPT, "hub-api-status.schema.json", "codes.schema.json",
+                "hub-api-followups.schema.json", "hub-api-packet.schema.json", "hub-api-lookup.schema.json"));
         assertEquals(expected, new TreeSet<>(schemaFiles()));
         for (var entry : Contracts.SCHEMA_FILES.entrySet()) {
             JsonNode schema = Messages.json().readTree(Files.readString(SCHEMAS.resolve(entry.getValue())));

@@ -60,6 +60,8 @@ public final class Contracts {
             Queues.HUB_STATUS_SCHEMA, "hub-status.schema.json",
             Queues.PICKUP_NOTICE, "pickup-notice.schema.json");
     public static final String PRINT_JOB = "print-job.schema.json";
+    /** A receipt as a device finds it in its {@code receipts/} (ICD section 1). */
+    public static final String RECEIPT = "packet-receipt.schema.json";
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
             builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
@@ -83,6 +85,11 @@ public final class Contracts {
         if (!errors.isEmpty()) {
             throw new AssertionError("not valid against " + location + ": " + errors + "\nin " + document);
         }
+    }
+
+    /** A receipt as a device found it in its {@code receipts/}. */
+    public static void assertReceipt(String document) {
+        assertValid("schemas/" + RECEIPT, document);
     }
 
     /** A print job as a printer found it in its {@code queue/}. */

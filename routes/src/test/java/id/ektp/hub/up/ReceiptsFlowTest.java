@@ -14,6 +14,7 @@ import id.ektp.hub.sandbox.broker.EmbeddedBroker;
 import id.ektp.hub.sandbox.packets.PacketDefect;
 import id.ektp.hub.sandbox.packets.PacketSpec;
 import id.ektp.hub.store.PacketState;
+import id.ektp.hub.testing.Contracts;
 import id.ektp.hub.testing.HubTestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +66,13 @@ class ReceiptsFlowTest {
             if (!Files.exists(file)) {
                 return false;
             }
-            seen[0] = Messages.json().readTree(Files.readString(file));
-            return state.equals(seen[0].path("state").asText());
+            String text = Files.readString(file);
+            seen[0] = Messages.json().readTree(text);
+            if (!state.equals(seen[0].path("state").asText())) {
+                return false;
+            }
+            Contracts.assertReceipt(text);
+            return true;
         });
         return seen[0];
     }
