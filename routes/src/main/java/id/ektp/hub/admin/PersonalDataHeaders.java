@@ -4,7 +4,7 @@ import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 
 /**
  * The header filter of the calls that answer with a resident's data ({@link JourneyApi}, the
- * follow-up list): Camel's HTTP default, except that {@code Cache-Control} goes out. Camel's default drops it from every
+ * follow-up list) and of {@code /api/status}: Camel's HTTP default, except that {@code Cache-Control} goes out. Camel's default drops it from every
  * answer (as a hop-by-hop header), and {@code no-store} is what keeps a resident's journey out of
  * the counter browser's cache.
  */

@@ -36,7 +36,9 @@ public final class StatusRoute extends RouteBuilder {
         byte[] counter = page(COUNTER);
         byte[] openApi = resource(CONTRACTS + "openapi.json");
 
-        from("platform-http:/api/status?httpMethodRestrict=GET")
+        // no-store: a cached status is a wrong one. Camel's default header filter would drop
+        // Cache-Control; the journey's filter lets it out.
+        from("platform-http:/api/status?httpMethodRestrict=GET&headerFilterStrategy=#" + PersonalDataHeaders.BEAN)
                 .routeId("status-api")
                 .removeHeaders("*")
                 .bean("statusView", "json")

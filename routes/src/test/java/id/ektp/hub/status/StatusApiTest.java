@@ -79,6 +79,8 @@ class StatusApiTest {
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 response.headers().toString());
+        // A status a minute old is a wrong status: no cache may answer for the hub.
+        assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(""), response.headers().toString());
         return Messages.json().readTree(response.body());
     }
 
