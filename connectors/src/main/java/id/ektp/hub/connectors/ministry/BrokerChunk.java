@@ -9,6 +9,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends chunks of persistent text messages to the ministry's broker, each chunk in one local JMS
@@ -21,6 +23,8 @@ import java.util.Map;
 public final class BrokerChunk {
     /** One message: its queue, its text, its string properties. */
     public record Outgoing(String queue, String text, Map<String, String> properties) {}
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerChunk.class);
 
     private final ConnectionFactory factory;
 
@@ -84,9 +88,16 @@ public final class BrokerChunk {
             }
         }
 
-        /** Drops what was sent since the last commit: the broker stores none of it. */
-        public void rollback() throws JMSException {
-            session.rollback();
+        /**
+         * Drops what was sent since the last commit: the broker stores none of it. Does not throw: a
+         * session that cannot roll back is broken, and the broker drops its open transaction with it.
+         */
+        public void rollback() {
+            try {
+                session.rollback();
+            } catch (JMSException | RuntimeException e) {
+                LOG.debug("Rolling back a transacted session on the ministry broker: {}", e.toString());
+            }
         }
 
         private void rollBack(Exception failure) {
@@ -97,11 +108,16 @@ public final class BrokerChunk {
             }
         }
 
-        /** Closing rolls back whatever was not committed. */
+        /**
+         * Closing rolls back whatever was not committed. Does not throw: whatever was committed stays
+         * committed, and a session or connection that cannot be closed cleanly is dropped by the pool.
+         */
         @Override
-        public void close() throws JMSException {
+        public void close() {
             try (connection; session; producer) {
                 // the pool takes the connection and session back
+            } catch (JMSException | RuntimeException e) {
+                LOG.debug("Closing a transacted session on the ministry broker: {}", e.toString());
             }
         }
     }
