@@ -82,6 +82,12 @@ public final class BrokerChunk {
         public void commit() throws JMSException {
             try {
                 session.commit();
+                // The pool closes its connection on any asynchronous error (the broker's refusal of an
+                // earlier send, say), from another thread; a commit on a session closed that way returns
+                // without asking the broker anything (ActiveMQ's TransactionContext finds no transaction).
+                // Asking the session whether it is transacted throws if it was closed: then this chunk
+                // counts as not taken (at worst it is sent again, under the same ids).
+                session.getTransacted();
             } catch (JMSException | RuntimeException e) {
                 rollBack(e);
                 throw e;
