@@ -162,6 +162,9 @@ final class OutboxProfile {
     private static String waitedFor(List<RecordedFrame> frames) {
         for (RecordedFrame f : frames) {
             String type = f.getMethod().getType().getName();
+            if (type.equals("id.ektp.hub.across.OutboxRelay")) { // before the scheduler: its thread runs the relay
+                return "waiting for the store thread (OutboxRelay." + f.getMethod().getName() + ")";
+            }
             if (type.startsWith("org.apache.activemq.transport.FutureResponse")
                     || type.startsWith("org.apache.activemq.transport.ResponseCorrelator")) {
                 return "waiting for the broker's acknowledgement of a send";

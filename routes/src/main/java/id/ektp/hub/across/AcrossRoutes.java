@@ -73,8 +73,8 @@ public final class AcrossRoutes extends RouteBuilder {
                 .bean("outboxRelay", "next")
                 .filter(simple("${body.size()} > 0")) // the broker is contacted only when there is something to send
                     .doTry()
-                        .bean("outboxRelay", "toBroker")
-                        .bean(MinistryBrokerConnector.CHUNK, "send") // one JMS transaction, committed on return
+                        // chunk after chunk while the backlog lasts, each its own JMS transaction
+                        .bean("outboxRelay", "drain(${exchange}, ${ref:" + MinistryBrokerConnector.CHUNK + "})")
                     .doCatch(Exception.class)
                         // A chunk goes one at a time from the next poll on, a refused message counts a
                         // refusal (retried; parked at the last), anything else is retried as it was: a

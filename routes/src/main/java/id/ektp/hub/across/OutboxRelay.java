@@ -8,6 +8,11 @@ import jakarta.jms.JMSSecurityException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * broker saying no to that message (an authorization or destination error that names the
  * message's queue); anything else, a lost link above all, is retried for as long as it takes and
  * never parks anything: the ministry may be unreachable for days.
+ *
+ * <p>A backlog drains in one exchange ({@link #drain}), chunk after chunk on one transacted session,
+ * with the store's work on a thread of its own so that it overlaps the broker's: chunk N is marked
+ * sent while chunk N+1's messages go out, and the chunk after that is read while the broker commits
+ * N+1. The broker commits N+1 only once N's mark is durable, so a crash still leaves at most one
+ * chunk that the broker has and the store does not know it sent.
  */
 public final class OutboxRelay {
     /** Most messages in one JMS transaction; also the most a crash can make the hub send twice. */
@@ -30,6 +41,11 @@ public final class OutboxRelay {
     public static final int REFUSALS = 5;
     /** The exchange property holding the rows of the chunk being sent. */
     static final String SENDING = "ektpOutboxSending";
+    /**
+     * How long one exchange goes on draining a backlog: long enough that Camel's cost per exchange
+     * is nothing beside it, short enough that a stop or the link's status does not wait for it.
+     */
+    static final long DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -37,6 +53,8 @@ public final class OutboxRelay {
     private final String regencyCode;
     /** Messages up to this seq go one at a time: the rest of a chunk the broker did not take. */
     private volatile long oneAtATimeThrough = -1;
+    /** The store's side of a drain (marking a chunk sent, reading the next); made on the first drain. */
+    private ExecutorService storeThread;
 
     public OutboxRelay(Outbox outbox, String regencyCode) {
         this.outbox = outbox;
@@ -54,9 +72,59 @@ public final class OutboxRelay {
         return batch;
     }
 
+    /**
+     * Sends the chunk {@link #next} read and, while full chunks follow and for at most
+     * {@link #DRAIN_NANOS}, the chunks behind it, each in its own JMS transaction on one session.
+     * The store works beside the broker (see the class comment). Leaves in {@link #SENDING} the
+     * last chunk the broker committed whose mark is not known to be durable: {@link #sent} marks it.
+     * When the broker does not take a chunk, that chunk is left there and the failure thrown (for
+     * {@link #notTaken}); a chunk the broker committed is always marked before the next is committed.
+     */
+    public void drain(Exchange exchange, BrokerChunk chunks) throws Exception {
+        List<OutboxMessage> chunk = sending(exchange);
+        long until = System.nanoTime() + DRAIN_NANOS;
+        ExecutorService store = storeThread(exchange.getContext());
+        List<OutboxMessage> marking = List.of(); // committed by the broker, being marked on the store thread
+        Future<?> mark = null;
+        try (BrokerChunk.Transactions broker = chunks.open()) {
+            while (true) {
+                try {
+                    broker.send(toBroker(chunk));
+                } catch (Exception failure) {
+                    // The broker has none of this chunk; the one before is marked before anything else.
+                    if (durable(mark)) {
+                        exchange.setProperty(SENDING, chunk);
+                        throw failure;
+                    }
+                    exchange.setProperty(SENDING, marking);
+                    return;
+                }
+                if (!durable(mark)) {
+                    // The store could not mark the chunk before: nothing more goes until it has.
+                    broker.rollback();
+                    exchange.setProperty(SENDING, marking);
+                    return;
+                }
+                boolean more = chunk.size() == CHUNK && System.nanoTime() < until;
+                long last = chunk.get(chunk.size() - 1).seq();
+                Future<List<OutboxMessage>> following = more ? store.submit(() -> outbox.pendingAfter(last, CHUNK)) : null;
+                exchange.setProperty(SENDING, chunk);
+                broker.commit(); // on failure: rolled back and thrown, this chunk in SENDING
+                List<OutboxMessage> next = following == null ? List.of() : read(following);
+                if (next.isEmpty()) {
+                    return;
+                }
+                List<OutboxMessage> committed = chunk;
+                mark = store.submit(() -> markSent(committed));
+                marking = committed;
+                chunk = next;
+            }
+        }
+    }
+
     /** The chunk's rows as the JMS text messages ICD §3 describes. */
-    public List<BrokerChunk.Outgoing> toBroker(Exchange exchange) {
-        return sending(exchange).stream().map(row -> new BrokerChunk.Outgoing(row.queue(), row.body(),
+    private List<BrokerChunk.Outgoing> toBroker(List<OutboxMessage> chunk) {
+        return chunk.stream().map(row -> new BrokerChunk.Outgoing(row.queue(), row.body(),
                 Map.of(Queues.MESSAGE_ID, row.messageId(), Queues.TYPE, row.type(), Queues.REGENCY, regencyCode)))
                 .toList();
     }
@@ -64,7 +132,45 @@ public final class OutboxRelay {
     /** After the broker committed the chunk: all of it marked sent in one store transaction. */
     public void sent(Exchange exchange) {
         // A failure here is the store's, not the broker's: this step alone is retried, nothing is resent.
-        outbox.markSent(sending(exchange).stream().map(OutboxMessage::seq).toList());
+        markSent(sending(exchange));
+    }
+
+    private void markSent(List<OutboxMessage> chunk) {
+        if (!chunk.isEmpty()) {
+            outbox.markSent(chunk.stream().map(OutboxMessage::seq).toList());
+        }
+    }
+
+    /** Whether the mark on the store thread went through (no mark: nothing to wait for). */
+    private static boolean durable(Future<?> mark) throws InterruptedException {
+        if (mark == null) {
+            return true;
+        }
+        try {
+            mark.get();
+            return true;
+        } catch (ExecutionException e) {
+            LOG.warn("Could not mark a chunk of outbox messages sent: {}; marking it again before the next chunk",
+                    describe(e.getCause()));
+            return false;
+        }
+    }
+
+    /** The next chunk, or none if the store could not read it (the next poll reads again). */
+    private static List<OutboxMessage> read(Future<List<OutboxMessage>> following) throws InterruptedException {
+        try {
+            return following.get();
+        } catch (ExecutionException e) {
+            return List.of();
+        }
+    }
+
+    private synchronized ExecutorService storeThread(CamelContext camel) {
+        if (storeThread == null) {
+            // Camel's manager owns the thread: it is shut down with the context.
+            storeThread = camel.getExecutorServiceManager().newSingleThreadExecutor(this, "OutboxStore");
+        }
+        return storeThread;
     }
 
     /**

@@ -249,4 +249,70 @@ class OutboxRelayTest {
             assertEquals(i < OutboxRelay.CHUNK ? 2 : 1, copies.get(ids.get(i)), "copies of message " + i);
         }
     }
+
+    /**
+     * A drain marks chunk N sent while it sends chunk N+1, and has the broker commit N+1 only once N's
+     * mark is durable. Here N = 2 cannot be marked (the hub "dies" between the broker's commit of N and
+     * ours, with N+1 already sent into the open transaction): the broker must not commit N+1, so a
+     * restart resends N alone, and nothing is marked sent that the broker does not have.
+     */
+    @Test
+    void aChunkIsCommittedOnlyOnceTheChunkBeforeItIsMarkedSent() throws Exception {
+        env = HubTestEnvironment.create(root, HubTestEnvironment.TWO_DEVICES);
+        broker = env.withBroker();
+        int n = OutboxRelay.CHUNK * 2 + 50;
+        List<String> queues = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            queues.add(Queues.FAILURES);
+        }
+        List<String> ids = raise(queues);
+        try (HubStore side = HubStore.open(env.dataDir())) {
+            side.transact(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TRIGGER outbox_no_second_mark BEFORE UPDATE OF sent_at ON outbox"
+                            + " WHEN NEW.sent_at IS NOT NULL AND OLD.seq > " + OutboxRelay.CHUNK
+                            + " BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
+                }
+                return null;
+            });
+            Hub hub = env.startHub();
+            AtomicInteger retries = new AtomicInteger();
+            EventNotifierSupport counter = new EventNotifierSupport() {
+                @Override
+                public void notify(CamelEvent event) {
+                    if (event instanceof CamelEvent.ExchangeRedeliveryEvent) {
+                        retries.incrementAndGet();
+                    }
+                }
+            };
+            hub.camelContext().getManagementStrategy().addEventNotifier(counter);
+            ServiceHelper.startService(counter);
+            // The drain is over once the route retries the mark of chunk 2 on its own.
+            await().atMost(PATIENCE).until(() -> retries.get() > 1);
+            hub.close();
+            assertEquals(2L * OutboxRelay.CHUNK, broker.queueSize(Queues.FAILURES), "chunk 3 was not committed");
+            assertEquals(n - OutboxRelay.CHUNK, new Outbox(side, Clock.systemUTC()).backlog().count(),
+                    "only chunk 1 is marked sent");
+            side.transact(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("DROP TRIGGER outbox_no_second_mark");
+                }
+                return null;
+            });
+        }
+        Hub again = env.startHub();
+        List<ReceivedMessage> got = awaitMessages(Queues.FAILURES, n + OutboxRelay.CHUNK);
+        await().atMost(PATIENCE).until(() -> again.outbox().backlog().count() == 0);
+        assertTrue(broker.receiveAll(Queues.FAILURES, Duration.ofMillis(300)).isEmpty());
+
+        Map<String, Integer> copies = new HashMap<>();
+        for (ReceivedMessage m : got) {
+            copies.merge((String) m.property(Queues.MESSAGE_ID), 1, Integer::sum);
+        }
+        assertEquals(n, copies.size(), "every message arrived");
+        for (int i = 0; i < n; i++) {
+            boolean second = i >= OutboxRelay.CHUNK && i < 2 * OutboxRelay.CHUNK;
+            assertEquals(second ? 2 : 1, copies.get(ids.get(i)), "copies of message " + i);
+        }
+    }
 }

@@ -56,11 +56,17 @@ public final class Outbox {
 
     /** The oldest messages still to send (neither sent, parked nor dropped), in the order raised. */
     public List<OutboxMessage> pending(int limit) {
+        return pendingAfter(0, limit);
+    }
+
+    /** As {@link #pending(int)}, among the messages raised after {@code seq}: the chunk behind one being sent. */
+    public List<OutboxMessage> pendingAfter(long seq, int limit) {
         return store.read(c -> {
             List<OutboxMessage> result = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT * FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT ?")) {
-                ps.setInt(1, limit);
+                    "SELECT * FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setLong(1, seq);
+                ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         result.add(new OutboxMessage(rs.getLong("seq"), rs.getString("message_id"),
