@@ -231,6 +231,25 @@ class EmbeddedBrokerTest {
         }
     }
 
+    /**
+     * More messages than the broker pages in at a time (a queue's maxPageSize, 200 by default):
+     * receiveAll takes them all, not the first page only (one transaction over the whole queue
+     * acknowledged nothing, so the broker paged in nothing more and the rest never came).
+     */
+    @Test
+    void receiveAllTakesMoreThanOnePageOfMessages() {
+        try (EmbeddedBroker broker = EmbeddedBroker.builder().dataDir(dir.resolve("broker")).start()) {
+            int count = 450;
+            for (int i = 0; i < count; i++) {
+                broker.send(QUEUE, "m" + i, Map.of("seq", i));
+            }
+            assertEquals(count, broker.queueSize(QUEUE));
+            List<ReceivedMessage> all = broker.receiveAll(QUEUE, WAIT);
+            assertEquals(count, all.size(), "every message on the queue, in one call");
+            assertEquals(0, broker.queueSize(QUEUE));
+        }
+    }
+
     @Test
     void builderValidatesItsInput() {
         assertThrows(IllegalStateException.class, () -> EmbeddedBroker.builder().start());
