@@ -1,6 +1,6 @@
 package id.ektp.hub.up;
 
-import id.ektp.hub.codes.Nik;
+import id.ektp.hub.codes.UntrustedText;
 import id.ektp.hub.config.HubConfig.Device;
 import id.ektp.hub.connectors.device.DeviceConnector;
 import id.ektp.hub.connectors.device.DeviceOutboxCommit;
@@ -95,7 +95,7 @@ public final class DeviceIntake {
             schedule.succeeded(now, taken.packets > 0 ? 0 : interval);
         } catch (PeerFailure failure) {
             sessions.drop(key);
-            links.down(key, Nik.maskAll(failure.getMessage()));
+            links.down(key, UntrustedText.sentence(failure.getMessage()));
             schedule.failed(now, failure.kind(), interval);
         } finally {
             if (taken.bytes > 0) {
@@ -158,7 +158,7 @@ public final class DeviceIntake {
                     Duration limit = readTimeout.plusSeconds(file.size() / SLOWEST_BYTES_PER_SECOND);
                     try (SftpLink.Deadline deadline = link.deadline(limit, "the download of " + file.name())) {
                         batch.add(file, partial, ResumableDownload.fetch(link, path(device, file.name()), file, partial,
-                                notice -> LOG.info("device {}: {}", ref, Nik.maskAll(notice))));
+                                notice -> LOG.info("device {}: {}", ref, UntrustedText.sentence(notice))));
                     }
                 }
                 if (batch.due()) {

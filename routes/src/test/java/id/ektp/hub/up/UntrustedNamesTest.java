@@ -73,6 +73,8 @@ class UntrustedNamesTest {
         // A file whose name (as long as the file system allows) breaks the line, forges one and carries a NIK.
         String forgedName = "scan\n" + FORGED_LINE + " " + NIK + ".zip";
         Path outbox = env.outbox("CWS01");
+        // The device refuses its first removal too: the warning about it names the file as well.
+        env.deviceServer().failNextRemoval(forgedName);
         Files.writeString(outbox.resolve(forgedName), "not a packet");
         Files.write(outbox.resolve(forgedName + ".done"), new byte[0]);
         // A packet whose manifest lists an entry named with 10,000 characters, a line break and a NIK.
@@ -125,6 +127,8 @@ class UntrustedNamesTest {
                 .filter(l -> l.logger().startsWith("ektp") || l.logger().startsWith("id.ektp"))
                 .map(LogCapture.Line::text).toList();
         assertTrue(ours.stream().anyMatch(l -> l.contains("QUARANTINED") && l.contains(shownName)), String.join("\n", ours));
+        assertFalse(env.deviceServer().removalFailurePending(forgedName), "the removal was refused once");
+        assertTrue(ours.stream().anyMatch(l -> l.contains("Could not remove")), String.join("\n", ours));
         for (String line : ours) {
             assertClean(line, 2 * UntrustedText.SENTENCE_LIMIT);
         }

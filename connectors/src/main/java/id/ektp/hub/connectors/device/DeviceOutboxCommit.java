@@ -1,6 +1,6 @@
 package id.ektp.hub.connectors.device;
 
-import id.ektp.hub.codes.Nik;
+import id.ektp.hub.codes.UntrustedText;
 import id.ektp.hub.connectors.sftp.PeerFailure;
 import id.ektp.hub.connectors.sftp.SftpLink;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ public final class DeviceOutboxCommit {
                     dones.add(zipPaths.get(i) + DONE_SUFFIX);
                 } else {
                     LOG.warn("Could not remove {} from device {} (the server refused); the next poll tries again",
-                            Nik.maskAll(zipPaths.get(i)), device);
+                            UntrustedText.forLog(zipPaths.get(i)), device);
                 }
             }
             List<Boolean> donesGone = link.removeAll(dones);
@@ -54,13 +54,13 @@ public final class DeviceOutboxCommit {
                     removed.accept(dones.get(i).substring(0, dones.get(i).length() - DONE_SUFFIX.length()));
                 } else {
                     LOG.warn("Could not remove {} from device {} (the server refused); the next poll tries again",
-                            Nik.maskAll(dones.get(i)), device);
+                            UntrustedText.forLog(dones.get(i)), device);
                 }
             }
             return true;
         } catch (PeerFailure e) {
             LOG.warn("Could not remove {} packet(s) from device {} ({}); the next poll tries again",
-                    zipPaths.size(), device, Nik.maskAll(String.valueOf(e.getMessage())));
+                    zipPaths.size(), device, UntrustedText.sentence(String.valueOf(e.getMessage())));
             return false;
         }
     }
@@ -76,10 +76,10 @@ public final class DeviceOutboxCommit {
                 return true;
             }
             LOG.warn("Could not remove {} from device {} (the server refused); the next poll tries again",
-                    Nik.maskAll(path), device);
+                    UntrustedText.forLog(path), device);
         } catch (PeerFailure e) {
             LOG.warn("Could not remove {} from device {} ({}); the next poll tries again",
-                    Nik.maskAll(path), device, Nik.maskAll(String.valueOf(e.getMessage())));
+                    UntrustedText.forLog(path), device, UntrustedText.sentence(String.valueOf(e.getMessage())));
         }
         return false;
     }

@@ -1,5 +1,6 @@
 package id.ektp.hub.sandbox.sftp;
 
+import id.ektp.hub.codes.UntrustedText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -342,7 +343,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
             @Override
             public void removing(ServerSession session, Path path, boolean isDirectory) throws IOException {
                 if (removalsToFail.remove(String.valueOf(path.getFileName()))) {
-                    LOG.info("Failing the removal of {} on request", path.getFileName());
+                    LOG.info("Failing the removal of {} on request", UntrustedText.forLog(String.valueOf(path.getFileName())));
                     throw new IOException("removal of " + path.getFileName() + " failed on request");
                 }
             }
