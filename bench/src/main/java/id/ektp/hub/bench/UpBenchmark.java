@@ -238,7 +238,10 @@ public final class UpBenchmark {
                         "$10 ms")
                 .replace("control=\"file-threshold\">10 ms", "control=\"file-threshold\">1 ms")
                 .replace("control=\"socket-threshold\">10 ms", "control=\"socket-threshold\">1 ms")
-                .replace("control=\"locking-threshold\">10 ms", "control=\"locking-threshold\">1 ms");
+                .replace("control=\"locking-threshold\">10 ms", "control=\"locking-threshold\">1 ms")
+                // A warm phase lasts seconds: JFR's 10 / 20 ms sampling gave too few samples per thread to rank.
+                .replace("control=\"method-sampling-java-interval\">10 ms", "control=\"method-sampling-java-interval\">1 ms")
+                .replace("control=\"method-sampling-native-interval\">20 ms", "control=\"method-sampling-native-interval\">5 ms");
         Path target = out.resolve("bench-profile.jfc");
         Files.writeString(target, jfc);
         return target;

@@ -14,10 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
@@ -36,10 +33,14 @@ import org.apache.sshd.sftp.client.extensions.MD5FileExtension;
  *       contiguous prefix the server confirmed. On resume the hub trusts the smaller of that
  *       checkpoint and the size the server shows now: never a larger remote size than it knows
  *       was acknowledged, since a write in flight at a cut may have left a torn tail.</li>
- *   <li>The rename to the final name happens only when the server's {@code .part} has exactly
- *       the packet's size and, where the server offers a hash extension ({@code check-file},
- *       {@code md5-hash}), its hash is the packet's. A mismatch starts the upload again from byte
- *       0. So a final name still appears only complete.</li>
+ *   <li>The rename to the final name happens only when the server's {@code .part} is the
+ *       packet: where the server offers {@code check-file}, its hash of the whole file (asked in
+ *       the same round trip as the close, so a longer or shorter file cannot match either);
+ *       otherwise the size it shows and, where it offers {@code md5-hash}, that hash. A mismatch
+ *       starts the upload again from byte 0. So a final name still appears only complete.</li>
+ *   <li>The checkpoint is taken about once a second while bytes flow and when a transfer
+ *       fails, not at the end of one that succeeded: a crash between the last write and the
+ *       rename resumes from the last checkpoint, at most a second's worth of bytes behind.</li>
  * </ul>
  */
 public final class ResumableUpload {
@@ -65,36 +66,97 @@ public final class ResumableUpload {
             notices.accept("resuming the upload of " + name + " at byte " + from + " of " + size);
         }
         Acks acks = new Acks(checkpoint, sha256, from);
+        boolean hashOnClose = size > 0 && offersCheckFile(link);
+        SftpPipeline.FileHash hashed = null;
         try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ)) {
             in.position(from);
             OpenMode[] modes = from == 0
                     ? new OpenMode[] {OpenMode.Write, OpenMode.Create, OpenMode.Truncate}
                     : new OpenMode[] {OpenMode.Write, OpenMode.Create};
-            try (CloseableHandle handle = SftpPipeline.open(link, part, modes)) {
-                SftpPipeline.write(link, handle, from, into -> {
-                    int n = in.read(ByteBuffer.wrap(into));
-                    return n;
-                }, acks);
+            CloseableHandle handle;
+            try {
+                handle = SftpPipeline.open(link, part, modes);
             } catch (PeerFailure cut) {
+                throw cut.at("upload of " + name, acks.acknowledged, size);
+            }
+            try {
+                SftpPipeline.write(link, handle, from,
+                        (into, offset, length) -> in.read(ByteBuffer.wrap(into, offset, length)), acks);
+                if (hashOnClose) {
+                    hashed = SftpPipeline.closeAndHash(link, handle, part, HASHES);
+                } else {
+                    closeOrAccept(handle, acks.acknowledged == size);
+                }
+            } catch (PeerFailure cut) {
+                closeQuietly(handle);
                 acks.save();
                 throw cut.at("upload of " + name, acks.acknowledged, size);
-            } catch (IOException closeFailed) {
-                if (acks.acknowledged < size) {
-                    throw closeFailed;
-                }
+            } catch (IOException failed) {
+                closeQuietly(handle);
+                throw failed;
             }
         }
-        acks.save();
+        // No checkpoint is written for a finished upload: a crash before the rename below resumes
+        // from the last one taken while the bytes flowed (at most a second's worth behind).
+        String verified = hashed != null
+                ? compare(hashed.algorithm(), hashed.hash(), local, sha256, name, checkpoint)
+                : verifyBySizeAndMd5(link, part, local, sha256, size, name, checkpoint);
+        link.rename(part, target);
+        forget(checkpoint);
+        return new Result(size, from, verified);
+    }
+
+    private static final String HASHES = "sha256,sha1,md5";
+
+    private static boolean offersCheckFile(SftpLink link) {
+        CheckFileNameExtension checkFile = link.sftp().getExtension(CheckFileNameExtension.class);
+        return checkFile != null && checkFile.isSupported();
+    }
+
+    private static void closeQuietly(CloseableHandle handle) {
+        try {
+            handle.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the failure that brought us here is the one to report
+        }
+    }
+
+    /** A handle that failed to close is the peer's business once every byte was acknowledged. */
+    private static void closeOrAccept(CloseableHandle handle, boolean allAcknowledged) throws IOException {
+        try {
+            handle.close();
+        } catch (IOException closeFailed) {
+            if (!allAcknowledged) {
+                throw closeFailed;
+            }
+        }
+    }
+
+    /**
+     * Without {@code check-file} (or when it refused): the size the server shows, then its
+     * {@code md5-hash} where it offers one.
+     */
+    private static String verifyBySizeAndMd5(SftpLink link, String part, Path local, String sha256, long size, String name,
+                                       Path checkpoint) throws IOException {
         long there = link.stat(part).map(RemoteFile::size).orElse(-1L);
         if (there != size) {
             forget(checkpoint);
             throw new PeerFailure(Kind.ANSWERED_ERROR, name + ".part has " + there + " bytes on the server after the"
                     + " upload, not " + size + ": uploading it again from byte 0", null);
         }
-        String verified = verify(link, part, local, sha256, size, name, checkpoint);
-        link.rename(part, target);
-        forget(checkpoint);
-        return new Result(size, from, verified);
+        MD5FileExtension md5 = link.sftp().getExtension(MD5FileExtension.class);
+        if (md5 == null || !md5.isSupported()) {
+            return "size only (the server offers no hash extension)";
+        }
+        byte[] theirs;
+        try {
+            theirs = md5.getHash(part, 0, size, new byte[0]);
+        } catch (PeerFailure e) {
+            throw e;
+        } catch (IOException e) {
+            throw link.failure(e, "hash of " + part);
+        }
+        return compare("md5", theirs, local, sha256, name, checkpoint);
     }
 
     /** The checkpoint goes once the packet is under its final name (or is to start afresh). */
@@ -112,32 +174,10 @@ public final class ResumableUpload {
         return Math.min(Math.min(acknowledged.get(), there), size);
     }
 
-    /** Compares the server's hash of {@code .part} with ours, where it offers one. */
-    private static String verify(SftpLink link, String part, Path local, String sha256, long size, String name,
-                                 Path checkpoint) throws IOException {
-        byte[] theirs;
-        byte[] ours;
-        String algorithm;
-        try {
-            CheckFileNameExtension checkFile = link.sftp().getExtension(CheckFileNameExtension.class);
-            MD5FileExtension md5 = link.sftp().getExtension(MD5FileExtension.class);
-            if (checkFile != null && checkFile.isSupported()) {
-                Map.Entry<String, Collection<byte[]>> answer = checkFile.checkFileName(part,
-                        List.of("sha256", "sha1", "md5"), 0, size, 0);
-                algorithm = answer.getKey();
-                theirs = answer.getValue().iterator().next();
-            } else if (md5 != null && md5.isSupported()) {
-                algorithm = "md5";
-                theirs = md5.getHash(part, 0, size, new byte[0]);
-            } else {
-                return "size only (the server offers no hash extension)";
-            }
-        } catch (PeerFailure e) {
-            throw e;
-        } catch (IOException e) {
-            throw link.failure(e, "hash of " + part);
-        }
-        ours = "sha256".equalsIgnoreCase(algorithm) ? HexFormat.of().parseHex(sha256) : digest(local, algorithm);
+    /** Our hash of the packet against the server's; a mismatch starts the upload again from byte 0. */
+    private static String compare(String algorithm, byte[] theirs, Path local, String sha256, String name,
+                                  Path checkpoint) throws IOException {
+        byte[] ours = "sha256".equalsIgnoreCase(algorithm) ? HexFormat.of().parseHex(sha256) : digest(local, algorithm);
         if (!Arrays.equals(ours, theirs)) {
             forget(checkpoint);
             throw new PeerFailure(Kind.ANSWERED_ERROR, name + ".part on the server has another " + algorithm
