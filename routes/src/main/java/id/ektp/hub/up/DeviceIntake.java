@@ -11,6 +11,7 @@ import id.ektp.hub.connectors.sftp.RemoteFile;
 import id.ektp.hub.connectors.sftp.ResumableDownload;
 import id.ektp.hub.connectors.sftp.SftpLink;
 import id.ektp.hub.connectors.sftp.SftpSessions;
+import id.ektp.hub.spool.BackgroundFsync;
 import id.ektp.hub.spool.Spool;
 import id.ektp.hub.spool.SpooledFile;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
@@ -178,7 +180,8 @@ public final class DeviceIntake {
 
     /**
      * Downloaded packets made the hub's together ({@link PacketIntake#takeAll}: one commit and one
-     * folder sync for the group) and only then removed from the device. A group is closed after
+     * folder sync for the group, once every file of it is forced to the disk) and only then
+     * removed from the device. A group is closed after
      * 64 files, 16 MiB or a second, whichever comes first: on a slow line each packet is the
      * hub's, and gone from the device, as soon as it is down. Packets made the hub's while the
      * line is broken are remembered with the size and time the device showed, and removed first
@@ -195,6 +198,7 @@ public final class DeviceIntake {
         private final List<PacketIntake.Downloaded> files = new ArrayList<>();
         private final List<Path> partials = new ArrayList<>();
         private final List<RemoteFile> remote = new ArrayList<>();
+        private final List<CompletableFuture<Void>> forcing = new ArrayList<>();
         private long bytes;
         private long startedNanos;
 
@@ -212,6 +216,7 @@ public final class DeviceIntake {
             remote.add(file);
             files.add(new PacketIntake.Downloaded(file.name(), new SpooledFile(got.file(), got.sha256(), got.size())));
             partials.add(partial);
+            forcing.add(BackgroundFsync.force(got.file())); // while the next one downloads
             bytes += got.size();
         }
 
@@ -223,6 +228,8 @@ public final class DeviceIntake {
             if (files.isEmpty()) {
                 return;
             }
+            BackgroundFsync.awaitAll(forcing);
+            forcing.clear();
             intake.takeAll(ref, files);
             for (Path partial : partials) {
                 ResumableDownload.forget(partial);

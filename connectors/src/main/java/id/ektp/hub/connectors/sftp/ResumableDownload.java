@@ -36,7 +36,10 @@ public final class ResumableDownload {
     /** Record the durable length at most this often while bytes flow (an fsync each time). */
     private static final long CHECKPOINT_NANOS = 1_000_000_000L;
 
-    /** The whole file on the hub's disk, forced to it, with its SHA-256. */
+    /**
+     * The whole file on the hub's disk, with its SHA-256: written, but not yet forced to the disk
+     * (the caller forces it before anything depends on it: {@link id.ektp.hub.spool.BackgroundFsync}).
+     */
     public record Result(Path file, String sha256, long size, long resumedFrom) {}
 
     private ResumableDownload() {}
@@ -64,6 +67,9 @@ public final class ResumableDownload {
             }
         }
         if (from == 0) {
+            if (earlier.isPresent()) {
+                Files.deleteIfExists(record); // it speaks of other bytes
+            }
             Files.deleteIfExists(partial);
             SecureFiles.createOwnerOnlyFile(partial);
         }
@@ -75,7 +81,8 @@ public final class ResumableDownload {
                 notices.accept("resuming " + listed.name() + " from " + link.peer() + " at byte " + from + " of "
                         + listed.size());
             }
-            new Progress(listed.size(), listed.modifiedSeconds(), from).write(record);
+            // From 0 the record is first written at the first checkpoint: a crash before it finds no
+            // record and starts from 0, as it must (nothing of the partial file is known durable).
             out.position(from);
             Writer writer = new Writer(out, sha256, record, listed, from);
             if (from < listed.size()) {
@@ -91,7 +98,6 @@ public final class ResumableDownload {
                     // every byte is here; a handle that failed to close is the peer's business
                 }
             }
-            out.force(true);
             return new Result(partial, HexFormat.of().formatHex(sha256.digest()), listed.size(), from);
         }
     }
