@@ -3,6 +3,7 @@ package id.ektp.hub.up;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.stream.Stream;
 
@@ -44,6 +45,12 @@ public final class OutboundQueue {
             names.remove(first);
         }
         return true;
+    }
+
+    /** The file of the packet waiting right after {@code name}, if any. */
+    Optional<Path> after(String name) {
+        String next = names.higher(name);
+        return next == null ? Optional.empty() : Optional.of(folder.resolve(next));
     }
 
     public int size() {

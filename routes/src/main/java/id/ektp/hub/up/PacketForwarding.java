@@ -43,8 +43,9 @@ public final class PacketForwarding {
         if (sha256 == null) {
             sha256 = Spool.sha256Of(local);
         }
+        String outboundName = exchange.getMessage().getHeader(OUTBOUND_NAME, String.class);
         try {
-            inbox.upload(local, sha256, packetId + ".zip", Files.size(local));
+            inbox.upload(local, sha256, packetId + ".zip", Files.size(local), () -> sendNextAhead(outboundName));
             exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         } catch (PeerFailure failure) {
             long delay = inbox.retryDelayMillis(failure);
@@ -55,6 +56,15 @@ public final class PacketForwarding {
             }
             throw failure;
         }
+    }
+
+    /** Lets the next packet in line go over the line while this one is finished and recorded. */
+    private void sendNextAhead(String outboundName) {
+        queue.after(outboundName).ifPresent(next -> {
+            String nextId = PacketValidation.packetIdOf(next.getFileName().toString());
+            packets.find(nextId).filter(r -> r.state() == PacketState.OUTBOUND)
+                    .ifPresent(r -> inbox.sendAhead(next, r.sha256(), nextId + ".zip"));
+        });
     }
 
     /**

@@ -58,8 +58,20 @@ public final class ResumableUpload {
      */
     public static Result put(SftpLink link, Path local, String sha256, String remoteDir, String name,
                              Path checkpoint, Consumer<String> notices) throws IOException {
+        Result sent = send(link, local, sha256, remoteDir, name, checkpoint, notices, false);
+        finish(link, remoteDir, name, checkpoint);
+        return sent;
+    }
+
+    /**
+     * All of {@link #put} but the rename: {@code <name>.part} whole on the server and its hash
+     * checked. With {@code checkpointWhenSent} the checkpoint then records the whole packet as
+     * acknowledged, so that whoever renames it later (or the next attempt after a crash) goes
+     * straight to checking and renaming.
+     */
+    public static Result send(SftpLink link, Path local, String sha256, String remoteDir, String name,
+                              Path checkpoint, Consumer<String> notices, boolean checkpointWhenSent) throws IOException {
         String part = remoteDir + "/" + name + ".part";
-        String target = remoteDir + "/" + name;
         long size = Files.size(local);
         long from = resumeOffset(link, part, sha256, size, checkpoint);
         if (from > 0) {
@@ -96,14 +108,21 @@ public final class ResumableUpload {
                 throw failed;
             }
         }
-        // No checkpoint is written for a finished upload: a crash before the rename below resumes
-        // from the last one taken while the bytes flowed (at most a second's worth behind).
         String verified = hashed != null
                 ? compare(hashed.algorithm(), hashed.hash(), local, sha256, name, checkpoint)
                 : verifyBySizeAndMd5(link, part, local, sha256, size, name, checkpoint);
-        link.rename(part, target);
-        forget(checkpoint);
+        if (checkpointWhenSent) {
+            acks.save();
+        }
+        // Otherwise no checkpoint for a finished upload: a crash before the rename resumes from
+        // the last one taken while the bytes flowed (at most a second's worth behind).
         return new Result(size, from, verified);
+    }
+
+    /** Gives a sent {@code <name>.part} its final name, and drops its checkpoint. */
+    public static void finish(SftpLink link, String remoteDir, String name, Path checkpoint) throws IOException {
+        link.rename(remoteDir + "/" + name + ".part", remoteDir + "/" + name);
+        forget(checkpoint);
     }
 
     private static final String HASHES = "sha256,sha1,md5";
