@@ -2,12 +2,14 @@ package id.ektp.hub.up;
 
 import id.ektp.hub.codes.UntrustedText;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Entry names must be plain file names (ICD §1): a name that is a path could make whoever unpacks
  * the packet write outside its folder (zip slip), and control characters hide what a name really is.
  */
 final class EntryNames {
+    private static final Pattern DRIVE_LETTER = Pattern.compile("^[A-Za-z]:.*");
 
     private EntryNames() {}
 
@@ -16,7 +18,7 @@ final class EntryNames {
         if (name.isEmpty()) {
             return Optional.of("the name is empty");
         }
-        if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")) {
+        if (name.startsWith("/") || name.startsWith("\\") || DRIVE_LETTER.matcher(name).matches()) {
             return Optional.of("the name is an absolute path");
         }
         if (name.indexOf('/') >= 0) {

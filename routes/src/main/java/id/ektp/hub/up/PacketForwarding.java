@@ -19,6 +19,8 @@ public final class PacketForwarding {
     public static final String PACKET_ID = "ektpPacketId";
     public static final String ALREADY_FORWARDED = "ektpAlreadyForwarded";
     public static final String OUTBOUND_NAME = "ektpOutboundName";
+    /** The packet's record as {@link #prepare} found it (its SHA-256 and device), looked up once. */
+    static final String RECORD = "ektpPacketRecord";
 
     private final PacketRecords packets;
     private final OutboundQueue queue;
@@ -39,7 +41,8 @@ public final class PacketForwarding {
     public void upload(Exchange exchange, @Header(PACKET_ID) String packetId,
                        @Header(Exchange.FILE_PATH) String file) throws IOException {
         Path local = Path.of(file);
-        String sha256 = packets.find(packetId).map(PacketRecord::sha256).orElse(null);
+        String sha256 = Optional.ofNullable(exchange.getMessage().getHeader(RECORD, PacketRecord.class))
+                .map(PacketRecord::sha256).orElse(null);
         if (sha256 == null) {
             sha256 = Spool.sha256Of(local);
         }
@@ -77,6 +80,7 @@ public final class PacketForwarding {
         String packetId = PacketValidation.packetIdOf(outboundName);
         Optional<PacketRecord> known = packets.find(packetId);
         exchange.getMessage().setHeader(PACKET_ID, packetId);
+        known.ifPresent(r -> exchange.getMessage().setHeader(RECORD, r));
         exchange.getMessage().setHeader(ALREADY_FORWARDED,
                 known.map(r -> r.state() == PacketState.FORWARDED).orElse(false));
         exchange.getMessage().setHeader(Exchange.FILE_NAME, packetId + ".zip");
@@ -101,10 +105,11 @@ public final class PacketForwarding {
         }
     }
 
-    public void forwarded(@Header(PACKET_ID) String packetId, @Header(OUTBOUND_NAME) String outboundName) {
+    public void forwarded(@Header(PACKET_ID) String packetId, @Header(OUTBOUND_NAME) String outboundName,
+                          @Header(RECORD) PacketRecord known) {
         packets.markForwarded(packetId);
         queue.removed(outboundName);
-        packets.find(packetId).ifPresent(r -> PacketLog.state(packetId,
+        Optional.ofNullable(known).or(() -> packets.find(packetId)).ifPresent(r -> PacketLog.state(packetId,
                 new DeviceRef(r.kecamatan(), r.deviceId()), PacketState.FORWARDED, "in the ministry inbox"));
     }
 }

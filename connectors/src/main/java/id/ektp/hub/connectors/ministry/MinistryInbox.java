@@ -138,7 +138,7 @@ public final class MinistryInbox {
                 Duration limit = sftp.account().readTimeout().plusSeconds(size / SLOWEST_BYTES_PER_SECOND);
                 try (SftpLink.Deadline deadline = link.deadline(limit, "the upload of " + name)) {
                     return ResumableUpload.send(link, local, sha256, sftp.inboxDir(), name, checkpoint,
-                            notice -> LOG.info("{}: {}", MinistrySftpConnector.PEER, notice), true);
+                            notice -> LOG.info("{}: {}", MinistrySftpConnector.PEER, notice));
                 }
             } catch (IOException e) {
                 sessions.drop(AHEAD);

@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
-import org.apache.sshd.sftp.client.extensions.CheckFileNameExtension;
 import org.apache.sshd.sftp.client.extensions.MD5FileExtension;
 
 /**
@@ -58,19 +57,17 @@ public final class ResumableUpload {
      */
     public static Result put(SftpLink link, Path local, String sha256, String remoteDir, String name,
                              Path checkpoint, Consumer<String> notices) throws IOException {
-        Result sent = send(link, local, sha256, remoteDir, name, checkpoint, notices, false);
+        Result sent = send(link, local, sha256, remoteDir, name, checkpoint, notices);
         finish(link, remoteDir, name, checkpoint);
         return sent;
     }
 
     /**
-     * All of {@link #put} but the rename: {@code <name>.part} whole on the server and its hash
-     * checked. With {@code checkpointWhenSent} the checkpoint then records the whole packet as
-     * acknowledged, so that whoever renames it later (or the next attempt after a crash) goes
-     * straight to checking and renaming.
+     * All of {@link #put} but the rename ({@link #finish}): {@code <name>.part} whole on the
+     * server and its hash checked.
      */
     public static Result send(SftpLink link, Path local, String sha256, String remoteDir, String name,
-                              Path checkpoint, Consumer<String> notices, boolean checkpointWhenSent) throws IOException {
+                              Path checkpoint, Consumer<String> notices) throws IOException {
         String part = remoteDir + "/" + name + ".part";
         long size = Files.size(local);
         long from = resumeOffset(link, part, sha256, size, checkpoint);
@@ -111,11 +108,8 @@ public final class ResumableUpload {
         String verified = hashed != null
                 ? compare(hashed.algorithm(), hashed.hash(), local, sha256, name, checkpoint)
                 : verifyBySizeAndMd5(link, part, local, sha256, size, name, checkpoint);
-        if (checkpointWhenSent) {
-            acks.save();
-        }
-        // Otherwise no checkpoint for a finished upload: a crash before the rename resumes from
-        // the last one taken while the bytes flowed (at most a second's worth behind).
+        // No checkpoint for a finished upload: a crash before the rename resumes from the last one
+        // taken while the bytes flowed (at most a second's worth behind).
         return new Result(size, from, verified);
     }
 
@@ -128,8 +122,7 @@ public final class ResumableUpload {
     private static final String HASHES = "sha256,sha1,md5";
 
     private static boolean offersCheckFile(SftpLink link) {
-        CheckFileNameExtension checkFile = link.sftp().getExtension(CheckFileNameExtension.class);
-        return checkFile != null && checkFile.isSupported();
+        return link.offersCheckFile();
     }
 
     private static void closeQuietly(CloseableHandle handle) {

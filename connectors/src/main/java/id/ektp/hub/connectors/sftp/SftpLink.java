@@ -21,6 +21,7 @@ import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.SftpClient.CopyMode;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.client.extensions.CheckFileNameExtension;
 import org.apache.sshd.sftp.client.impl.SftpResponse;
 import org.apache.sshd.sftp.client.impl.SftpStatus;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -38,6 +39,7 @@ public final class SftpLink implements AutoCloseable {
     private final SftpClient sftp;
     private final ScheduledExecutorService deadlines;
     private volatile String deadlinePassed;
+    private volatile Boolean checkFile;
 
     SftpLink(String peer, SftpAccount account, ClientSession session, SftpClient sftp,
              ScheduledExecutorService deadlines) {
@@ -74,6 +76,20 @@ public final class SftpLink implements AutoCloseable {
     /** The server's SFTP extensions ({@code check-file}, {@code md5-hash}, {@code posix-rename@openssh.com}). */
     public boolean offers(String extension) {
         return sftp.getServerExtensions().containsKey(extension);
+    }
+
+    /**
+     * Whether the server hashes files for us ({@code check-file-name}, however it announced it),
+     * asked once per session: MINA builds a new extension object at every {@code getExtension}.
+     */
+    public boolean offersCheckFile() {
+        Boolean known = checkFile;
+        if (known == null) {
+            CheckFileNameExtension extension = sftp.getExtension(CheckFileNameExtension.class);
+            known = extension != null && extension.isSupported();
+            checkFile = known;
+        }
+        return known;
     }
 
     /**
