@@ -1,6 +1,7 @@
 package id.ektp.hub.runtime;
 
 import id.ektp.hub.connectors.device.DeviceConnector;
+import id.ektp.hub.connectors.device.DeviceReceiptFiles;
 import id.ektp.hub.connectors.sftp.SftpSessions;
 import id.ektp.hub.up.DeviceIntake;
 import id.ektp.hub.connectors.link.Links;
@@ -187,6 +188,7 @@ public final class HubServices {
                 Map.entry(MicrometerConstants.METRICS_REGISTRY_NAME, meters),
                 Map.entry("packetBytes", new PacketBytes(meters, initial.devices())),
                 Map.entry(MinistrySftpConnector.POLLS_BEAN, MinistrySftpConnector.polls(peerLinks, diskFloor::mayTakeMore)),
+                Map.entry("deviceReceiptFiles", new DeviceReceiptFiles(sftp, devices)),
                 Map.entry("deviceIntake", new DeviceIntake(sftp, deviceLinks, devices, diskFloor,
                         new PacketIntake(store, spool, packets, packetQuarantine, maxPacketBytes), spool)),
                 Map.entry(PrinterConnector.SETTLED_BEAN, new SettledSinceLastPoll<>()),

@@ -83,7 +83,7 @@ public final class UpRoutes extends RouteBuilder {
                 .bean("deviceReceipts", "due")
                 .split(body()).stopOnException()
                     .bean("deviceReceipts", "file")
-                    .to(DeviceConnector.RECEIPTS)
+                    .bean("deviceReceiptFiles", "write")
                     .bean("deviceReceipts", "written")
                 .end();
         for (Device device : devices) {

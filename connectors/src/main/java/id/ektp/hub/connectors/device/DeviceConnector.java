@@ -55,28 +55,8 @@ public final class DeviceConnector {
     /** The parameters {@link #OUTBOX} needs in a route template. */
     public static final List<String> TEMPLATE_PARAMETERS = List.of("deviceKey", "tickMillis");
 
-    /**
-     * Where the hub writes a device's receipts (ICD §1): its {@code receiptsDir}, created when
-     * missing ({@code autoCreate}). Each file goes up as {@code .<name>.part} and is renamed
-     * ({@code tempFileName}), replacing the packet's previous receipt ({@code fileExist=Override};
-     * the old one is removed only just before the rename, not before the upload), each existence
-     * check a {@code stat} ({@code fastExistsCheck}: otherwise camel-ftp lists the whole folder,
-     * which holds a receipt per packet ever recorded there, once or twice per receipt). One connect
-     * attempt per write ({@code maximumReconnectAttempts=0}): a device that is down fails the write
-     * at once, and the receipts route waits, with backoff, on its own thread.
-     */
-    public static final String RECEIPTS = SftpOptions.secure(SftpOptions.placeholders(""), "{{receiptsDir}}")
-            + "&autoCreate=true&maximumReconnectAttempts=0&fastExistsCheck=true"
-            + "&tempFileName=.${file:name}.part&fileExist=Override&eagerDeleteTargetFile=false";
-
-    /** The parameters {@link #RECEIPTS} needs in a route template, with how often it looks for receipts to write. */
-    public static final List<String> RECEIPT_PARAMETERS;
-
-    static {
-        List<String> names = new ArrayList<>(List.of("deviceKey", "receiptsDir", "receiptsMillis"));
-        names.addAll(SftpOptions.PARAMETERS);
-        RECEIPT_PARAMETERS = List.copyOf(names);
-    }
+    /** The parameters of a device's receipts route ({@link DeviceReceiptFiles} writes them). */
+    public static final List<String> RECEIPT_PARAMETERS = List.of("deviceKey", "receiptsMillis");
 
     /** How often a device's receipts route looks for receipts it owes. */
     public static final long RECEIPTS_MILLIS = 1000;
@@ -129,8 +109,6 @@ public final class DeviceConnector {
     public static Map<String, String> receiptParameters(Device device) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("deviceKey", device.key());
-        SftpOptions.parameters(p, "", device.sftp());
-        p.put("receiptsDir", device.receiptsDir());
         p.put("receiptsMillis", String.valueOf(RECEIPTS_MILLIS));
         return p;
     }

@@ -21,6 +21,7 @@ import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.SftpClient.CopyMode;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.extensions.CheckFileNameExtension;
 import org.apache.sshd.sftp.client.impl.SftpResponse;
 import org.apache.sshd.sftp.client.impl.SftpStatus;
@@ -139,6 +140,46 @@ public final class SftpLink implements AutoCloseable {
 
     /** A listing, and whether it was cut short at the limit. */
     public record Listing(List<RemoteFile> files, boolean truncated) {}
+
+    /**
+     * Writes a small file whole: {@code bytes} under {@code temporary}, renamed to {@code path}
+     * (replacing what was there), so that a reader never sees part of it. The folder of
+     * {@code path} is created when it is missing.
+     */
+    public void putWhole(String temporary, String path, byte[] bytes) throws PeerFailure {
+        try {
+            CloseableHandle handle;
+            try {
+                handle = sftp.open(temporary, OpenMode.Write, OpenMode.Create, OpenMode.Truncate);
+            } catch (SftpException missing) {
+                if (missing.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                    throw missing;
+                }
+                makeFolders(temporary.substring(0, Math.max(0, temporary.lastIndexOf('/'))));
+                handle = sftp.open(temporary, OpenMode.Write, OpenMode.Create, OpenMode.Truncate);
+            }
+            try (CloseableHandle open = handle) {
+                int[] at = {0};
+                SftpPipeline.write(this, open, 0, (into, offset, length) -> {
+                    int n = Math.min(length, bytes.length - at[0]);
+                    System.arraycopy(bytes, at[0], into, offset, n);
+                    at[0] += n;
+                    return n;
+                }, upTo -> { });
+            }
+        } catch (IOException e) {
+            throw failure(e, "writing " + temporary);
+        }
+        rename(temporary, path);
+    }
+
+    private void makeFolders(String dir) throws IOException {
+        if (dir.isEmpty() || stat(dir).isPresent()) {
+            return;
+        }
+        makeFolders(dir.substring(0, Math.max(0, dir.lastIndexOf('/'))));
+        sftp.mkdir(dir);
+    }
 
     /** The file's size and time, or empty when there is no such file. */
     public Optional<RemoteFile> stat(String path) throws PeerFailure {
