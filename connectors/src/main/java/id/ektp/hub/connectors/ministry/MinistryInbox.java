@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * while the packet before it is renamed and recorded, so that the line (and the ministry's disk)
  * never wait for the hub's bookkeeping. Only the rename makes a packet visible, and only the
  * forward route renames, in capture order; a packet sent ahead that the route finds whole is
- * just renamed, one that failed is resumed from its checkpoint like any cut upload. On a LAN this
- * made small packets' forwarding about twice as fast (docs/benchmark.md).
+ * just renamed, one that failed is resumed from its checkpoint like any cut upload (measured in
+ * docs/benchmark.md, "LAN, 2026-12-08", step 5).
  *
  * <p>How soon an upload is tried again is the forward route's error policy (capped backoff);
  * for two minutes after the ministry last answered (or the line was cut) {@link #retryDelayMillis}
