@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends chunks of persistent text messages to the ministry's broker, each chunk in one local JMS
- * transaction, on the {@code ministry} component's own pooled connection factory (its credentials,
- * failover URL and timeouts): the broker stores all of a chunk, or none. The sends are one-way and the
- * commit waits (see {@link MinistryBrokerConnector#connectionFactory}), so a chunk costs one round trip
+ * transaction, with the {@code ministry} component's connection settings (credentials, failover URL,
+ * timeouts) but on a connection of its own, never the pool's (see {@link MinistryBrokerConnector#beans}):
+ * the broker stores all of a chunk, or none. The sends are one-way and the
+ * commit waits (see {@link MinistryBrokerConnector#activeMq}), so a chunk costs one round trip
  * and one journal fsync at the broker, whatever its size. One {@link Transactions} (one session and
  * producer) carries as many chunks as its user sends and commits one after the other.
  */
@@ -82,11 +83,9 @@ public final class BrokerChunk {
         public void commit() throws JMSException {
             try {
                 session.commit();
-                // The pool closes its connection on any asynchronous error (the broker's refusal of an
-                // earlier send, say), from another thread; a commit on a session closed that way returns
-                // without asking the broker anything (ActiveMQ's TransactionContext finds no transaction).
-                // Asking the session whether it is transacted throws if it was closed: then this chunk
-                // counts as not taken (at worst it is sent again, under the same ids).
+                // Still a check, should anything close the session under the commit: asking it whether
+                // it is transacted throws if it was closed, and then this chunk counts as not taken (at
+                // worst it is sent again, under the same ids).
                 session.getTransacted();
             } catch (JMSException | RuntimeException e) {
                 rollBack(e);
