@@ -88,7 +88,9 @@ public final class MinistryInbox {
             throws IOException {
         MinistrySftp sftp = account.get();
         Optional<ResumableUpload.Result> sentAhead = sentAhead(name);
-        thenAhead.run();
+        if (!lastUploadFailed) {
+            thenAhead.run(); // while the ministry is away, not even the next packet's lookup
+        }
         try {
             SftpLink link = sessions.link(MinistrySftpConnector.PEER, sftp.account());
             if (sentAhead.isPresent()) {

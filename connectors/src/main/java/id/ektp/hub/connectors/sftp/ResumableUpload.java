@@ -75,7 +75,7 @@ public final class ResumableUpload {
             notices.accept("resuming the upload of " + name + " at byte " + from + " of " + size);
         }
         Acks acks = new Acks(checkpoint, sha256, from);
-        boolean hashOnClose = size > 0 && offersCheckFile(link);
+        boolean hashOnClose = size > 0 && link.offersCheckFile();
         SftpPipeline.FileHash hashed = null;
         try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ)) {
             in.position(from);
@@ -120,10 +120,6 @@ public final class ResumableUpload {
     }
 
     private static final String HASHES = "sha256,sha1,md5";
-
-    private static boolean offersCheckFile(SftpLink link) {
-        return link.offersCheckFile();
-    }
 
     private static void closeQuietly(CloseableHandle handle) {
         try {
